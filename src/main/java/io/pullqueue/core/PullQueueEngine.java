@@ -1,0 +1,363 @@
+package io.pullqueue.core;
+
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The rules of App Engine pull queues (semantics.md §4 and §12), over any {@link TaskStore}. Every door calls
+ * these methods; none of them holds a rule of its own. Time comes from the injected {@link Clock}.
+ */
+public final class PullQueueEngine {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final TaskStore store;
+    private final QueueRegistry registry;
+    private final Clock clock;
+    private final EngineSettings settings;
+    private final LeaseThrottle throttle = new LeaseThrottle();
+    private final LeaseCounter leaseCounter = new LeaseCounter();
+    private final ConcurrentMap<String, ReentrantLock> leaseLocks = new ConcurrentHashMap<>();
+    private final List<TaskAvailabilityListener> listeners = new CopyOnWriteArrayList<>();
+
+    public PullQueueEngine(TaskStore store, QueueRegistry registry, Clock clock, EngineSettings settings) {
+        this.store = store;
+        this.registry = registry;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    public void addListener(TaskAvailabilityListener listener) {
+        listeners.add(listener);
+    }
+
+    public long nowUsec() {
+        return ChronoUnit.MICROS.between(Instant.EPOCH, clock.instant());
+    }
+
+    public Collection<QueueSpec> queues() {
+        return registry.all();
+    }
+
+    // ---------------------------------------------------------------------------------------------- add
+
+    /**
+     * Adds up to 100 tasks. If any task is invalid, nothing is added: that task gets its error and every
+     * other task SKIPPED. Otherwise each task is inserted on its own: OK, TASK_ALREADY_EXISTS or
+     * TOMBSTONED_TASK.
+     *
+     * @throws QueueException for errors of the whole call (unknown queue, push queue, too many tasks)
+     */
+    public List<AddResult> add(String queue, List<TaskDraft> drafts) {
+        QueueSpec spec = requireQueue(queue);
+        if (drafts.size() > Limits.MAX_TASKS_PER_ADD) {
+            throw new QueueException(ErrorCode.TOO_MANY_TASKS, "tasks",
+                    "at most " + Limits.MAX_TASKS_PER_ADD + " tasks per add call, got " + drafts.size());
+        }
+        long now = nowUsec();
+        List<NewTask> tasks = new ArrayList<>(drafts.size());
+        List<QueueException> errors = new ArrayList<>(drafts.size());
+        boolean anyInvalid = false;
+        for (TaskDraft d : drafts) {
+            try {
+                tasks.add(validate(d, now));
+                errors.add(null);
+            } catch (QueueException e) {
+                tasks.add(null);
+                errors.add(e);
+                anyInvalid = true;
+            }
+        }
+        List<AddResult> results = new ArrayList<>(drafts.size());
+        if (anyInvalid) {
+            for (int i = 0; i < drafts.size(); i++) {
+                QueueException e = errors.get(i);
+                results.add(e == null
+                        ? new AddResult(ErrorCode.SKIPPED, drafts.get(i).name(), false, 0, null)
+                        : new AddResult(e.code(), drafts.get(i).name(), false, 0, e));
+            }
+            return results;
+        }
+        requirePull(spec);
+        if (tasks.isEmpty()) {
+            return results;
+        }
+        List<ErrorCode> codes = store.taskAddMany(queue, tasks, now);
+        boolean added = false;
+        for (int i = 0; i < tasks.size(); i++) {
+            NewTask t = tasks.get(i);
+            ErrorCode c = codes.get(i);
+            added |= c == ErrorCode.OK;
+            results.add(new AddResult(c, t.name(), drafts.get(i).name() == null, t.etaUsec(), null));
+        }
+        if (added) {
+            notifyAvailable(queue);
+        }
+        return results;
+    }
+
+    private NewTask validate(TaskDraft d, long now) {
+        String name = d.name();
+        if (name != null) {
+            Validation.checkTaskName(name);
+        }
+        if (d.payload() == null) {
+            throw new QueueException(ErrorCode.INVALID_REQUEST, "payload", "payload is required (it may be empty)");
+        }
+        String tag = d.tag() == null || d.tag().isEmpty() ? null : d.tag();
+        int tagBytes = tag == null ? 0 : Validation.checkTag(tag, "tag");
+        long size = (long) d.payload().length + tagBytes + (name == null ? 0 : name.length());
+        if (size > Limits.MAX_TASK_BYTES) {
+            throw new QueueException(ErrorCode.TASK_TOO_LARGE, "payload", "task is " + size
+                    + " bytes (payload + tag + name); the limit is " + Limits.MAX_TASK_BYTES + " bytes");
+        }
+        if (d.retryLimit() != null && d.retryLimit() < 0) {
+            throw new QueueException(ErrorCode.INVALID_RETRY_PARAMETERS, "retryLimit",
+                    "retryLimit must be 0 or more, got " + d.retryLimit());
+        }
+        long eta = resolveEta(d, now);
+        return new NewTask(name == null ? chooseName() : name, d.payload(), tag, eta, d.retryLimit());
+    }
+
+    private static long resolveEta(TaskDraft d, long now) {
+        if (d.etaUsec() != null && d.countdownSeconds() != null) {
+            throw new QueueException(ErrorCode.INVALID_REQUEST, "countdownSeconds",
+                    "give either an eta or a countdown, not both");
+        }
+        long eta = now;
+        if (d.countdownSeconds() != null) {
+            double c = d.countdownSeconds();
+            if (!(c >= 0 && c * Limits.USEC_PER_SECOND <= Limits.MAX_ETA_AHEAD_USEC)) {
+                throw new QueueException(ErrorCode.INVALID_ETA, "countdownSeconds",
+                        "countdown must be between 0 and 30 days (2592000 s), got " + c);
+            }
+            eta = now + Math.round(c * Limits.USEC_PER_SECOND);
+        } else if (d.etaUsec() != null) {
+            eta = d.etaUsec();
+            if (eta < 0) {
+                throw new QueueException(ErrorCode.INVALID_ETA, "eta", "eta must not be before 1970");
+            }
+            if (eta > now + Limits.MAX_ETA_AHEAD_USEC) {
+                throw new QueueException(ErrorCode.INVALID_ETA, "eta",
+                        "eta must be at most 30 days in the future");
+            }
+        }
+        return eta;
+    }
+
+    /** A random, URL-safe name matching the task-name pattern (128 random bits). */
+    static String chooseName() {
+        byte[] b = new byte[16];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    // -------------------------------------------------------------------------------------------- lease
+
+    /**
+     * Leases up to {@code maxTasks} due tasks for {@code leaseSeconds}. Returns an empty list when none are
+     * due or when the queue's lease-request throttle is used up for this second.
+     */
+    public List<Task> lease(String queue, long maxTasks, double leaseSeconds, TagFilter filter) {
+        QueueSpec spec = requireQueue(queue);
+        requirePull(spec);
+        Validation.checkMaxTasks(maxTasks);
+        Validation.checkLeaseSeconds(leaseSeconds, "leaseSeconds");
+        if (filter.kind() == TagFilter.Kind.TAG) {
+            Validation.checkTag(filter.tag(), "tag");
+        }
+        if (store.queuePaused(queue)) {
+            throw new QueueException(ErrorCode.QUEUE_PAUSED, "queue", "queue " + queue + " is paused");
+        }
+        long now = nowUsec();
+        if (!throttle.tryAcquire(queue, spec.leaseRequestsPerSecond(), now)) {
+            return List.of();
+        }
+        LeaseQuery q = new LeaseQuery(queue, (int) maxTasks, filter, now, now + Validation.leaseUsec(leaseSeconds),
+                spec.retryLimit(), tombstoneExpiry(now));
+        ReentrantLock lock = leaseLocks.computeIfAbsent(queue, k -> new ReentrantLock());
+        LeaseOutcome outcome;
+        lock.lock();
+        try {
+            outcome = store.taskLease(q);
+        } finally {
+            lock.unlock();
+        }
+        leaseCounter.record(queue, outcome.leased().size(), now);
+        return outcome.leased();
+    }
+
+    /** True if a lease call on this queue could find a due task now (used by long-poll waiters). */
+    public OptionalLong nextEta(String queue) {
+        return store.queueNextEta(queue);
+    }
+
+    /**
+     * Extends (or with 0 s, gives back) the lease whose token is {@code tokenEtaUsec}. Returns the new ETA,
+     * which is the new token.
+     */
+    public long modifyLease(String queue, String name, long tokenEtaUsec, double leaseSeconds) {
+        QueueSpec spec = requireQueue(queue);
+        requirePull(spec);
+        if (store.queuePaused(queue)) {
+            throw new QueueException(ErrorCode.QUEUE_PAUSED, "queue", "queue " + queue + " is paused");
+        }
+        Validation.checkLeaseSeconds(leaseSeconds, "leaseSeconds");
+        Validation.checkTaskName(name);
+        long now = nowUsec();
+        long newEta = now + Validation.leaseUsec(leaseSeconds);
+        ErrorCode code = store.taskModifyLease(queue, name, tokenEtaUsec, newEta, now);
+        switch (code) {
+            case OK:
+                break;
+            case UNKNOWN_TASK:
+                throw new QueueException(code, "name", "task " + name + " does not exist");
+            case TOMBSTONED_TASK:
+                throw new QueueException(code, "name", "task " + name + " was deleted");
+            case TASK_LEASE_EXPIRED:
+                throw new QueueException(code, "leaseToken",
+                        "the lease on task " + name + " has expired or the token does not match");
+            default:
+                throw new QueueException(code, "unexpected store result " + code);
+        }
+        if (newEta <= now) {
+            notifyAvailable(queue);
+        }
+        return newEta;
+    }
+
+    // ------------------------------------------------------------------------------------ delete, read
+
+    /** Deletes tasks by name; one result per name: OK, UNKNOWN_TASK, TOMBSTONED_TASK or INVALID_TASK_NAME. */
+    public List<ErrorCode> delete(String queue, List<String> names) {
+        QueueSpec spec = requireQueue(queue);
+        requirePull(spec);
+        if (names.size() > Limits.MAX_NAMES_PER_DELETE) {
+            throw new QueueException(ErrorCode.TOO_MANY_TASKS, "names",
+                    "at most " + Limits.MAX_NAMES_PER_DELETE + " names per delete call, got " + names.size());
+        }
+        List<String> valid = new ArrayList<>(names.size());
+        for (String n : names) {
+            if (n != null && Validation.isValidTaskName(n)) {
+                valid.add(n);
+            }
+        }
+        long now = nowUsec();
+        List<ErrorCode> stored = valid.isEmpty() ? List.of()
+                : store.taskDeleteMany(queue, valid, now, tombstoneExpiry(now));
+        List<ErrorCode> results = new ArrayList<>(names.size());
+        int j = 0;
+        for (String n : names) {
+            results.add(n != null && Validation.isValidTaskName(n) ? stored.get(j++) : ErrorCode.INVALID_TASK_NAME);
+        }
+        return results;
+    }
+
+    /** The task with its payload. */
+    public Task get(String queue, String name) {
+        requirePull(requireQueue(queue));
+        Validation.checkTaskName(name);
+        Optional<Task> t = store.taskGet(queue, name);
+        if (t.isPresent()) {
+            return t.get();
+        }
+        if (store.tombstoneExists(queue, name, nowUsec())) {
+            throw new QueueException(ErrorCode.TOMBSTONED_TASK, "name", "task " + name + " was deleted");
+        }
+        throw new QueueException(ErrorCode.UNKNOWN_TASK, "name", "task " + name + " does not exist");
+    }
+
+    /** Tasks in name order, without payloads. */
+    public TaskPage list(String queue, String afterName, int pageSize) {
+        requirePull(requireQueue(queue));
+        if (pageSize < 1 || pageSize > Limits.MAX_LIST_PAGE_SIZE) {
+            throw new QueueException(ErrorCode.INVALID_REQUEST, "pageSize",
+                    "pageSize must be between 1 and " + Limits.MAX_LIST_PAGE_SIZE + ", got " + pageSize);
+        }
+        if (afterName != null) {
+            Validation.checkTaskName(afterName);
+        }
+        return store.taskList(queue, afterName, pageSize);
+    }
+
+    // ---------------------------------------------------------------------------------- queue actions
+
+    public long purge(String queue) {
+        requirePull(requireQueue(queue));
+        return store.queuePurge(queue, tombstoneExpiry(nowUsec()));
+    }
+
+    public void setPaused(String queue, boolean paused) {
+        requirePull(requireQueue(queue));
+        store.queueSetPaused(queue, paused);
+        if (!paused) {
+            notifyAvailable(queue);
+        }
+    }
+
+    public QueueStats stats(String queue) {
+        QueueSpec spec = requireQueue(queue);
+        long now = nowUsec();
+        if (spec.mode() != QueueMode.PULL) {
+            return new QueueStats(spec, false, QueueCounts.EMPTY, 0, 0);
+        }
+        return new QueueStats(spec, store.queuePaused(queue), store.queueCounts(queue, now),
+                leaseCounter.sum(queue, 60, now), leaseCounter.sum(queue, 3600, now));
+    }
+
+    /** Bookkeeping: removes due tasks past their retry limit and expired tombstones, in bounded batches. */
+    public MaintenanceReport maintain(int batch) {
+        long now = nowUsec();
+        int exhausted = 0;
+        for (QueueSpec spec : registry.all()) {
+            if (spec.mode() == QueueMode.PULL) {
+                exhausted += store.taskRemoveExhausted(spec.name(), spec.retryLimit(), now, tombstoneExpiry(now),
+                        batch);
+            }
+        }
+        int tombstones = store.tombstoneDeleteExpired(now, batch);
+        return new MaintenanceReport(exhausted, tombstones);
+    }
+
+    // ---------------------------------------------------------------------------------------- helpers
+
+    public QueueSpec requireQueue(String queue) {
+        Validation.checkQueueName(queue);
+        return registry.find(queue).orElseThrow(() ->
+                new QueueException(ErrorCode.UNKNOWN_QUEUE, "queue", "queue " + queue + " is not declared"));
+    }
+
+    private static void requirePull(QueueSpec spec) {
+        if (spec.mode() != QueueMode.PULL) {
+            throw new QueueException(ErrorCode.INVALID_QUEUE_MODE, "queue",
+                    "queue " + spec.name() + " is a push queue; this operation needs a pull queue");
+        }
+    }
+
+    private long tombstoneExpiry(long now) {
+        return now + settings.tombstoneTtl().toNanos() / 1000;
+    }
+
+    private void notifyAvailable(String queue) {
+        for (TaskAvailabilityListener l : listeners) {
+            l.tasksAvailable(queue);
+        }
+    }
+
+    /** UTF-8 helper for doors that carry tags as bytes. */
+    public static String tagFromBytes(byte[] tag) {
+        return tag == null ? null : new String(tag, StandardCharsets.UTF_8);
+    }
+}

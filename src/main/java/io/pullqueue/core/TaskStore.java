@@ -1,0 +1,78 @@
+package io.pullqueue.core;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * The port to durable task storage. Every method that changes data returns only after the change is
+ * committed. Times are µs since the epoch and are always passed in: a store never reads a clock.
+ *
+ * <p>Callers validate input first; a store assumes well-formed names, tags and limits.
+ */
+public interface TaskStore {
+
+    /** Creates or upgrades the schema. Safe to call on every start. */
+    void initialize();
+
+    /** True when the database answers a trivial query. */
+    boolean isReachable();
+
+    /**
+     * Inserts each task unless its name is live ({@link ErrorCode#TASK_ALREADY_EXISTS}) or reserved by an
+     * unexpired tombstone ({@link ErrorCode#TOMBSTONED_TASK}); others still go in. One result per task, in
+     * order: OK or one of those two codes.
+     */
+    List<ErrorCode> taskAddMany(String queue, List<NewTask> tasks, long nowUsec);
+
+    /**
+     * Leases up to {@code maxTasks} due tasks (eta ≤ now) in (eta, creation) order that match the filter:
+     * sets their ETA to {@code newEtaUsec} and adds one to their retry count. A due candidate whose retry
+     * limit forbids another lease is deleted and tombstoned instead, and is not replaced.
+     */
+    LeaseOutcome taskLease(LeaseQuery query);
+
+    /**
+     * Moves a leased task's ETA to {@code newEtaUsec} if its stored ETA equals {@code tokenEtaUsec} and is
+     * later than {@code nowUsec}. Returns OK, UNKNOWN_TASK, TOMBSTONED_TASK or TASK_LEASE_EXPIRED.
+     */
+    ErrorCode taskModifyLease(String queue, String name, long tokenEtaUsec, long newEtaUsec, long nowUsec);
+
+    /**
+     * Deletes tasks by name and tombstones each deleted name until {@code tombstoneExpiresUsec}. One result
+     * per name: OK, UNKNOWN_TASK or TOMBSTONED_TASK (already deleted; the tombstone has not expired).
+     */
+    List<ErrorCode> taskDeleteMany(String queue, List<String> names, long nowUsec, long tombstoneExpiresUsec);
+
+    Optional<Task> taskGet(String queue, String name);
+
+    /**
+     * Tasks in name order, without payloads, starting after {@code afterName} ({@code null} for the start).
+     */
+    TaskPage taskList(String queue, String afterName, int limit);
+
+    /** True if the name is reserved by a tombstone that has not expired at {@code nowUsec}. */
+    boolean tombstoneExists(String queue, String name, long nowUsec);
+
+    /** Deletes every task of the queue, tombstoning their names. Returns how many were removed. */
+    long queuePurge(String queue, long tombstoneExpiresUsec);
+
+    QueueCounts queueCounts(String queue, long nowUsec);
+
+    /** The smallest ETA of the queue's tasks, or empty when it has none. */
+    OptionalLong queueNextEta(String queue);
+
+    boolean queuePaused(String queue);
+
+    void queueSetPaused(String queue, boolean paused);
+
+    /**
+     * Deletes and tombstones up to {@code batch} due tasks that have used up their retry limit (their own,
+     * else {@code queueRetryLimit}; nothing when both are absent). Returns how many were removed.
+     */
+    int taskRemoveExhausted(String queue, Integer queueRetryLimit, long nowUsec, long tombstoneExpiresUsec,
+                            int batch);
+
+    /** Deletes up to {@code batch} tombstones that expired before {@code nowUsec}; returns how many. */
+    int tombstoneDeleteExpired(long nowUsec, int batch);
+}
