@@ -1,0 +1,145 @@
+package io.pullqueue.store.sqlite;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pullqueue.core.NewTask;
+import io.pullqueue.core.TaskStore;
+import io.pullqueue.store.StoreException;
+import io.pullqueue.store.TaskStoreContract;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteDataSource;
+
+/** The store contract on a fresh SQLite file configured as in production, plus SQLite-only checks. */
+class SqliteTaskStoreTest extends TaskStoreContract {
+
+    @TempDir
+    Path dir;
+
+    /** A data source like liberty/server.xml's: WAL, synchronous FULL, busy timeout, IMMEDIATE transactions. */
+    static DataSource dataSource(Path file) {
+        SQLiteDataSource ds = new SQLiteDataSource();
+        ds.setUrl("jdbc:sqlite:" + file);
+        ds.setJournalMode("WAL");
+        ds.setSynchronous("FULL");
+        ds.setBusyTimeout(10_000);
+        ds.setTransactionMode("IMMEDIATE");
+        return ds;
+    }
+
+    private DataSource database() {
+        return dataSource(dir.resolve("pullqueue.db"));
+    }
+
+    @Override
+    protected TaskStore createStore() {
+        return reopenStore();
+    }
+
+    @Override
+    protected TaskStore reopenStore() {
+        SqliteTaskStore store = new SqliteTaskStore(database());
+        store.initialize();
+        return store;
+    }
+
+    @Test
+    void leaseSelectionReadsAnIndexRangeInOrder() throws SQLException {
+        assertIndexRangeInOrder(SqliteSql.LEASE_CANDIDATES_ANY, "task_due");
+        assertIndexRangeInOrder(SqliteSql.LEASE_CANDIDATES_TAG, "task_tag_due");
+        assertIndexRangeInOrder(SqliteSql.LEASE_CANDIDATES_UNTAGGED, "task_tag_due");
+        assertIndexRangeInOrder(SqliteSql.OLDEST_DUE_TAG, "task_due");
+        assertIndexRangeInOrder(SqliteSql.EXHAUSTED_TASKS, "task_due");
+    }
+
+    @Test
+    void countsReadOnlyTheIndex() throws SQLException {
+        String plan = queryPlan(SqliteSql.QUEUE_COUNTS);
+        assertEquals(4, plan.split("COVERING INDEX", -1).length - 1, plan);
+        assertFalse(plan.contains("SCAN task"), plan);
+    }
+
+    private void assertIndexRangeInOrder(String sql, String index) throws SQLException {
+        String plan = queryPlan(sql);
+        assertTrue(plan.contains("SEARCH task USING INDEX " + index + " (queue=?"), plan);
+        assertFalse(plan.contains("TEMP B-TREE"), plan);
+    }
+
+    private String queryPlan(String sql) throws SQLException {
+        try (Connection c = database().getConnection();
+             PreparedStatement ps = c.prepareStatement("EXPLAIN QUERY PLAN " + sql);
+             ResultSet rs = ps.executeQuery()) {
+            StringBuilder plan = new StringBuilder();
+            while (rs.next()) {
+                plan.append(rs.getString("detail")).append('\n');
+            }
+            return plan.toString();
+        }
+    }
+
+    @Test
+    void concurrentLeasesNeverHandOutATaskTwice() throws Exception {
+        int total = 400;
+        for (int b = 0; b < total / 100; b++) {
+            List<NewTask> batch = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                batch.add(task("t" + (b * 100 + i), NOW - total + b * 100 + i));
+            }
+            store().taskAddMany(Q, batch, NOW);
+        }
+
+        List<String> leased = ConcurrentLeasing.leaseUntilEmpty(store(), Q, 8, 7, NOW, NOW + LEASE);
+
+        assertEquals(total, leased.size(), "every task leased");
+        assertEquals(total, leased.stream().distinct().count(), "no task leased twice");
+        assertEquals(total, store().queueCounts(Q, NOW).leased());
+    }
+
+    @Test
+    void failedBatchChangesNothing() {
+        add(Q, task("old"));
+        List<NewTask> batch = List.of(task("first"), new NewTask("broken", null, null, NOW, null));
+
+        StoreException e = assertThrows(StoreException.class, () -> store().taskAddMany(Q, batch, NOW));
+
+        assertTrue(e.getMessage().contains("add tasks to queue " + Q), e.getMessage());
+        assertTrue(store().taskGet(Q, "first").isEmpty(), "the whole batch was rolled back");
+        assertEquals(List.of("old"), names(store().taskList(Q, null, 10).tasks()));
+        add(Q, task("after"));
+    }
+
+    @Test
+    void unreachableDatabaseIsReportedNotThrownByIsReachable() {
+        TaskStore broken = new SqliteTaskStore(dataSource(dir.resolve("missing-dir").resolve("x.db")));
+
+        assertFalse(broken.isReachable());
+        StoreException e = assertThrows(StoreException.class, () -> broken.taskGet(Q, "a"));
+        assertTrue(e.getMessage().contains("read task a of queue " + Q), e.getMessage());
+    }
+
+    @Test
+    void schemaVersionIsRecordedAndANewerDatabaseIsRefused() throws SQLException {
+        try (Connection c = database().getConnection(); Statement s = c.createStatement()) {
+            try (ResultSet rs = s.executeQuery(SqliteSchema.SELECT_SCHEMA_VERSION)) {
+                rs.next();
+                assertEquals(SqliteSchema.CURRENT_VERSION, rs.getInt(1));
+            }
+            s.executeUpdate("INSERT INTO schema_version (version) VALUES (" + (SqliteSchema.CURRENT_VERSION + 1) + ")");
+        }
+
+        StoreException e = assertThrows(StoreException.class, this::reopenStore);
+        assertTrue(e.getMessage().contains("schema version " + (SqliteSchema.CURRENT_VERSION + 1)), e.getMessage());
+    }
+}
