@@ -151,6 +151,12 @@ public interface AddDeleteContract extends StoreFixture {
     }
 
     @Test
+    default void emptyBatchesDoNothing() {
+        assertEquals(List.of(), store().taskAddMany(Q, List.of(), NOW));
+        assertEquals(List.of(), delete(Q));
+    }
+
+    @Test
     default void getFindsNothingForUnknownNamesOrOtherQueues() {
         add(OTHER, task("a"));
 

@@ -12,7 +12,6 @@ import io.pullqueue.store.Jdbc;
 import io.pullqueue.store.StoreException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
@@ -72,29 +71,10 @@ public final class SqliteTaskStore implements TaskStore {
 
     @Override
     public List<ErrorCode> taskAddMany(String queue, List<NewTask> tasks, long nowUsec) {
-        return write("add tasks to queue " + queue, c -> {
-            int[] inserted;
-            try (PreparedStatement ps = c.prepareStatement(SqliteSql.INSERT_TASK)) {
-                for (NewTask t : tasks) {
-                    ps.setString(1, queue);
-                    ps.setString(2, t.name());
-                    ps.setLong(3, t.etaUsec());
-                    TaskRows.setNullableString(ps, 4, t.tag());
-                    TaskRows.setNullableInt(ps, 5, t.retryLimit());
-                    ps.setLong(6, nowUsec);
-                    ps.setBytes(7, t.payload());
-                    ps.addBatch();
-                }
-                inserted = ps.executeBatch();
-            }
-            List<ErrorCode> results = new ArrayList<>(tasks.size());
-            for (int i = 0; i < tasks.size(); i++) {
-                results.add(inserted[i] > 0 ? ErrorCode.OK
-                        : Names.taskExists(c, queue, tasks.get(i).name()) ? ErrorCode.TASK_ALREADY_EXISTS
-                        : ErrorCode.TOMBSTONED_TASK);
-            }
-            return results;
-        });
+        if (tasks.isEmpty()) {
+            return List.of();
+        }
+        return write("add tasks to queue " + queue, c -> TaskWrites.add(c, queue, tasks, nowUsec));
     }
 
     @Override
@@ -125,26 +105,11 @@ public final class SqliteTaskStore implements TaskStore {
     @Override
     public List<ErrorCode> taskDeleteMany(String queue, List<String> names, long nowUsec,
                                           long tombstoneExpiresUsec) {
-        return write("delete tasks of queue " + queue, c -> {
-            int[] deleted;
-            try (PreparedStatement ps = c.prepareStatement(SqliteSql.DELETE_TASK)) {
-                for (String name : names) {
-                    ps.setString(1, queue);
-                    ps.setString(2, name);
-                    ps.addBatch();
-                }
-                deleted = ps.executeBatch();
-            }
-            List<String> gone = Names.affected(names, deleted);
-            Names.put(c, queue, gone, tombstoneExpiresUsec);
-            List<ErrorCode> results = new ArrayList<>(names.size());
-            for (int i = 0; i < names.size(); i++) {
-                results.add(deleted[i] > 0 ? ErrorCode.OK
-                        : Names.isLive(c, queue, names.get(i), nowUsec) ? ErrorCode.TOMBSTONED_TASK
-                        : ErrorCode.UNKNOWN_TASK);
-            }
-            return results;
-        });
+        if (names.isEmpty()) {
+            return List.of();
+        }
+        return write("delete tasks of queue " + queue,
+                c -> TaskWrites.delete(c, queue, names, nowUsec, tombstoneExpiresUsec));
     }
 
     @Override
