@@ -10,6 +10,7 @@ import io.pullqueue.core.TaskDraft;
 import io.pullqueue.core.TaskPage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.List;
@@ -28,6 +29,8 @@ public class QueueService {
 
     @Inject
     LeaseManager manager;
+    @Inject
+    QueueMetrics metrics;
 
     public List<AddResult> add(String queue, List<TaskDraft> tasks) {
         return manager.add(queue, tasks);
@@ -36,7 +39,10 @@ public class QueueService {
     @Timeout(value = 10, unit = ChronoUnit.SECONDS)
     @Bulkhead(64)
     public List<Task> lease(String queue, long maxTasks, double leaseSeconds, TagFilter filter) {
-        return manager.lease(queue, maxTasks, leaseSeconds, filter);
+        long start = System.nanoTime();
+        List<Task> leased = manager.lease(queue, maxTasks, leaseSeconds, filter);
+        metrics.recordLease(queue, Duration.ofNanos(System.nanoTime() - start), leased.size());
+        return leased;
     }
 
     @Timeout(value = 10, unit = ChronoUnit.SECONDS)
