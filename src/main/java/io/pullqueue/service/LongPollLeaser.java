@@ -21,6 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
 
 /**
  * Lease calls that may wait up to 20 s for tasks. A waiting call holds no request thread (the door suspends
@@ -46,9 +48,15 @@ public class LongPollLeaser {
     private final Map<String, Set<Waiter>> waiters = new ConcurrentHashMap<>();
     private final AtomicInteger waiting = new AtomicInteger();
 
+    @Inject
+    MetricRegistry metrics;
+
     @PostConstruct
     void listen() {
         manager.addListener(this::wake);
+        metrics.gauge(Metadata.builder().withName("pullqueue.lease.waiting")
+                .withDescription("Lease calls waiting for tasks (long poll) on this server").build(),
+                waiting, AtomicInteger::get);
     }
 
     /** Leases at once; if nothing is due and the request may wait, completes when tasks come or time is up. */
