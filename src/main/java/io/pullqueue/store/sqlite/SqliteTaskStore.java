@@ -1,0 +1,297 @@
+package io.pullqueue.store.sqlite;
+
+import io.pullqueue.core.ErrorCode;
+import io.pullqueue.core.LeaseOutcome;
+import io.pullqueue.core.LeaseQuery;
+import io.pullqueue.core.NewTask;
+import io.pullqueue.core.QueueCounts;
+import io.pullqueue.core.Task;
+import io.pullqueue.core.TaskPage;
+import io.pullqueue.core.TaskStore;
+import io.pullqueue.store.Jdbc;
+import io.pullqueue.store.StoreException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+
+/**
+ * The embedded {@link TaskStore}: SQLite in WAL mode. SQLite allows one writer at a time, so every write runs
+ * under one in-process lock, as one transaction per call (per batch); reads run concurrently on their own
+ * connections and see the last committed state. Connections must not be enlisted in global transactions:
+ * this store commits and rolls back itself.
+ */
+public final class SqliteTaskStore implements TaskStore {
+    private static final Logger LOG = Logger.getLogger(SqliteTaskStore.class.getName());
+    static final String JOURNAL_MODE = "PRAGMA journal_mode";
+
+    private final DataSource dataSource;
+    private final ReentrantLock writeLock = new ReentrantLock();
+
+    public SqliteTaskStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    @Override
+    public void initialize() {
+        int found = write("initialize the schema", SqliteSchema::migrate);
+        String journal = read("read the journal mode", c -> {
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(JOURNAL_MODE)) {
+                return rs.next() ? rs.getString(1) : "unknown";
+            }
+        });
+        LOG.info(() -> "SQLite task store ready: schema version " + SqliteSchema.CURRENT_VERSION
+                + (found == SqliteSchema.CURRENT_VERSION ? "" : " (was " + found + ")")
+                + ", journal_mode " + journal);
+        if (!"wal".equalsIgnoreCase(journal)) {
+            LOG.warning(() -> "SQLite journal_mode is " + journal + ", not WAL: reads will wait for writes");
+        }
+    }
+
+    @Override
+    public boolean isReachable() {
+        try {
+            return read("ping", c -> {
+                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(SqliteSql.PING)) {
+                    return rs.next();
+                }
+            });
+        } catch (StoreException e) {
+            LOG.log(Level.FINE, "SQLite task store is not reachable", e);
+            return false;
+        }
+    }
+
+    @Override
+    public List<ErrorCode> taskAddMany(String queue, List<NewTask> tasks, long nowUsec) {
+        return write("add tasks to queue " + queue, c -> {
+            int[] inserted;
+            try (PreparedStatement ps = c.prepareStatement(SqliteSql.INSERT_TASK)) {
+                for (NewTask t : tasks) {
+                    ps.setString(1, queue);
+                    ps.setString(2, t.name());
+                    ps.setLong(3, t.etaUsec());
+                    TaskRows.setNullableString(ps, 4, t.tag());
+                    TaskRows.setNullableInt(ps, 5, t.retryLimit());
+                    ps.setLong(6, nowUsec);
+                    ps.setBytes(7, t.payload());
+                    ps.addBatch();
+                }
+                inserted = ps.executeBatch();
+            }
+            List<ErrorCode> results = new ArrayList<>(tasks.size());
+            for (int i = 0; i < tasks.size(); i++) {
+                results.add(inserted[i] > 0 ? ErrorCode.OK
+                        : Names.taskExists(c, queue, tasks.get(i).name()) ? ErrorCode.TASK_ALREADY_EXISTS
+                        : ErrorCode.TOMBSTONED_TASK);
+            }
+            return results;
+        });
+    }
+
+    @Override
+    public LeaseOutcome taskLease(LeaseQuery query) {
+        return write("lease tasks of queue " + query.queue(), c -> SqliteLease.lease(c, query));
+    }
+
+    @Override
+    public ErrorCode taskModifyLease(String queue, String name, long tokenEtaUsec, long newEtaUsec, long nowUsec) {
+        return write("modify the lease of task " + name + " in queue " + queue, c -> {
+            try (PreparedStatement ps = c.prepareStatement(SqliteSql.MODIFY_LEASE)) {
+                ps.setLong(1, newEtaUsec);
+                ps.setString(2, queue);
+                ps.setString(3, name);
+                ps.setLong(4, tokenEtaUsec);
+                ps.setLong(5, nowUsec);
+                if (ps.executeUpdate() > 0) {
+                    return ErrorCode.OK;
+                }
+            }
+            if (Names.taskExists(c, queue, name)) {
+                return ErrorCode.TASK_LEASE_EXPIRED;
+            }
+            return Names.isLive(c, queue, name, nowUsec) ? ErrorCode.TOMBSTONED_TASK : ErrorCode.UNKNOWN_TASK;
+        });
+    }
+
+    @Override
+    public List<ErrorCode> taskDeleteMany(String queue, List<String> names, long nowUsec,
+                                          long tombstoneExpiresUsec) {
+        return write("delete tasks of queue " + queue, c -> {
+            int[] deleted;
+            try (PreparedStatement ps = c.prepareStatement(SqliteSql.DELETE_TASK)) {
+                for (String name : names) {
+                    ps.setString(1, queue);
+                    ps.setString(2, name);
+                    ps.addBatch();
+                }
+                deleted = ps.executeBatch();
+            }
+            List<String> gone = Names.affected(names, deleted);
+            Names.put(c, queue, gone, tombstoneExpiresUsec);
+            List<ErrorCode> results = new ArrayList<>(names.size());
+            for (int i = 0; i < names.size(); i++) {
+                results.add(deleted[i] > 0 ? ErrorCode.OK
+                        : Names.isLive(c, queue, names.get(i), nowUsec) ? ErrorCode.TOMBSTONED_TASK
+                        : ErrorCode.UNKNOWN_TASK);
+            }
+            return results;
+        });
+    }
+
+    @Override
+    public Optional<Task> taskGet(String queue, String name) {
+        return read("read task " + name + " of queue " + queue, c -> {
+            try (PreparedStatement ps = c.prepareStatement(SqliteSql.SELECT_TASK)) {
+                ps.setString(1, queue);
+                ps.setString(2, name);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(TaskRows.task(queue, rs, true)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public TaskPage taskList(String queue, String afterName, int limit) {
+        return read("list tasks of queue " + queue, c -> {
+            List<Task> tasks = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(SqliteSql.LIST_TASKS)) {
+                ps.setString(1, queue);
+                ps.setString(2, afterName == null ? "" : afterName);
+                ps.setInt(3, limit + 1);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        tasks.add(TaskRows.task(queue, rs, false));
+                    }
+                }
+            }
+            if (tasks.size() <= limit) {
+                return new TaskPage(tasks, null);
+            }
+            List<Task> page = tasks.subList(0, limit);
+            return new TaskPage(List.copyOf(page), page.get(limit - 1).name());
+        });
+    }
+
+    @Override
+    public boolean tombstoneExists(String queue, String name, long nowUsec) {
+        return read("check the tombstone of task " + name + " in queue " + queue,
+                c -> Names.isLive(c, queue, name, nowUsec));
+    }
+
+    @Override
+    public long queuePurge(String queue, long tombstoneExpiresUsec) {
+        return write("purge queue " + queue, c -> {
+            try (PreparedStatement tomb = c.prepareStatement(SqliteSql.PURGE_TOMBSTONES);
+                 PreparedStatement purge = c.prepareStatement(SqliteSql.PURGE_TASKS)) {
+                tomb.setString(1, queue);
+                tomb.setLong(2, tombstoneExpiresUsec);
+                tomb.executeUpdate();
+                purge.setString(1, queue);
+                return (long) purge.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public QueueCounts queueCounts(String queue, long nowUsec) {
+        return read("count the tasks of queue " + queue, c -> {
+            try (PreparedStatement ps = c.prepareStatement(SqliteSql.QUEUE_COUNTS)) {
+                ps.setString(1, queue);
+                ps.setLong(2, nowUsec);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    long oldest = rs.getLong(2);
+                    Long oldestEta = rs.wasNull() ? null : oldest;
+                    return new QueueCounts(rs.getLong(1), oldestEta, rs.getLong(3), rs.getLong(4));
+                }
+            }
+        });
+    }
+
+    @Override
+    public OptionalLong queueNextEta(String queue) {
+        return read("read the next ETA of queue " + queue, c -> {
+            try (PreparedStatement ps = c.prepareStatement(SqliteSql.QUEUE_NEXT_ETA)) {
+                ps.setString(1, queue);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    long eta = rs.getLong(1);
+                    return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(eta);
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean queuePaused(String queue) {
+        return read("read the paused flag of queue " + queue, c -> {
+            try (PreparedStatement ps = c.prepareStatement(SqliteSql.QUEUE_PAUSED)) {
+                ps.setString(1, queue);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() && rs.getInt(1) != 0;
+                }
+            }
+        });
+    }
+
+    @Override
+    public void queueSetPaused(String queue, boolean paused) {
+        write((paused ? "pause" : "resume") + " queue " + queue, c -> {
+            try (PreparedStatement ps = c.prepareStatement(SqliteSql.SET_QUEUE_PAUSED)) {
+                ps.setString(1, queue);
+                ps.setInt(2, paused ? 1 : 0);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public int taskRemoveExhausted(String queue, Integer queueRetryLimit, long nowUsec, long tombstoneExpiresUsec,
+                                   int batch) {
+        String operation = "remove tasks past their retry limit from queue " + queue;
+        List<String> names = read(operation, c -> ExhaustedTasks.find(c, queue, queueRetryLimit, nowUsec, batch));
+        if (names.isEmpty()) {
+            return 0;
+        }
+        return write(operation,
+                c -> ExhaustedTasks.remove(c, queue, names, queueRetryLimit, nowUsec, tombstoneExpiresUsec));
+    }
+
+    @Override
+    public int tombstoneDeleteExpired(long nowUsec, int batch) {
+        return write("delete expired tombstones", c -> {
+            try (PreparedStatement ps = c.prepareStatement(SqliteSql.DELETE_EXPIRED_TOMBSTONES)) {
+                ps.setLong(1, nowUsec);
+                ps.setInt(2, batch);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    // ------------------------------------------------------------------------------------------ helpers
+
+    /** Runs {@code work} as one transaction while holding the store's write lock. */
+    <T> T write(String operation, Jdbc.SqlWork<T> work) {
+        writeLock.lock();
+        try {
+            return Jdbc.transaction(dataSource, operation, work);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Runs {@code work} in auto-commit mode, without the write lock (WAL readers do not block the writer). */
+    <T> T read(String operation, Jdbc.SqlWork<T> work) {
+        return Jdbc.autoCommit(dataSource, operation, work);
+    }
+}

@@ -1,0 +1,12 @@
+/**
+ * The embedded task store: SQLite in WAL mode through a {@link javax.sql.DataSource} that the server provides
+ * (in Liberty a pool over {@code org.sqlite.SQLiteDataSource}, not enlisted in global transactions).
+ *
+ * <p>{@link io.pullqueue.store.sqlite.SqliteTaskStore} is the entry point; {@code SqliteSchema} holds the
+ * versioned schema, {@code SqliteSql} every other statement, {@code SqliteLease} the lease transaction and
+ * {@code TaskRows} the row mapping.
+ *
+ * <p>May import {@code io.pullqueue.core}, {@code io.pullqueue.store}, {@code java.*} and {@code javax.sql}.
+ * No {@code org.sqlite} classes: the driver lives in the server, not in the WAR.
+ */
+package io.pullqueue.store.sqlite;
