@@ -1,0 +1,82 @@
+package io.pullqueue.api.rest;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.PreMatching;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Bounds request bodies before they are read: a declared Content-Length over the limit is refused at once, and
+ * a body without one is cut off as soon as it passes the limit, so no oversized body is ever held in memory.
+ */
+@PreMatching
+public class BodyLimitFilter implements ContainerRequestFilter {
+
+    @Inject
+    @ConfigProperty(name = "pullqueue.request.max.bytes", defaultValue = "33554432")
+    long maxBytes;
+
+    @Override
+    public void filter(ContainerRequestContext ctx) {
+        long declared = ctx.getLength();
+        if (declared > maxBytes) {
+            ctx.abortWith(ApiError.of(413, "REQUEST_TOO_LARGE", tooLarge(maxBytes), null));
+            return;
+        }
+        ctx.setEntityStream(new Limited(ctx.getEntityStream(), maxBytes));
+    }
+
+    static String tooLarge(long max) {
+        return "request body is larger than the limit of " + max + " bytes (pullqueue.request.max.bytes)";
+    }
+
+    /** Raised by a body that passes the limit while being read. */
+    static final class TooLargeException extends IOException {
+        private static final long serialVersionUID = 1L;
+        final long limit;
+
+        TooLargeException(long limit) {
+            super(tooLarge(limit));
+            this.limit = limit;
+        }
+    }
+
+    private static final class Limited extends FilterInputStream {
+        private final long limit;
+        private long count;
+
+        Limited(InputStream in, long limit) {
+            super(in);
+            this.limit = limit;
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b >= 0) {
+                add(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] buf, int off, int len) throws IOException {
+            int n = super.read(buf, off, len);
+            if (n > 0) {
+                add(n);
+            }
+            return n;
+        }
+
+        private void add(long n) throws TooLargeException {
+            count += n;
+            if (count > limit) {
+                throw new TooLargeException(limit);
+            }
+        }
+    }
+}

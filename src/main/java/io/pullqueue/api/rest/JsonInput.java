@@ -1,0 +1,151 @@
+package io.pullqueue.api.rest;
+
+import io.pullqueue.core.ErrorCode;
+import io.pullqueue.core.QueueException;
+import jakarta.json.Json;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import jakarta.ws.rs.WebApplicationException;
+import java.io.InputStream;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+
+/** Reads request bodies and typed fields; every failure names the field and what was expected. */
+final class JsonInput {
+    private JsonInput() {
+    }
+
+    static JsonObject object(InputStream body) {
+        try (JsonReader r = Json.createReader(body)) {
+            JsonValue v = r.readValue();
+            if (v.getValueType() != JsonValue.ValueType.OBJECT) {
+                throw invalid(null, "the request body must be a JSON object");
+            }
+            return v.asJsonObject();
+        } catch (JsonException e) {
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof BodyLimitFilter.TooLargeException t) {
+                    throw new WebApplicationException(t.getMessage(), 413);
+                }
+            }
+            throw invalid(null, "the request body is not valid JSON: " + firstLine(e.getMessage()));
+        }
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) {
+            return "empty body";
+        }
+        int nl = s.indexOf('\n');
+        return nl < 0 ? s : s.substring(0, nl);
+    }
+
+    static QueueException invalid(String field, String message) {
+        return new QueueException(ErrorCode.INVALID_REQUEST, field, message);
+    }
+
+    private static JsonValue value(JsonObject o, String field) {
+        JsonValue v = o.get(field);
+        return v == null || v.getValueType() == JsonValue.ValueType.NULL ? null : v;
+    }
+
+    static String string(JsonObject o, String field) {
+        JsonValue v = value(o, field);
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof JsonString s) {
+            return s.getString();
+        }
+        throw invalid(field, field + " must be a string");
+    }
+
+    static Long integer(JsonObject o, String field) {
+        JsonValue v = value(o, field);
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof JsonNumber n && n.isIntegral()) {
+            try {
+                return n.longValueExact();
+            } catch (ArithmeticException e) {
+                throw invalid(field, field + " is out of range");
+            }
+        }
+        if (v instanceof JsonString s) {
+            try {
+                return Long.parseLong(s.getString());
+            } catch (NumberFormatException e) {
+                throw invalid(field, field + " must be an integer");
+            }
+        }
+        throw invalid(field, field + " must be an integer");
+    }
+
+    static Double number(JsonObject o, String field) {
+        JsonValue v = value(o, field);
+        if (v == null) {
+            return null;
+        }
+        if (v instanceof JsonNumber n) {
+            return n.doubleValue();
+        }
+        throw invalid(field, field + " must be a number");
+    }
+
+    static boolean bool(JsonObject o, String field) {
+        JsonValue v = value(o, field);
+        if (v == null) {
+            return false;
+        }
+        if (v == JsonValue.TRUE || v == JsonValue.FALSE) {
+            return v == JsonValue.TRUE;
+        }
+        throw invalid(field, field + " must be true or false");
+    }
+
+    static JsonArray array(JsonObject o, String field) {
+        JsonValue v = value(o, field);
+        if (v == null) {
+            throw invalid(field, field + " is required");
+        }
+        if (v instanceof JsonArray a) {
+            return a;
+        }
+        throw invalid(field, field + " must be an array");
+    }
+
+    static byte[] base64(JsonObject o, String field) {
+        String s = string(o, field);
+        if (s == null) {
+            return null;
+        }
+        try {
+            return s.indexOf('-') >= 0 || s.indexOf('_') >= 0
+                    ? Base64.getUrlDecoder().decode(s) : Base64.getDecoder().decode(s);
+        } catch (IllegalArgumentException e) {
+            throw invalid(field, field + " must be base64 (standard or URL-safe alphabet)");
+        }
+    }
+
+    /** An RFC 3339 timestamp as µs since the epoch. */
+    static Long timestamp(JsonObject o, String field) {
+        String s = string(o, field);
+        if (s == null) {
+            return null;
+        }
+        try {
+            return ChronoUnit.MICROS.between(java.time.Instant.EPOCH, OffsetDateTime.parse(s).toInstant());
+        } catch (DateTimeParseException | ArithmeticException e) {
+            throw new QueueException(ErrorCode.INVALID_ETA, field,
+                    field + " must be an RFC 3339 timestamp such as 2026-01-31T12:00:00Z");
+        }
+    }
+}

@@ -1,0 +1,96 @@
+package io.pullqueue.api.rest;
+
+import io.pullqueue.core.AddResult;
+import io.pullqueue.core.QueueCounts;
+import io.pullqueue.core.QueueSpec;
+import io.pullqueue.core.QueueStats;
+import io.pullqueue.core.Task;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import java.time.Instant;
+import java.util.Base64;
+
+/** The JSON shapes of the native API: task, queue, add result. */
+final class JsonOutput {
+    private JsonOutput() {
+    }
+
+    /** µs since the epoch as an RFC 3339 timestamp (UTC, µs precision). */
+    static String rfc3339(long usec) {
+        return Instant.ofEpochSecond(Math.floorDiv(usec, 1_000_000L), Math.floorMod(usec, 1_000_000L) * 1000L)
+                .toString();
+    }
+
+    static JsonObject task(Task t, long nowUsec) {
+        JsonObjectBuilder b = Json.createObjectBuilder()
+                .add("name", t.name())
+                .add("queue", t.queue());
+        if (t.payload() != null) {
+            b.add("payload", Base64.getEncoder().encodeToString(t.payload()));
+        }
+        b.add("payloadSize", t.payloadSize());
+        if (t.tag() != null) {
+            b.add("tag", t.tag());
+        }
+        b.add("eta", rfc3339(t.etaUsec()))
+                .add("etaUsec", t.etaUsec())
+                .add("leaseToken", Long.toString(t.etaUsec()))
+                .add("leased", t.isLeased(nowUsec))
+                .add("retryCount", t.retryCount())
+                .add("created", rfc3339(t.createdUsec()))
+                .add("createdUsec", t.createdUsec());
+        if (t.retryLimit() != null) {
+            b.add("retryLimit", t.retryLimit());
+        }
+        return b.build();
+    }
+
+    static JsonObject addResult(String queue, AddResult r) {
+        JsonObjectBuilder b = Json.createObjectBuilder().add("status", r.code().name());
+        if (r.name() != null) {
+            b.add("name", r.name());
+        }
+        if (r.ok()) {
+            b.add("etaUsec", r.etaUsec()).add("eta", rfc3339(r.etaUsec())).add("queue", queue);
+        }
+        if (r.error() != null) {
+            b.add("message", r.error().getMessage());
+            if (r.error().field() != null) {
+                b.add("field", r.error().field());
+            }
+        }
+        return b.build();
+    }
+
+    static JsonObject queue(QueueSpec spec, QueueStats stats) {
+        JsonObjectBuilder b = Json.createObjectBuilder()
+                .add("name", spec.name())
+                .add("mode", spec.mode().name().toLowerCase(java.util.Locale.ROOT));
+        if (spec.retryLimit() != null) {
+            b.add("retryLimit", spec.retryLimit());
+        }
+        b.add("leaseRequestsPerSecond", spec.leaseRequestsPerSecond());
+        JsonArrayBuilder users = Json.createArrayBuilder();
+        spec.acl().userEmails().forEach(users::add);
+        JsonArrayBuilder writers = Json.createArrayBuilder();
+        spec.acl().writerEmails().forEach(writers::add);
+        b.add("acl", Json.createObjectBuilder().add("userEmails", users).add("writerEmails", writers));
+        if (stats != null) {
+            b.add("paused", stats.paused());
+            QueueCounts c = stats.counts();
+            JsonObjectBuilder s = Json.createObjectBuilder()
+                    .add("tasks", c.tasks())
+                    .add("due", c.due())
+                    .add("inFlight", c.leased())
+                    .add("leasedLastMinute", stats.leasedLastMinute())
+                    .add("leasedLastHour", stats.leasedLastHour());
+            if (c.oldestEtaUsec() != null) {
+                s.add("oldestEta", rfc3339(c.oldestEtaUsec())).add("oldestEtaUsec", c.oldestEtaUsec());
+            }
+            b.add("stats", s);
+        }
+        return b.build();
+    }
+}

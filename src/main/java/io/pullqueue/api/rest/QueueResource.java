@@ -1,0 +1,223 @@
+package io.pullqueue.api.rest;
+
+import io.pullqueue.core.AddResult;
+import io.pullqueue.core.ErrorCode;
+import io.pullqueue.core.Limits;
+import io.pullqueue.core.QueueException;
+import io.pullqueue.core.QueueSpec;
+import io.pullqueue.core.TagFilter;
+import io.pullqueue.core.Task;
+import io.pullqueue.core.TaskPage;
+import io.pullqueue.service.LeaseRequest;
+import io.pullqueue.service.LongPollLeaser;
+import io.pullqueue.service.QueueService;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Queues and their tasks: {@code /api/v1/queues/...}. See docs/api.md and /openapi. */
+@Path("v1/queues")
+@Produces(MediaType.APPLICATION_JSON)
+@RequestScoped
+public class QueueResource {
+
+    @Inject
+    QueueService service;
+    @Inject
+    LongPollLeaser leaser;
+
+    @GET
+    public JsonObject queues() {
+        JsonArrayBuilder a = Json.createArrayBuilder();
+        for (QueueSpec spec : service.queues()) {
+            a.add(JsonOutput.queue(spec, service.stats(spec.name())));
+        }
+        return Json.createObjectBuilder().add("queues", a).build();
+    }
+
+    @GET
+    @Path("{queue}")
+    public JsonObject queue(@PathParam("queue") String queue) {
+        return JsonOutput.queue(service.queue(queue), service.stats(queue));
+    }
+
+    @POST
+    @Path("{queue}:pause")
+    public JsonObject pause(@PathParam("queue") String queue) {
+        service.setPaused(queue, true);
+        return queue(queue);
+    }
+
+    @POST
+    @Path("{queue}:resume")
+    public JsonObject resume(@PathParam("queue") String queue) {
+        service.setPaused(queue, false);
+        return queue(queue);
+    }
+
+    @POST
+    @Path("{queue}:purge")
+    public JsonObject purge(@PathParam("queue") String queue) {
+        return Json.createObjectBuilder().add("purged", service.purge(queue)).build();
+    }
+
+    @POST
+    @Path("{queue}/tasks")
+    public Response add(@PathParam("queue") String queue, InputStream body) {
+        AddResult r = service.add(queue, List.of(TaskInput.draft(JsonInput.object(body)))).get(0);
+        if (r.error() != null) {
+            throw r.error();
+        }
+        if (!r.ok()) {
+            throw new QueueException(r.code(), "name", r.code() == ErrorCode.TASK_ALREADY_EXISTS
+                    ? "a task named " + r.name() + " already exists"
+                    : "the name " + r.name() + " belongs to a deleted task and stays reserved");
+        }
+        return Response.status(201).entity(JsonOutput.addResult(queue, r)).build();
+    }
+
+    @POST
+    @Path("{queue}/tasks:batchAdd")
+    public JsonObject batchAdd(@PathParam("queue") String queue, InputStream body) {
+        List<AddResult> results = service.add(queue, TaskInput.drafts(JsonInput.object(body)));
+        JsonArrayBuilder a = Json.createArrayBuilder();
+        for (int i = 0; i < results.size(); i++) {
+            AddResult r = results.get(i);
+            if (r.error() != null) {
+                throw r.error().withFieldPrefix("tasks[" + i + "]");
+            }
+            a.add(JsonOutput.addResult(queue, r));
+        }
+        return Json.createObjectBuilder().add("results", a).build();
+    }
+
+    @POST
+    @Path("{queue}/tasks:lease")
+    public void lease(@PathParam("queue") String queue, InputStream body, @Suspended AsyncResponse async) {
+        JsonObject o = JsonInput.object(body);
+        Long max = JsonInput.integer(o, "maxTasks");
+        Double seconds = JsonInput.number(o, "leaseSeconds");
+        if (max == null) {
+            throw JsonInput.invalid("maxTasks", "maxTasks is required (1.." + Limits.MAX_TASKS_PER_LEASE + ")");
+        }
+        if (seconds == null) {
+            throw JsonInput.invalid("leaseSeconds", "leaseSeconds is required (0.." + Limits.MAX_LEASE_SECONDS + ")");
+        }
+        Double wait = JsonInput.number(o, "waitSeconds");
+        TagFilter filter = TagFilter.of(JsonInput.bool(o, "groupByTag") || JsonInput.string(o, "tag") != null,
+                JsonInput.string(o, "tag"));
+        LeaseRequest r = new LeaseRequest(queue, max, seconds, filter,
+                Duration.ofMillis(Math.round((wait == null ? 0 : wait) * 1000)));
+        async.setTimeout(LongPollLeaser.MAX_WAIT.toSeconds() + 40, TimeUnit.SECONDS);
+        leaser.lease(r).whenComplete((tasks, err) -> {
+            if (err != null) {
+                async.resume(err);
+            } else {
+                async.resume(tasksJson(tasks));
+            }
+        });
+    }
+
+    private JsonObject tasksJson(List<Task> tasks) {
+        long now = service.nowUsec();
+        JsonArrayBuilder a = Json.createArrayBuilder();
+        for (Task t : tasks) {
+            a.add(JsonOutput.task(t, now));
+        }
+        return Json.createObjectBuilder().add("tasks", a).build();
+    }
+
+    @GET
+    @Path("{queue}/tasks")
+    public JsonObject list(@PathParam("queue") String queue, @QueryParam("pageSize") Integer pageSize,
+                           @QueryParam("pageToken") String pageToken) {
+        TaskPage page = service.list(queue, decodeToken(pageToken),
+                pageSize == null ? Limits.DEFAULT_LIST_PAGE_SIZE : pageSize);
+        JsonObject tasks = tasksJson(page.tasks());
+        if (page.nextCursor() == null) {
+            return tasks;
+        }
+        return Json.createObjectBuilder(tasks).add("nextPageToken", Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(page.nextCursor().getBytes(StandardCharsets.UTF_8))).build();
+    }
+
+    private static String decodeToken(String token) {
+        if (token == null || token.isEmpty()) {
+            return null;
+        }
+        try {
+            return new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw JsonInput.invalid("pageToken", "pageToken is not one this server gave out");
+        }
+    }
+
+    @GET
+    @Path("{queue}/tasks/{name}")
+    public JsonObject get(@PathParam("queue") String queue, @PathParam("name") String name) {
+        return JsonOutput.task(service.get(queue, name), service.nowUsec());
+    }
+
+    @DELETE
+    @Path("{queue}/tasks/{name}")
+    public Response delete(@PathParam("queue") String queue, @PathParam("name") String name) {
+        ErrorCode c = service.delete(queue, List.of(name)).get(0);
+        if (c != ErrorCode.OK) {
+            throw new QueueException(c, "name", c == ErrorCode.INVALID_TASK_NAME
+                    ? "task name must match [a-zA-Z0-9_-]{1,500}"
+                    : c == ErrorCode.TOMBSTONED_TASK ? "task " + name + " was already deleted"
+                    : "task " + name + " does not exist");
+        }
+        return Response.noContent().build();
+    }
+
+    @POST
+    @Path("{queue}/tasks:batchDelete")
+    public JsonObject batchDelete(@PathParam("queue") String queue, InputStream body) {
+        List<String> names = TaskInput.names(JsonInput.object(body));
+        List<ErrorCode> codes = service.delete(queue, names);
+        JsonArrayBuilder a = Json.createArrayBuilder();
+        for (int i = 0; i < names.size(); i++) {
+            a.add(Json.createObjectBuilder().add("name", names.get(i)).add("status", codes.get(i).name()));
+        }
+        return Json.createObjectBuilder().add("results", a).build();
+    }
+
+    @POST
+    @Path("{queue}/tasks/{name}:modifyLease")
+    public JsonObject modifyLease(@PathParam("queue") String queue, @PathParam("name") String name,
+                                  InputStream body) {
+        JsonObject o = JsonInput.object(body);
+        Long token = JsonInput.integer(o, "leaseToken");
+        Double seconds = JsonInput.number(o, "leaseSeconds");
+        if (token == null) {
+            throw JsonInput.invalid("leaseToken", "leaseToken is required: the one the lease returned");
+        }
+        if (seconds == null) {
+            throw JsonInput.invalid("leaseSeconds", "leaseSeconds is required (0 gives the lease back)");
+        }
+        long eta = service.modifyLease(queue, name, token, seconds);
+        return Json.createObjectBuilder().add("name", name).add("queue", queue)
+                .add("eta", JsonOutput.rfc3339(eta)).add("etaUsec", eta)
+                .add("leaseToken", Long.toString(eta)).build();
+    }
+}

@@ -1,0 +1,78 @@
+package io.pullqueue.api.rest;
+
+import io.pullqueue.core.Limits;
+import io.pullqueue.core.QueueException;
+import io.pullqueue.core.TaskDraft;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/** Turns native-API task JSON into {@link TaskDraft}s. Unknown fields are refused so typos do not pass silently. */
+final class TaskInput {
+    private TaskInput() {
+    }
+
+    private static final Set<String> TASK_FIELDS =
+            Set.of("payload", "name", "tag", "eta", "etaUsec", "countdownSeconds", "retryLimit");
+
+    static TaskDraft draft(JsonObject o) {
+        for (String k : o.keySet()) {
+            if (!TASK_FIELDS.contains(k)) {
+                throw JsonInput.invalid(k, "unknown field " + k + "; allowed: " + String.join(", ", TASK_FIELDS));
+            }
+        }
+        Long eta = JsonInput.timestamp(o, "eta");
+        Long etaUsec = JsonInput.integer(o, "etaUsec");
+        if (eta != null && etaUsec != null) {
+            throw JsonInput.invalid("etaUsec", "give eta or etaUsec, not both");
+        }
+        Long retryLimit = JsonInput.integer(o, "retryLimit");
+        if (retryLimit != null && (retryLimit < 0 || retryLimit > Integer.MAX_VALUE)) {
+            throw JsonInput.invalid("retryLimit", "retryLimit must be between 0 and " + Integer.MAX_VALUE);
+        }
+        return new TaskDraft(JsonInput.string(o, "name"), JsonInput.base64(o, "payload"), JsonInput.string(o, "tag"),
+                eta != null ? eta : etaUsec, JsonInput.number(o, "countdownSeconds"),
+                retryLimit == null ? null : retryLimit.intValue());
+    }
+
+    /** The {@code tasks} array of a batch add, each element parsed; errors name {@code tasks[i].field}. */
+    static List<TaskDraft> drafts(JsonObject body) {
+        JsonArray a = JsonInput.array(body, "tasks");
+        if (a.size() > Limits.MAX_TASKS_PER_ADD) {
+            throw new QueueException(io.pullqueue.core.ErrorCode.TOO_MANY_TASKS, "tasks",
+                    "at most " + Limits.MAX_TASKS_PER_ADD + " tasks per add call, got " + a.size());
+        }
+        List<TaskDraft> drafts = new ArrayList<>(a.size());
+        for (int i = 0; i < a.size(); i++) {
+            JsonValue v = a.get(i);
+            if (v.getValueType() != JsonValue.ValueType.OBJECT) {
+                throw JsonInput.invalid("tasks[" + i + "]", "tasks[" + i + "] must be an object");
+            }
+            try {
+                drafts.add(draft(v.asJsonObject()));
+            } catch (QueueException e) {
+                throw e.withFieldPrefix("tasks[" + i + "]");
+            }
+        }
+        return drafts;
+    }
+
+    static List<String> names(JsonObject body) {
+        JsonArray a = JsonInput.array(body, "names");
+        if (a.size() > Limits.MAX_NAMES_PER_DELETE) {
+            throw new QueueException(io.pullqueue.core.ErrorCode.TOO_MANY_TASKS, "names",
+                    "at most " + Limits.MAX_NAMES_PER_DELETE + " names per delete call, got " + a.size());
+        }
+        List<String> names = new ArrayList<>(a.size());
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i).getValueType() != JsonValue.ValueType.STRING) {
+                throw JsonInput.invalid("names[" + i + "]", "names[" + i + "] must be a string");
+            }
+            names.add(a.getString(i));
+        }
+        return names;
+    }
+}

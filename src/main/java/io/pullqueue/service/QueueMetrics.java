@@ -1,0 +1,97 @@
+package io.pullqueue.service;
+
+import io.pullqueue.core.QueueMode;
+import io.pullqueue.core.QueueSpec;
+import io.pullqueue.core.QueueStats;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
+import org.eclipse.microprofile.metrics.Counter;
+import org.eclipse.microprofile.metrics.Metadata;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.MetricUnits;
+import org.eclipse.microprofile.metrics.Tag;
+import org.eclipse.microprofile.metrics.Timer;
+
+/**
+ * Metrics operators scale workers by, per queue, in Prometheus format at {@code /metrics?scope=application}:
+ * backlog, due tasks, tasks in flight, oldest task age, tasks leased in the last minute, lease latency and leased
+ * tasks. Gauges read a snapshot the maintenance timer refreshes, so a scrape never queries the database.
+ */
+@ApplicationScoped
+public class QueueMetrics {
+
+    @Inject
+    MetricRegistry registry;
+    @Inject
+    LeaseManager manager;
+
+    private final Map<String, QueueStats> latest = new ConcurrentHashMap<>();
+    private final Set<String> registered = ConcurrentHashMap.newKeySet();
+
+    /** Re-reads every pull queue's statistics and registers gauges for queues seen the first time. */
+    public void refresh() {
+        long now = manager.nowUsec();
+        for (QueueSpec spec : manager.queues()) {
+            if (spec.mode() != QueueMode.PULL) {
+                continue;
+            }
+            latest.put(spec.name(), manager.stats(spec.name()));
+            if (registered.add(spec.name())) {
+                register(spec.name());
+            }
+        }
+        latest.keySet().removeIf(q -> manager.queues().stream().noneMatch(s -> s.name().equals(q)));
+        lastRefreshUsec = now;
+    }
+
+    private volatile long lastRefreshUsec;
+
+    private void register(String queue) {
+        Tag tag = new Tag("queue", queue);
+        gauge("pullqueue.queue.tasks", "Tasks stored in the queue, leased ones included", MetricUnits.NONE, queue,
+                s -> s.counts().tasks(), tag);
+        gauge("pullqueue.queue.due", "Tasks that a lease call could take now", MetricUnits.NONE, queue,
+                s -> s.counts().due(), tag);
+        gauge("pullqueue.queue.in.flight", "Tasks held under a lease that has not run out", MetricUnits.NONE, queue,
+                s -> s.counts().leased(), tag);
+        gauge("pullqueue.queue.leased.last.minute", "Tasks leased in the last 60 s by this server", MetricUnits.NONE,
+                queue, s -> s.leasedLastMinute(), tag);
+        gauge("pullqueue.queue.oldest.task.age", "Age of the oldest due task (0 when none is due)",
+                MetricUnits.SECONDS, queue, this::oldestDueAgeSeconds, tag);
+    }
+
+    private double oldestDueAgeSeconds(QueueStats s) {
+        Long oldest = s.counts().oldestEtaUsec();
+        if (oldest == null || s.counts().due() == 0) {
+            return 0;
+        }
+        return Math.max(0, (lastRefreshUsec - oldest) / 1e6);
+    }
+
+    private void gauge(String name, String description, String unit, String queue,
+                       ToDoubleFunction<QueueStats> f, Tag tag) {
+        Metadata md = Metadata.builder().withName(name).withDescription(description).withUnit(unit).build();
+        registry.gauge(md, latest, m -> {
+            QueueStats s = m.get(queue);
+            return s == null ? 0.0 : f.applyAsDouble(s);
+        }, tag);
+    }
+
+    /** Records one lease call: its latency and how many tasks it returned. */
+    public void recordLease(String queue, Duration latency, int tasks) {
+        Tag tag = new Tag("queue", queue);
+        Timer t = registry.timer(Metadata.builder().withName("pullqueue.lease.duration")
+                .withDescription("Latency of lease calls as the service sees them").build(), tag);
+        t.update(latency);
+        if (tasks > 0) {
+            Counter c = registry.counter(Metadata.builder().withName("pullqueue.tasks.leased")
+                    .withDescription("Tasks handed out by lease calls on this server").build(), tag);
+            c.inc(tasks);
+        }
+    }
+}

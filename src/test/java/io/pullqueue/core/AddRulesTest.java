@@ -1,0 +1,152 @@
+package io.pullqueue.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** semantics.md §4.1 and §12: adding tasks, names, limits, tombstones. */
+class AddRulesTest extends EngineFixture {
+
+    private static List<TaskDraft> many(int n) {
+        List<TaskDraft> l = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            l.add(draft("t" + i));
+        }
+        return l;
+    }
+
+    @Test
+    void upToOneHundredTasksPerCall() {
+        assertEquals(100, engine.add(Q, many(100)).stream().filter(AddResult::ok).count());
+        QueueException e = expect(ErrorCode.TOO_MANY_TASKS, () -> engine.add(Q, many(101)));
+        assertEquals("tasks", e.field());
+        assertEquals(100, store.queueCounts(Q, now()).tasks(), "the refused call added nothing");
+    }
+
+    @Test
+    void aTaskMayBeOneMebibyteCountingPayloadTagAndName() {
+        String name = "n";
+        String tag = "tg";
+        byte[] exact = new byte[Limits.MAX_TASK_BYTES - name.length() - tag.length()];
+        assertTrue(addOne(Q, TaskDraft.of(exact).named(name).tagged(tag)).ok());
+        byte[] over = new byte[exact.length + 1];
+        AddResult r = addOne(Q, TaskDraft.of(over).named("m").tagged(tag + "x"));
+        assertEquals(ErrorCode.TASK_TOO_LARGE, r.code());
+        assertEquals("payload", r.error().field());
+        assertEquals(1, store.queueCounts(Q, now()).tasks());
+    }
+
+    @Test
+    void emptyPayloadIsAllowedButAMissingOneIsNot() {
+        assertTrue(addOne(Q, TaskDraft.of(new byte[0])).ok());
+        assertEquals(ErrorCode.INVALID_REQUEST, addOne(Q, new TaskDraft(null, null, null, null, null, null)).code());
+    }
+
+    @Test
+    void tagsUpTo500Bytes() {
+        assertTrue(addOne(Q, draft("x").tagged("t".repeat(500))).ok());
+        assertEquals(ErrorCode.INVALID_TAG, addOne(Q, draft("x").tagged("t".repeat(501))).code());
+        assertEquals(ErrorCode.INVALID_TAG, addOne(Q, draft("x").tagged("é".repeat(251))).code(), "bytes, not chars");
+    }
+
+    @Test
+    void taskNamesFollowTheAppEnginePattern() {
+        assertTrue(addOne(Q, draft("x").named("a".repeat(500))).ok());
+        assertTrue(addOne(Q, draft("x").named("A-z_09")).ok());
+        for (String bad : List.of("a".repeat(501), "", "has space", "dot.ted", "slash/ed", "ünï")) {
+            AddResult r = addOne(Q, draft("x").named(bad));
+            assertEquals(ErrorCode.INVALID_TASK_NAME, r.code(), bad);
+            assertEquals("name", r.error().field());
+        }
+    }
+
+    @Test
+    void queueNamesAreCheckedAndMustBeDeclared() {
+        expect(ErrorCode.INVALID_QUEUE_NAME, () -> engine.add("under_score", many(1)));
+        expect(ErrorCode.INVALID_QUEUE_NAME, () -> engine.add("q".repeat(101), many(1)));
+        expect(ErrorCode.INVALID_QUEUE_NAME, () -> engine.add("", many(1)));
+        expect(ErrorCode.UNKNOWN_QUEUE, () -> engine.add("q".repeat(100), many(1)));
+        expect(ErrorCode.INVALID_QUEUE_MODE, () -> engine.add(PUSH, many(1)));
+    }
+
+    @Test
+    void oneInvalidTaskSkipsTheWholeBatch() {
+        List<AddResult> r = engine.add(Q, List.of(draft("a"), draft("b").named("bad name"), draft("c")));
+        assertEquals(List.of(ErrorCode.SKIPPED, ErrorCode.INVALID_TASK_NAME, ErrorCode.SKIPPED),
+                r.stream().map(AddResult::code).toList());
+        assertEquals(0, store.queueCounts(Q, now()).tasks());
+    }
+
+    @Test
+    void duplicatesAreReportedPerTaskAndTheOthersStillGoIn() {
+        add(Q, draft("first").named("dup"));
+        List<AddResult> r = engine.add(Q, List.of(draft("a"), draft("b").named("dup"), draft("c").named("new")));
+        assertEquals(List.of(ErrorCode.OK, ErrorCode.TASK_ALREADY_EXISTS, ErrorCode.OK),
+                r.stream().map(AddResult::code).toList());
+        assertEquals(3, store.queueCounts(Q, now()).tasks());
+    }
+
+    @Test
+    void deletedNamesStayReservedForNineDays() {
+        add(Q, draft("x").named("gone"));
+        assertEquals(List.of(ErrorCode.OK), engine.delete(Q, List.of("gone")));
+        assertEquals(ErrorCode.TOMBSTONED_TASK, addOne(Q, draft("again").named("gone")).code());
+        clock.advance(Duration.ofDays(9).minusSeconds(1));
+        assertEquals(ErrorCode.TOMBSTONED_TASK, addOne(Q, draft("again").named("gone")).code());
+        clock.advance(Duration.ofSeconds(2));
+        assertTrue(addOne(Q, draft("again").named("gone")).ok());
+    }
+
+    @Test
+    void chosenNamesAreRandomUrlSafeAndReported() {
+        Set<String> names = new HashSet<>();
+        for (AddResult r : engine.add(Q, many(100))) {
+            assertTrue(r.nameChosen());
+            assertTrue(Validation.isValidTaskName(r.name()), r.name());
+            names.add(r.name());
+        }
+        assertEquals(100, names.size());
+        AddResult named = addOne(Q, draft("x").named("mine"));
+        assertEquals("mine", named.name());
+        assertTrue(!named.nameChosen());
+    }
+
+    @Test
+    void etaUpToThirtyDaysAheadAndNeverNegative() {
+        long now = now();
+        assertEquals(now + Limits.MAX_ETA_AHEAD_USEC,
+                addOne(Q, draft("x").at(now + Limits.MAX_ETA_AHEAD_USEC)).etaUsec());
+        assertEquals(ErrorCode.INVALID_ETA, addOne(Q, draft("x").at(now + Limits.MAX_ETA_AHEAD_USEC + 1)).code());
+        assertEquals(ErrorCode.INVALID_ETA, addOne(Q, draft("x").at(-1)).code());
+        assertTrue(addOne(Q, draft("x").at(0)).ok(), "an ETA in the past is fine: due at once");
+        assertEquals(now + 1_500_000, addOne(Q, draft("x").after(1.5)).etaUsec());
+        assertEquals(ErrorCode.INVALID_ETA, addOne(Q, draft("x").after(-1)).code());
+        assertEquals(ErrorCode.INVALID_ETA, addOne(Q, draft("x").after(30.0 * 86400 + 1)).code());
+        assertEquals(ErrorCode.INVALID_REQUEST, addOne(Q, draft("x").at(now).after(1)).code());
+        assertEquals(now, addOne(Q, draft("x")).etaUsec(), "no ETA means now");
+    }
+
+    @Test
+    void negativeTaskRetryLimitIsRefused() {
+        assertEquals(ErrorCode.INVALID_RETRY_PARAMETERS, addOne(Q, draft("x").withRetryLimit(-1)).code());
+        assertTrue(addOne(Q, draft("x").withRetryLimit(0)).ok());
+    }
+
+    @Test
+    void addingWakesListenersOnlyWhenSomethingWasAdded() {
+        List<String> woken = new ArrayList<>();
+        engine.addListener(woken::add);
+        add(Q, draft("x").named("w1"));
+        engine.add(Q, List.of(draft("y").named("w1")));
+        engine.add(Q, List.of(draft("z").named("bad name")));
+        assertEquals(List.of(Q), woken);
+        assertNotEquals(0, store.queueCounts(Q, now()).tasks());
+    }
+}

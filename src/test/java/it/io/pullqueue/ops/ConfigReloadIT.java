@@ -1,0 +1,63 @@
+package it.io.pullqueue.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import it.io.pullqueue.Http;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.microshed.testing.jupiter.MicroShedTest;
+
+/** queue.yaml is re-read when it changes: a valid version applies without restart, an invalid one is refused. */
+@MicroShedTest
+class ConfigReloadIT {
+    private final Path file = Path.of(System.getProperty("pullqueue.it.queue.config"));
+    private String original;
+
+    @BeforeEach
+    void keep() throws Exception {
+        original = Files.readString(file);
+    }
+
+    @AfterEach
+    void restore() throws Exception {
+        Files.writeString(file, original);
+        awaitStatus("/api/v1/queues/reloaded-queue", s -> s == 404);
+    }
+
+    @Test
+    void aValidChangeAppliesAndAnInvalidOneKeepsTheLastGoodVersion() throws Exception {
+        Files.writeString(file, original + "\n- name: reloaded-queue\n  mode: pull\n", StandardCharsets.UTF_8);
+        awaitStatus("/api/v1/queues/reloaded-queue", s -> s == 200);
+
+        Files.writeString(file, original + "\n- name: reloaded-queue\n  mode: pull\n  rate: 5/s\n",
+                StandardCharsets.UTF_8);
+        awaitBody("/health/ready", b -> b.contains("rate"));
+        assertEquals(200, Http.get("/api/v1/queues/reloaded-queue").status(), "the last good version stays in force");
+        assertEquals(200, Http.get("/health/ready").status(), "still ready: a good version is loaded");
+    }
+
+    private static void awaitStatus(String path, Predicate<Integer> ok) throws InterruptedException {
+        await(() -> ok.test(Http.get(path).status()), path);
+    }
+
+    private static void awaitBody(String path, Predicate<String> ok) throws InterruptedException {
+        await(() -> ok.test(Http.get(path).body()), path);
+    }
+
+    private static void await(java.util.function.BooleanSupplier condition, String what) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            if (condition.getAsBoolean()) {
+                return;
+            }
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+        throw new AssertionError("condition on " + what + " not met within 30 s");
+    }
+}
