@@ -1,13 +1,12 @@
 package io.pullqueue.api.rest;
 
-import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Bounds request bodies before they are read: a declared Content-Length over the limit is refused at once, and
@@ -16,9 +15,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @PreMatching
 public class BodyLimitFilter implements ContainerRequestFilter {
 
-    @Inject
-    @ConfigProperty(name = "pullqueue.request.max.bytes", defaultValue = "33554432")
-    long maxBytes;
+    private final long maxBytes = ConfigProvider.getConfig()
+            .getOptionalValue("pullqueue.request.max.bytes", Long.class).orElse(32L * 1024 * 1024);
 
     @Override
     public void filter(ContainerRequestContext ctx) {
