@@ -1,0 +1,47 @@
+package io.pullqueue.service;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Liveness;
+import org.eclipse.microprofile.health.Readiness;
+
+/**
+ * MicroProfile Health: ready when the database answers and a valid queue.yaml is in force; live while the
+ * application runs (a failed database makes the server unready, not dead, so it is not restarted in a loop).
+ */
+@ApplicationScoped
+public class HealthChecks {
+
+    @Inject
+    LeaseManager manager;
+    @Inject
+    ConfigWatcher config;
+
+    @Produces
+    @Readiness
+    HealthCheck store() {
+        return () -> HealthCheckResponse.named("store").status(manager.storeReachable()).build();
+    }
+
+    @Produces
+    @Readiness
+    HealthCheck queueConfig() {
+        return () -> {
+            HealthCheckResponseBuilder b = HealthCheckResponse.named("queue-config")
+                    .status(config.loaded())
+                    .withData("path", config.path());
+            config.lastError().ifPresent(e -> b.withData("lastError", e));
+            return b.build();
+        };
+    }
+
+    @Produces
+    @Liveness
+    HealthCheck alive() {
+        return () -> HealthCheckResponse.named("pullqueue").up().build();
+    }
+}
