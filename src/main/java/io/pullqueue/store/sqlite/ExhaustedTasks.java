@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -38,19 +39,8 @@ final class ExhaustedTasks {
     /** Deletes those of {@code names} that still qualify, tombstones them, and returns how many. */
     static int remove(Connection c, String queue, List<String> names, Integer queueRetryLimit, long nowUsec,
                       long tombstoneExpiresUsec) throws SQLException {
-        int[] deleted;
-        try (PreparedStatement ps = c.prepareStatement(SqliteSql.DELETE_EXHAUSTED_TASK)) {
-            for (String name : names) {
-                ps.setString(1, queue);
-                ps.setString(2, name);
-                ps.setLong(3, nowUsec);
-                TaskRows.setNullableInt(ps, 4, queueRetryLimit);
-                ps.addBatch();
-            }
-            deleted = ps.executeBatch();
-        }
-        List<String> gone = Names.affected(names, deleted);
-        Names.put(c, queue, gone, tombstoneExpiresUsec);
-        return gone.size();
+        int[] deleted = Names.deleteAndTombstone(c, SqliteSql.DELETE_EXHAUSTED_TASK, queue, names,
+                tombstoneExpiresUsec, nowUsec, queueRetryLimit);
+        return Arrays.stream(deleted).sum();
     }
 }

@@ -53,14 +53,31 @@ final class Names {
         }
     }
 
-    /** The names whose batch entry changed a row ({@code counts[i] > 0}), in order. */
-    static List<String> affected(List<String> names, int[] counts) {
-        List<String> out = new ArrayList<>(names.size());
+    /**
+     * Runs {@code deleteSql} (parameters: queue, name, then {@code extra}) once per name as one batch, tombstones
+     * the names it deleted until {@code tombstoneExpiresUsec}, and returns the per-name delete counts.
+     */
+    static int[] deleteAndTombstone(Connection c, String deleteSql, String queue, List<String> names,
+                                    long tombstoneExpiresUsec, Object... extra) throws SQLException {
+        int[] deleted;
+        try (PreparedStatement ps = c.prepareStatement(deleteSql)) {
+            for (String name : names) {
+                ps.setString(1, queue);
+                ps.setString(2, name);
+                for (int i = 0; i < extra.length; i++) {
+                    ps.setObject(3 + i, extra[i]);
+                }
+                ps.addBatch();
+            }
+            deleted = ps.executeBatch();
+        }
+        List<String> gone = new ArrayList<>(names.size());
         for (int i = 0; i < names.size(); i++) {
-            if (counts[i] > 0) {
-                out.add(names.get(i));
+            if (deleted[i] > 0) {
+                gone.add(names.get(i));
             }
         }
-        return out;
+        put(c, queue, gone, tombstoneExpiresUsec);
+        return deleted;
     }
 }

@@ -48,16 +48,7 @@ final class TaskWrites {
      */
     static List<ErrorCode> delete(Connection c, String queue, List<String> names, long nowUsec,
                                   long tombstoneExpiresUsec) throws SQLException {
-        int[] deleted;
-        try (PreparedStatement ps = c.prepareStatement(SqliteSql.DELETE_TASK)) {
-            for (String name : names) {
-                ps.setString(1, queue);
-                ps.setString(2, name);
-                ps.addBatch();
-            }
-            deleted = ps.executeBatch();
-        }
-        Names.put(c, queue, Names.affected(names, deleted), tombstoneExpiresUsec);
+        int[] deleted = Names.deleteAndTombstone(c, SqliteSql.DELETE_TASK, queue, names, tombstoneExpiresUsec);
         List<ErrorCode> results = new ArrayList<>(names.size());
         for (int i = 0; i < names.size(); i++) {
             results.add(deleted[i] > 0 ? ErrorCode.OK
