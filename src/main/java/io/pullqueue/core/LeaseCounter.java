@@ -23,7 +23,7 @@ public final class LeaseCounter {
         }
         long s = Math.floorDiv(nowUsec, Limits.USEC_PER_SECOND);
         Ring r = rings.computeIfAbsent(queue, q -> new Ring());
-        int i = (int) Math.floorMod(s, SECONDS);
+        int i = Math.floorMod(s, SECONDS);
         synchronized (r) {
             if (r.second[i] != s) {
                 r.second[i] = s;
@@ -44,7 +44,7 @@ public final class LeaseCounter {
         synchronized (r) {
             for (int k = 0; k < Math.min(window, SECONDS); k++) {
                 long s = now - k;
-                int i = (int) Math.floorMod(s, SECONDS);
+                int i = Math.floorMod(s, SECONDS);
                 if (r.second[i] == s) {
                     total += r.count[i];
                 }

@@ -2,6 +2,7 @@ package io.pullqueue.service;
 
 import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.QueueException;
+import io.pullqueue.store.StoreException;
 import java.util.concurrent.CompletionException;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -26,6 +27,10 @@ public final class Failures {
         if (e instanceof BulkheadException) {
             return new QueueException(ErrorCode.TRANSIENT_ERROR,
                     "too many concurrent lease calls on this server; retry shortly");
+        }
+        if (e instanceof StoreException) {
+            LOG.log(Level.WARNING, "store failure: " + e.getMessage(), e);
+            return new QueueException(ErrorCode.TRANSIENT_ERROR, "the database is not available right now; retry shortly");
         }
         if (e instanceof TimeoutException) {
             return new QueueException(ErrorCode.TRANSIENT_ERROR, "the lease call timed out; retry shortly");
