@@ -64,8 +64,8 @@ public class LeaseManager {
         store.initialize();
         engine = new PullQueueEngine(store, registry, clock,
                 new EngineSettings(Duration.ofHours(tombstoneTtlHours)));
-        LOG.info(() -> "pullqueue lease manager ready: store " + store.getClass().getSimpleName()
-                + ", tombstones kept " + tombstoneTtlHours + " h");
+        LOG.info(() -> "pullqueue lease manager ready: " + registry.all().size() + " queues declared, "
+                + "deleted task names reserved for " + tombstoneTtlHours + " h");
     }
 
     @Lock(LockType.READ)
