@@ -1,29 +1,62 @@
 package io.pullqueue.service;
 
+import io.pullqueue.config.ReloadingQueueRegistry;
+import io.pullqueue.core.QueueRegistry;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Inject;
+import java.nio.file.Path;
 import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Re-reads queue.yaml when it changed, at most every {@code pullqueue.config.poll.seconds}. */
+/**
+ * Provides the queues of queue.yaml ({@code pullqueue.queue.config}, env {@code PULLQUEUE_QUEUE_CONFIG}) and
+ * re-reads the file when it changed, at most every {@code pullqueue.config.poll.seconds}.
+ */
 @ApplicationScoped
 public class ConfigWatcher {
 
+    @Inject
+    @ConfigProperty(name = "pullqueue.queue.config", defaultValue = "queue.yaml")
+    String file;
+    @Inject
+    @ConfigProperty(name = "pullqueue.config.poll.seconds", defaultValue = "5")
+    int pollSeconds;
+
+    private ReloadingQueueRegistry registry;
+
+    @PostConstruct
+    void load() {
+        registry = new ReloadingQueueRegistry(Path.of(file).toAbsolutePath());
+        registry.reloadIfChanged();
+    }
+
+    @Produces
+    @ApplicationScoped
+    QueueRegistry registry() {
+        return registry;
+    }
+
     /** Called by the maintenance timer once a second. */
     public void reloadIfDue(long tick) {
-        // wired to the queue.yaml registry once the config package lands
+        if (tick % Math.max(1, pollSeconds) == 0) {
+            registry.reloadIfChanged();
+        }
     }
 
     /** True when a valid queue.yaml is in force. */
     public boolean loaded() {
-        return true;
+        return registry.loaded();
     }
 
     /** The path of queue.yaml. */
     public String path() {
-        return "";
+        return registry.path().toString();
     }
 
-    /** Why the last (re)load was refused, if it was. */
+    /** Why the newest version of queue.yaml was refused, if it was. */
     public Optional<String> lastError() {
-        return Optional.empty();
+        return registry.lastError();
     }
 }

@@ -1,0 +1,146 @@
+package io.pullqueue.config;
+
+import io.pullqueue.core.QueueMode;
+import io.pullqueue.core.QueueRegistry;
+import io.pullqueue.core.QueueSpec;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
+import java.util.stream.Collectors;
+
+/**
+ * The queues of one queue.yaml, re-read when the file changes. A valid new version replaces the queues at once;
+ * an invalid one is refused (one logged line) and the last good version stays in force. Queues removed from the
+ * file disappear from {@link #find} (their stored tasks are kept).
+ */
+public final class ReloadingQueueRegistry implements QueueRegistry {
+    private static final Logger LOG = Logger.getLogger(ReloadingQueueRegistry.class.getName());
+
+    private final Path path;
+    private final QueueYamlParser parser = new QueueYamlParser();
+    private volatile Map<String, QueueSpec> queues = Map.of("default", QueueSpec.push("default"));
+    private volatile boolean loaded;
+    private volatile String lastError;
+    private long seenSize = -1;
+    private long seenModified = -1;
+    private byte[] seenHash;
+
+    public ReloadingQueueRegistry(Path path) {
+        this.path = path;
+    }
+
+    @Override
+    public Optional<QueueSpec> find(String name) {
+        return Optional.ofNullable(queues.get(name));
+    }
+
+    @Override
+    public Collection<QueueSpec> all() {
+        return queues.values();
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** True once a valid version has been applied. */
+    public boolean loaded() {
+        return loaded;
+    }
+
+    /** Why the newest version of the file was refused, or empty when it is in force. */
+    public Optional<String> lastError() {
+        return Optional.ofNullable(lastError);
+    }
+
+    /**
+     * Re-reads the file if its size, modification time or content changed since the last look, and applies it
+     * when valid. Returns true when a new version was applied.
+     */
+    public synchronized boolean reloadIfChanged() {
+        byte[] content;
+        try {
+            BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
+            long modified = a.lastModifiedTime().toMillis();
+            if (a.size() == seenSize && modified == seenModified) {
+                return false;
+            }
+            if (a.size() > QueueYamlParser.MAX_FILE_BYTES) {
+                return refuse(null, path + ": file is " + a.size() + " bytes; the limit is "
+                        + QueueYamlParser.MAX_FILE_BYTES, a.size(), modified);
+            }
+            content = read();
+            byte[] hash = sha256(content);
+            if (Arrays.equals(hash, seenHash)) {
+                seenSize = a.size();
+                seenModified = modified;
+                return false;
+            }
+            seenSize = a.size();
+            seenModified = modified;
+            seenHash = hash;
+        } catch (NoSuchFileException e) {
+            return refuse(null, path + ": file not found", -2, -2);
+        } catch (IOException e) {
+            return refuse(null, path + ": cannot be read: " + e.getMessage(), -2, -2);
+        }
+        try {
+            apply(parser.parse(path.getFileName().toString(), content));
+            return true;
+        } catch (QueueConfigException e) {
+            return refuse(seenHash, String.join("; ", e.errors()), seenSize, seenModified);
+        }
+    }
+
+    private byte[] read() throws IOException {
+        try (InputStream in = Files.newInputStream(path)) {
+            byte[] b = in.readNBytes(QueueYamlParser.MAX_FILE_BYTES + 1);
+            return b;
+        }
+    }
+
+    private void apply(QueueConfig config) {
+        Map<String, QueueSpec> m = new LinkedHashMap<>();
+        config.queues().forEach(q -> m.put(q.name(), q));
+        queues = Map.copyOf(m);
+        loaded = true;
+        lastError = null;
+        config.warnings().forEach(w -> LOG.warning("queue.yaml: " + w));
+        LOG.info(() -> "queue.yaml applied from " + path + ": pull queues " + m.values().stream()
+                .filter(q -> q.mode() == QueueMode.PULL).map(QueueSpec::name).collect(Collectors.joining(", "))
+                + "; push queues (not served) " + m.values().stream().filter(q -> q.mode() == QueueMode.PUSH)
+                .map(QueueSpec::name).collect(Collectors.joining(", ")));
+    }
+
+    private boolean refuse(byte[] hash, String error, long size, long modified) {
+        boolean changed = !error.equals(lastError);
+        seenSize = size;
+        seenModified = modified;
+        seenHash = hash;
+        lastError = error;
+        if (changed) {
+            LOG.severe("queue.yaml refused" + (loaded ? " (the last good version stays in force)" : "") + ": "
+                    + error);
+        }
+        return false;
+    }
+
+    private static byte[] sha256(byte[] content) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(content);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
