@@ -11,8 +11,9 @@ import jakarta.ws.rs.core.Response;
 /**
  * The one error shape of the native API:
  * {@code {"error":{"code":<http>,"reason":"<APP_ENGINE_ERROR_NAME>","message":"...","field":"..."}}}.
+ * {@link #status(ErrorCode)} is shared with the v1beta2 door, so every HTTP door maps an error code the same way.
  */
-final class ApiError {
+public final class ApiError {
     private ApiError() {
     }
 
@@ -38,7 +39,7 @@ final class ApiError {
     }
 
     /** The HTTP status for an App Engine error code. */
-    static int status(ErrorCode code) {
+    public static int status(ErrorCode code) {
         switch (code) {
             case UNKNOWN_QUEUE:
             case UNKNOWN_TASK:

@@ -15,8 +15,21 @@ import org.eclipse.microprofile.config.ConfigProvider;
 @PreMatching
 public class BodyLimitFilter implements ContainerRequestFilter {
 
-    private final long maxBytes = ConfigProvider.getConfig()
-            .getOptionalValue("pullqueue.request.max.bytes", Long.class).orElse(32L * 1024 * 1024);
+    private final long maxBytes = configuredMax();
+
+    /** The configured body limit ({@code pullqueue.request.max.bytes}, default 32 MiB). */
+    public static long configuredMax() {
+        return ConfigProvider.getConfig()
+                .getOptionalValue("pullqueue.request.max.bytes", Long.class).orElse(32L * 1024 * 1024);
+    }
+
+    /**
+     * {@code in}, cut off with a {@link TooLargeException} as soon as more than {@code max} bytes are read from
+     * it. Other doors use it too, e.g. on a decompressed body.
+     */
+    public static InputStream limit(InputStream in, long max) {
+        return new Limited(in, max);
+    }
 
     @Override
     public void filter(ContainerRequestContext ctx) {
@@ -25,10 +38,10 @@ public class BodyLimitFilter implements ContainerRequestFilter {
             ctx.abortWith(ApiError.of(413, "REQUEST_TOO_LARGE", tooLarge(maxBytes), null));
             return;
         }
-        ctx.setEntityStream(new Limited(ctx.getEntityStream(), maxBytes));
+        ctx.setEntityStream(limit(ctx.getEntityStream(), maxBytes));
     }
 
-    static String tooLarge(long max) {
+    public static String tooLarge(long max) {
         return "request body is larger than the limit of " + max + " bytes (pullqueue.request.max.bytes)";
     }
 

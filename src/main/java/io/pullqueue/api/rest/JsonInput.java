@@ -17,12 +17,15 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 
-/** Reads request bodies and typed fields; every failure names the field and what was expected. */
-final class JsonInput {
+/**
+ * Reads request bodies and typed fields; every failure names the field and what was expected. Shared with the
+ * v1beta2 door.
+ */
+public final class JsonInput {
     private JsonInput() {
     }
 
-    static JsonObject object(InputStream body) {
+    public static JsonObject object(InputStream body) {
         try (JsonReader r = Json.createReader(body)) {
             JsonValue v = r.readValue();
             if (v.getValueType() != JsonValue.ValueType.OBJECT) {
@@ -47,7 +50,7 @@ final class JsonInput {
         return nl < 0 ? s : s.substring(0, nl);
     }
 
-    static QueueException invalid(String field, String message) {
+    public static QueueException invalid(String field, String message) {
         return new QueueException(ErrorCode.INVALID_REQUEST, field, message);
     }
 
@@ -56,7 +59,7 @@ final class JsonInput {
         return v == null || v.getValueType() == JsonValue.ValueType.NULL ? null : v;
     }
 
-    static String string(JsonObject o, String field) {
+    public static String string(JsonObject o, String field) {
         JsonValue v = value(o, field);
         if (v == null) {
             return null;
@@ -67,7 +70,7 @@ final class JsonInput {
         throw invalid(field, field + " must be a string");
     }
 
-    static Long integer(JsonObject o, String field) {
+    public static Long integer(JsonObject o, String field) {
         JsonValue v = value(o, field);
         if (v == null) {
             return null;
@@ -122,7 +125,7 @@ final class JsonInput {
         throw invalid(field, field + " must be an array");
     }
 
-    static byte[] base64(JsonObject o, String field) {
+    public static byte[] base64(JsonObject o, String field) {
         String s = string(o, field);
         if (s == null) {
             return null;
