@@ -16,6 +16,9 @@ COPY --chown=1001:0 target/pullqueue.war /config/apps/
 
 # Listen on all interfaces inside the container; keep the database on a volume.
 ENV HTTP_HOST=* \
+    HTTP_PORT=9080 \
+    HTTPS_PORT=9443 \
+    APP_CONTEXT_ROOT=/ \
     PULLQUEUE_QUEUE_CONFIG=/config/queue.yaml \
     PULLQUEUE_DATA_DIR=/data
 USER root

@@ -3,7 +3,6 @@ package io.pullqueue.api.rest;
 import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.QueueException;
 import io.pullqueue.service.Failures;
-import jakarta.json.Json;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -22,7 +21,7 @@ public final class ApiError {
     }
 
     static Response of(int status, String reason, String message, String field) {
-        JsonObjectBuilder err = Json.createObjectBuilder()
+        JsonObjectBuilder err = Jsons.BUILDERS.createObjectBuilder()
                 .add("code", status)
                 .add("reason", reason)
                 .add("message", message == null ? reason : message);
@@ -31,7 +30,7 @@ public final class ApiError {
         }
         Response.ResponseBuilder r = Response.status(status)
                 .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(Json.createObjectBuilder().add("error", err).build().toString());
+                .entity(Jsons.BUILDERS.createObjectBuilder().add("error", err).build().toString());
         if (status == 503) {
             r.header("Retry-After", Failures.RETRY_AFTER_SECONDS);
         }

@@ -2,7 +2,6 @@ package io.pullqueue.api.rest;
 
 import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.QueueException;
-import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
@@ -26,7 +25,7 @@ public final class JsonInput {
     }
 
     public static JsonObject object(InputStream body) {
-        try (JsonReader r = Json.createReader(body)) {
+        try (JsonReader r = Jsons.READERS.createReader(body)) {
             JsonValue v = r.readValue();
             if (v.getValueType() != JsonValue.ValueType.OBJECT) {
                 throw invalid(null, "the request body must be a JSON object");

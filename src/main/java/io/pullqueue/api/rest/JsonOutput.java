@@ -5,7 +5,6 @@ import io.pullqueue.core.QueueCounts;
 import io.pullqueue.core.QueueSpec;
 import io.pullqueue.core.QueueStats;
 import io.pullqueue.core.Task;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -24,7 +23,7 @@ final class JsonOutput {
     }
 
     static JsonObject task(Task t, long nowUsec) {
-        JsonObjectBuilder b = Json.createObjectBuilder()
+        JsonObjectBuilder b = Jsons.BUILDERS.createObjectBuilder()
                 .add("name", t.name())
                 .add("queue", t.queue());
         if (t.payload() != null) {
@@ -48,7 +47,7 @@ final class JsonOutput {
     }
 
     static JsonObject addResult(String queue, AddResult r) {
-        JsonObjectBuilder b = Json.createObjectBuilder().add("status", r.code().name());
+        JsonObjectBuilder b = Jsons.BUILDERS.createObjectBuilder().add("status", r.code().name());
         if (r.name() != null) {
             b.add("name", r.name());
         }
@@ -65,22 +64,22 @@ final class JsonOutput {
     }
 
     static JsonObject queue(QueueSpec spec, QueueStats stats) {
-        JsonObjectBuilder b = Json.createObjectBuilder()
+        JsonObjectBuilder b = Jsons.BUILDERS.createObjectBuilder()
                 .add("name", spec.name())
                 .add("mode", spec.mode().name().toLowerCase(java.util.Locale.ROOT));
         if (spec.retryLimit() != null) {
             b.add("retryLimit", spec.retryLimit());
         }
         b.add("leaseRequestsPerSecond", spec.leaseRequestsPerSecond());
-        JsonArrayBuilder users = Json.createArrayBuilder();
+        JsonArrayBuilder users = Jsons.BUILDERS.createArrayBuilder();
         spec.acl().userEmails().forEach(users::add);
-        JsonArrayBuilder writers = Json.createArrayBuilder();
+        JsonArrayBuilder writers = Jsons.BUILDERS.createArrayBuilder();
         spec.acl().writerEmails().forEach(writers::add);
-        b.add("acl", Json.createObjectBuilder().add("userEmails", users).add("writerEmails", writers));
+        b.add("acl", Jsons.BUILDERS.createObjectBuilder().add("userEmails", users).add("writerEmails", writers));
         if (stats != null) {
             b.add("paused", stats.paused());
             QueueCounts c = stats.counts();
-            JsonObjectBuilder s = Json.createObjectBuilder()
+            JsonObjectBuilder s = Jsons.BUILDERS.createObjectBuilder()
                     .add("tasks", c.tasks())
                     .add("due", c.due())
                     .add("inFlight", c.leased())

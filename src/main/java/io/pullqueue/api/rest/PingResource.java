@@ -1,6 +1,5 @@
 package io.pullqueue.api.rest;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -13,7 +12,7 @@ import jakarta.ws.rs.core.MediaType;
  */
 @Path("v1/ping")
 public class PingResource {
-    private static final JsonObject OK = Json.createObjectBuilder().add("status", "ok").build();
+    private static final JsonObject OK = Jsons.BUILDERS.createObjectBuilder().add("status", "ok").build();
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)

@@ -13,7 +13,6 @@ import io.pullqueue.service.LongPollLeaser;
 import io.pullqueue.service.QueueService;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.DELETE;
@@ -47,11 +46,11 @@ public class QueueResource {
 
     @GET
     public JsonObject queues() {
-        JsonArrayBuilder a = Json.createArrayBuilder();
+        JsonArrayBuilder a = Jsons.BUILDERS.createArrayBuilder();
         for (QueueSpec spec : service.queues()) {
             a.add(JsonOutput.queue(spec, service.stats(spec.name())));
         }
-        return Json.createObjectBuilder().add("queues", a).build();
+        return Jsons.BUILDERS.createObjectBuilder().add("queues", a).build();
     }
 
     @GET
@@ -77,7 +76,7 @@ public class QueueResource {
     @POST
     @Path("{queue}:purge")
     public JsonObject purge(@PathParam("queue") String queue) {
-        return Json.createObjectBuilder().add("purged", service.purge(queue)).build();
+        return Jsons.BUILDERS.createObjectBuilder().add("purged", service.purge(queue)).build();
     }
 
     @POST
@@ -99,7 +98,7 @@ public class QueueResource {
     @Path("{queue}/tasks:batchAdd")
     public JsonObject batchAdd(@PathParam("queue") String queue, InputStream body) {
         List<AddResult> results = service.add(queue, TaskInput.drafts(JsonInput.object(body)));
-        JsonArrayBuilder a = Json.createArrayBuilder();
+        JsonArrayBuilder a = Jsons.BUILDERS.createArrayBuilder();
         for (int i = 0; i < results.size(); i++) {
             AddResult r = results.get(i);
             if (r.error() != null) {
@@ -107,7 +106,7 @@ public class QueueResource {
             }
             a.add(JsonOutput.addResult(queue, r));
         }
-        return Json.createObjectBuilder().add("results", a).build();
+        return Jsons.BUILDERS.createObjectBuilder().add("results", a).build();
     }
 
     @POST
@@ -139,11 +138,11 @@ public class QueueResource {
 
     private JsonObject tasksJson(List<Task> tasks) {
         long now = service.nowUsec();
-        JsonArrayBuilder a = Json.createArrayBuilder();
+        JsonArrayBuilder a = Jsons.BUILDERS.createArrayBuilder();
         for (Task t : tasks) {
             a.add(JsonOutput.task(t, now));
         }
-        return Json.createObjectBuilder().add("tasks", a).build();
+        return Jsons.BUILDERS.createObjectBuilder().add("tasks", a).build();
     }
 
     @GET
@@ -156,7 +155,7 @@ public class QueueResource {
         if (page.nextCursor() == null) {
             return tasks;
         }
-        return Json.createObjectBuilder(tasks).add("nextPageToken", Base64.getUrlEncoder().withoutPadding()
+        return Jsons.BUILDERS.createObjectBuilder(tasks).add("nextPageToken", Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(page.nextCursor().getBytes(StandardCharsets.UTF_8))).build();
     }
 
@@ -195,11 +194,11 @@ public class QueueResource {
     public JsonObject batchDelete(@PathParam("queue") String queue, InputStream body) {
         List<String> names = TaskInput.names(JsonInput.object(body));
         List<ErrorCode> codes = service.delete(queue, names);
-        JsonArrayBuilder a = Json.createArrayBuilder();
+        JsonArrayBuilder a = Jsons.BUILDERS.createArrayBuilder();
         for (int i = 0; i < names.size(); i++) {
-            a.add(Json.createObjectBuilder().add("name", names.get(i)).add("status", codes.get(i).name()));
+            a.add(Jsons.BUILDERS.createObjectBuilder().add("name", names.get(i)).add("status", codes.get(i).name()));
         }
-        return Json.createObjectBuilder().add("results", a).build();
+        return Jsons.BUILDERS.createObjectBuilder().add("results", a).build();
     }
 
     @POST
@@ -216,7 +215,7 @@ public class QueueResource {
             throw JsonInput.invalid("leaseSeconds", "leaseSeconds is required (0 gives the lease back)");
         }
         long eta = service.modifyLease(queue, name, token, seconds);
-        return Json.createObjectBuilder().add("name", name).add("queue", queue)
+        return Jsons.BUILDERS.createObjectBuilder().add("name", name).add("queue", queue)
                 .add("eta", JsonOutput.rfc3339(eta)).add("etaUsec", eta)
                 .add("leaseToken", Long.toString(eta)).build();
     }

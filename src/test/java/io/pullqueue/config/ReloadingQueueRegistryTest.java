@@ -1,0 +1,121 @@
+package io.pullqueue.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pullqueue.core.QueueMode;
+import io.pullqueue.core.QueueSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Hot reload: a valid new version applies at once, an invalid one is refused and the last good one stays. */
+class ReloadingQueueRegistryTest {
+    @TempDir
+    Path dir;
+    private long modified = 1_700_000_000_000L;
+
+    private Path write(String yaml) throws IOException {
+        Path f = dir.resolve("queue.yaml");
+        Files.writeString(f, yaml, StandardCharsets.UTF_8);
+        // Each version gets its own modification time, as an editor's save would, however fast the test runs.
+        modified += 1000;
+        Files.setLastModifiedTime(f, FileTime.fromMillis(modified));
+        return f;
+    }
+
+    private static Set<String> names(ReloadingQueueRegistry r) {
+        return r.all().stream().map(QueueSpec::name).collect(Collectors.toSet());
+    }
+
+    @Test
+    void firstValidVersionIsApplied() throws IOException {
+        ReloadingQueueRegistry r = new ReloadingQueueRegistry(write("queue:\n- name: a\n  mode: pull\n"));
+        assertFalse(r.loaded());
+        assertTrue(r.reloadIfChanged());
+        assertTrue(r.loaded());
+        assertEquals(Set.of("a", "default"), names(r));
+        assertEquals(QueueMode.PULL, r.find("a").orElseThrow().mode());
+        assertTrue(r.lastError().isEmpty());
+    }
+
+    @Test
+    void anUnchangedFileIsNotReapplied() throws IOException {
+        ReloadingQueueRegistry r = new ReloadingQueueRegistry(write("queue:\n- name: a\n  mode: pull\n"));
+        assertTrue(r.reloadIfChanged());
+        assertFalse(r.reloadIfChanged());
+        // Touched but with the same content: still nothing to apply.
+        write("queue:\n- name: a\n  mode: pull\n");
+        assertFalse(r.reloadIfChanged());
+    }
+
+    @Test
+    void newQueuesAppearChangedLimitsApplyRemovedQueuesDisappear() throws IOException {
+        Path f = write("queue:\n- name: a\n  mode: pull\n- name: b\n  mode: pull\n");
+        ReloadingQueueRegistry r = new ReloadingQueueRegistry(f);
+        r.reloadIfChanged();
+        write("queue:\n- name: a\n  mode: pull\n  retry_parameters:\n    task_retry_limit: 2\n"
+                + "- name: c\n  mode: pull\n");
+        assertTrue(r.reloadIfChanged());
+        assertEquals(Set.of("a", "c", "default"), names(r));
+        assertEquals(2, r.find("a").orElseThrow().retryLimit());
+        assertTrue(r.find("b").isEmpty());
+    }
+
+    @Test
+    void anInvalidVersionIsRefusedAndTheLastGoodOneStays() throws IOException {
+        ReloadingQueueRegistry r = new ReloadingQueueRegistry(write("queue:\n- name: a\n  mode: pull\n"));
+        r.reloadIfChanged();
+        write("queue:\n- name: a\n  mode: pull\n  rate: 5/s\n- name: z\n  mode: pull\n");
+        assertFalse(r.reloadIfChanged());
+        assertEquals(Set.of("a", "default"), names(r));
+        assertTrue(r.loaded());
+        String error = r.lastError().orElseThrow();
+        assertTrue(error.startsWith("queue.yaml:4: queue \"a\": key \"rate\""), error);
+        // Fixed: applies, and the error is cleared.
+        write("queue:\n- name: a\n  mode: pull\n- name: z\n  mode: pull\n");
+        assertTrue(r.reloadIfChanged());
+        assertEquals(Set.of("a", "z", "default"), names(r));
+        assertTrue(r.lastError().isEmpty());
+    }
+
+    @Test
+    void anInvalidFirstVersionLeavesOnlyTheDefaultQueueAndNotLoaded() throws IOException {
+        ReloadingQueueRegistry r = new ReloadingQueueRegistry(write("queue:\n- name: bad_name\n  mode: pull\n"));
+        assertFalse(r.reloadIfChanged());
+        assertFalse(r.loaded());
+        assertEquals(Set.of("default"), names(r));
+        assertTrue(r.lastError().orElseThrow().contains("key \"name\""));
+    }
+
+    @Test
+    void aMissingFileIsReportedAndTheLastGoodVersionStays() throws IOException {
+        Path f = write("queue:\n- name: a\n  mode: pull\n");
+        ReloadingQueueRegistry r = new ReloadingQueueRegistry(f);
+        r.reloadIfChanged();
+        Files.delete(f);
+        assertFalse(r.reloadIfChanged());
+        assertTrue(r.lastError().orElseThrow().endsWith("file not found"));
+        assertEquals(Set.of("a", "default"), names(r));
+        write("queue:\n- name: a\n  mode: pull\n");
+        r.reloadIfChanged();
+        assertTrue(r.lastError().isEmpty());
+    }
+
+    @Test
+    void anOversizedFileIsRefusedWithoutReadingIt() throws IOException {
+        ReloadingQueueRegistry r = new ReloadingQueueRegistry(write("queue:\n- name: a\n  mode: pull\n"));
+        r.reloadIfChanged();
+        write("#".repeat(QueueYamlParser.MAX_FILE_BYTES + 1));
+        assertFalse(r.reloadIfChanged());
+        assertTrue(r.lastError().orElseThrow().contains("the limit is " + QueueYamlParser.MAX_FILE_BYTES));
+        assertEquals(Set.of("a", "default"), names(r));
+    }
+}
