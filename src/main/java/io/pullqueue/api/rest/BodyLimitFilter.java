@@ -3,14 +3,19 @@ package io.pullqueue.api.rest;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.core.HttpHeaders;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Locale;
+import java.util.zip.GZIPInputStream;
 import org.eclipse.microprofile.config.ConfigProvider;
 
 /**
  * Bounds request bodies before they are read: a declared Content-Length over the limit is refused at once, and
  * a body without one is cut off as soon as it passes the limit, so no oversized body is ever held in memory.
+ * A {@code Content-Encoding: gzip} body is inflated here and bounded again after inflation (Liberty's own
+ * request decompression is switched off in server.xml, because it inflates ahead of what the application reads).
  */
 @PreMatching
 public class BodyLimitFilter implements ContainerRequestFilter {
@@ -33,15 +38,60 @@ public class BodyLimitFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext ctx) {
-        long declared = ctx.getLength();
-        if (declared > maxBytes) {
-            ctx.abortWith(ApiError.of(413, "REQUEST_TOO_LARGE", tooLarge(maxBytes), null));
-            return;
+        try {
+            ctx.setEntityStream(decode(ctx, maxBytes));
+        } catch (RejectedBody r) {
+            ctx.abortWith(ApiError.of(r.status, r.status == 413 ? "REQUEST_TOO_LARGE" : "INVALID_REQUEST",
+                    r.status == 413 ? tooLarge(maxBytes) : r.getMessage(), r.field));
         }
-        ctx.setEntityStream(limit(ctx.getEntityStream(), maxBytes));
     }
 
-    public static String tooLarge(long max) {
+    /**
+     * The request body as a resource reads it: bounded to {@code max} bytes, and for {@code Content-Encoding: gzip}
+     * inflated and bounded to {@code max} bytes again. The caller sets it as the entity stream.
+     *
+     * @throws RejectedBody a declared length over {@code max} (413), an encoding other than gzip (415), or a
+     *         body that does not start as gzip data (400)
+     */
+    public static InputStream decode(ContainerRequestContext ctx, long max) throws RejectedBody {
+        if (ctx.getLength() > max) {
+            throw new RejectedBody(413, null, tooLarge(max));
+        }
+        InputStream body = limit(ctx.getEntityStream(), max);
+        String encoding = ctx.getHeaderString(HttpHeaders.CONTENT_ENCODING);
+        if (encoding == null || encoding.isBlank() || encoding.trim().equalsIgnoreCase("identity")) {
+            return body;
+        }
+        String e = encoding.trim().toLowerCase(Locale.ROOT);
+        if (!e.equals("gzip") && !e.equals("x-gzip")) {
+            throw new RejectedBody(415, HttpHeaders.CONTENT_ENCODING, "Content-Encoding " + encoding
+                    + " is not supported; send gzip or an uncompressed body");
+        }
+        try {
+            body = limit(new GZIPInputStream(body), max);
+        } catch (IOException ex) {
+            throw new RejectedBody(400, HttpHeaders.CONTENT_ENCODING,
+                    "the body is not gzip data although Content-Encoding says gzip");
+        }
+        ctx.getHeaders().remove(HttpHeaders.CONTENT_ENCODING);
+        ctx.getHeaders().remove(HttpHeaders.CONTENT_LENGTH);
+        return body;
+    }
+
+    /** A request body refused before it was read: the HTTP status, the header at fault, and why. */
+    public static final class RejectedBody extends Exception {
+        private static final long serialVersionUID = 1L;
+        public final int status;
+        public final String field;
+
+        RejectedBody(int status, String field, String message) {
+            super(message);
+            this.status = status;
+            this.field = field;
+        }
+    }
+
+    static String tooLarge(long max) {
         return "request body is larger than the limit of " + max + " bytes (pullqueue.request.max.bytes)";
     }
 

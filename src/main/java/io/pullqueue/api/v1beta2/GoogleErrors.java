@@ -4,7 +4,7 @@ import io.pullqueue.api.rest.ApiError;
 import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.QueueException;
 import io.pullqueue.service.Failures;
-import jakarta.json.Json;
+import io.pullqueue.api.rest.Jsons;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
@@ -35,21 +35,21 @@ final class GoogleErrors {
      */
     static Response of(int status, String appEngineError, String message, String field) {
         String text = message == null ? appEngineError : message;
-        JsonObjectBuilder item = Json.createObjectBuilder()
+        JsonObjectBuilder item = Jsons.BUILDERS.createObjectBuilder()
                 .add("domain", "global")
                 .add("reason", reason(status))
                 .add("message", text);
         if (field != null) {
             item.add("location", field).add("locationType", "parameter");
         }
-        JsonObjectBuilder err = Json.createObjectBuilder()
+        JsonObjectBuilder err = Jsons.BUILDERS.createObjectBuilder()
                 .add("code", status)
                 .add("message", text)
-                .add("errors", Json.createArrayBuilder().add(item))
+                .add("errors", Jsons.BUILDERS.createArrayBuilder().add(item))
                 .add("appEngineError", appEngineError);
         Response.ResponseBuilder r = Response.status(status)
                 .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(Json.createObjectBuilder().add("error", err).build().toString());
+                .entity(Jsons.BUILDERS.createObjectBuilder().add("error", err).build().toString());
         if (status == 503) {
             r.header("Retry-After", Failures.RETRY_AFTER_SECONDS);
         }
@@ -123,7 +123,7 @@ final class GoogleErrors {
             case 406:
                 return of(406, "NOT_ACCEPTABLE", "responses are application/json", null);
             case 413:
-                return of(413, "REQUEST_TOO_LARGE", w.getMessage(), null);
+                return of(413, "REQUEST_TOO_LARGE", WireFilter.tooLarge(), null);
             default:
                 if (status >= 500) {
                     return of(Failures.translate(w));

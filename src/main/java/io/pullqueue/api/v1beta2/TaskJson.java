@@ -7,7 +7,7 @@ import io.pullqueue.core.QueueSpec;
 import io.pullqueue.core.QueueStats;
 import io.pullqueue.core.Task;
 import io.pullqueue.core.TaskDraft;
-import jakarta.json.Json;
+import io.pullqueue.api.rest.Jsons;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
@@ -33,7 +33,7 @@ final class TaskJson {
             "enqueueTimestamp", "leaseTimestamp", "retry_count", "tag");
 
     static JsonObject task(Task t) {
-        JsonObjectBuilder b = Json.createObjectBuilder()
+        JsonObjectBuilder b = Jsons.BUILDERS.createObjectBuilder()
                 .add("kind", TASK_KIND)
                 .add("id", t.name())
                 .add("queueName", t.queue());
@@ -51,9 +51,9 @@ final class TaskJson {
 
     /** {@code Tasks} (lease) or {@code Tasks2} (list); {@code items} is left out when empty, as Google does. */
     static JsonObject tasks(String kind, List<Task> tasks) {
-        JsonObjectBuilder b = Json.createObjectBuilder().add("kind", kind);
+        JsonObjectBuilder b = Jsons.BUILDERS.createObjectBuilder().add("kind", kind);
         if (!tasks.isEmpty()) {
-            JsonArrayBuilder a = Json.createArrayBuilder();
+            JsonArrayBuilder a = Jsons.BUILDERS.createArrayBuilder();
             tasks.forEach(t -> a.add(task(t)));
             b.add("items", a);
         }
@@ -61,22 +61,22 @@ final class TaskJson {
     }
 
     static JsonObject queue(QueueSpec spec, QueueStats stats) {
-        JsonObjectBuilder b = Json.createObjectBuilder()
+        JsonObjectBuilder b = Jsons.BUILDERS.createObjectBuilder()
                 .add("kind", QUEUE_KIND)
                 .add("id", spec.name());
         if (spec.retryLimit() != null) {
             b.add("maxLeases", spec.retryLimit());
         }
-        JsonArrayBuilder consumers = Json.createArrayBuilder();
+        JsonArrayBuilder consumers = Jsons.BUILDERS.createArrayBuilder();
         spec.acl().userEmails().forEach(consumers::add);
-        JsonArrayBuilder producers = Json.createArrayBuilder();
+        JsonArrayBuilder producers = Jsons.BUILDERS.createArrayBuilder();
         spec.acl().writerEmails().forEach(producers::add);
-        b.add("acl", Json.createObjectBuilder().add("adminEmails", Json.createArrayBuilder())
+        b.add("acl", Jsons.BUILDERS.createObjectBuilder().add("adminEmails", Jsons.BUILDERS.createArrayBuilder())
                 .add("consumerEmails", consumers).add("producerEmails", producers));
         if (stats != null) {
             QueueCounts c = stats.counts();
             Long oldest = c.oldestEtaUsec();
-            b.add("stats", Json.createObjectBuilder()
+            b.add("stats", Jsons.BUILDERS.createObjectBuilder()
                     .add("totalTasks", (int) Math.min(c.tasks(), Integer.MAX_VALUE))
                     .add("oldestTask", Long.toString(oldest == null ? 0 : oldest / Limits.USEC_PER_SECOND))
                     .add("leasedLastMinute", Long.toString(stats.leasedLastMinute()))

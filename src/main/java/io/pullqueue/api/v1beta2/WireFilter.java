@@ -5,18 +5,16 @@ import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
 import jakarta.ws.rs.container.PreMatching;
-import jakarta.ws.rs.core.HttpHeaders;
-import java.io.IOException;
-import java.io.InputStream;
 import java.util.Locale;
 import java.util.Set;
-import java.util.zip.GZIPInputStream;
 
 /**
  * What Google's clients do on the wire before a request reaches a resource method:
  * <ul>
  * <li>{@code X-HTTP-Method-Override} on a POST (NetHttpTransport sends PATCH this way) becomes the method;</li>
- * <li>the body is bounded before it is read (a declared length over the limit is refused at once);</li>
+ * <li>the body is bounded before it is read (a declared length over the limit is refused at once). A v1beta2
+ * body carries at most one task (1 MiB of payload, about 1.4 MB as base64), so the limit is
+ * {@value #MAX_BODY_BYTES} bytes, or {@code pullqueue.request.max.bytes} if that is smaller;</li>
  * <li>{@code Content-Encoding: gzip} bodies (the client's default) are inflated, and the inflated stream is
  * bounded again, so a small compressed body can never inflate into memory beyond the limit;</li>
  * <li>{@code alt} other than {@code json} is refused.</li>
@@ -28,7 +26,15 @@ public class WireFilter implements ContainerRequestFilter {
     private static final Set<String> METHODS =
             Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
 
-    private final long maxBytes = BodyLimitFilter.configuredMax();
+    static final long MAX_BODY_BYTES = 2L * 1024 * 1024;
+
+    private final long maxBytes = Math.min(MAX_BODY_BYTES, BodyLimitFilter.configuredMax());
+
+    /** The message for a body over the limit. */
+    static String tooLarge() {
+        return "the request body is larger than the limit of " + Math.min(MAX_BODY_BYTES,
+                BodyLimitFilter.configuredMax()) + " bytes (after gzip decompression) for a v1beta2 request";
+    }
 
     @Override
     public void filter(ContainerRequestContext ctx) {
@@ -48,29 +54,11 @@ public class WireFilter implements ContainerRequestFilter {
                     "alt"));
             return;
         }
-        if (ctx.getLength() > maxBytes) {
-            ctx.abortWith(GoogleErrors.of(413, "REQUEST_TOO_LARGE", BodyLimitFilter.tooLarge(maxBytes), null));
-            return;
+        try {
+            ctx.setEntityStream(BodyLimitFilter.decode(ctx, maxBytes));
+        } catch (BodyLimitFilter.RejectedBody r) {
+            ctx.abortWith(r.status == 413 ? GoogleErrors.of(413, "REQUEST_TOO_LARGE", tooLarge(), null)
+                    : GoogleErrors.of(r.status, "INVALID_REQUEST", r.getMessage(), r.field));
         }
-        InputStream body = BodyLimitFilter.limit(ctx.getEntityStream(), maxBytes);
-        String encoding = ctx.getHeaderString(HttpHeaders.CONTENT_ENCODING);
-        if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
-            String e = encoding.trim().toLowerCase(Locale.ROOT);
-            if (!e.equals("gzip") && !e.equals("x-gzip")) {
-                ctx.abortWith(GoogleErrors.of(415, "INVALID_REQUEST", "Content-Encoding " + encoding
-                        + " is not supported; send gzip or an uncompressed body", HttpHeaders.CONTENT_ENCODING));
-                return;
-            }
-            try {
-                body = BodyLimitFilter.limit(new GZIPInputStream(body), maxBytes);
-            } catch (IOException ex) {
-                ctx.abortWith(GoogleErrors.of(400, "INVALID_REQUEST",
-                        "the body is not gzip data although Content-Encoding says gzip", HttpHeaders.CONTENT_ENCODING));
-                return;
-            }
-            ctx.getHeaders().remove(HttpHeaders.CONTENT_ENCODING);
-            ctx.getHeaders().remove(HttpHeaders.CONTENT_LENGTH);
-        }
-        ctx.setEntityStream(body);
     }
 }
