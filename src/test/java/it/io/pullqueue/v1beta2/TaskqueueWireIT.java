@@ -141,6 +141,10 @@ class TaskqueueWireIT {
         assertError(Http.send(HttpRequest.newBuilder(Http.uri(BASE + "/tasks/" + keep))
                 .header("X-HTTP-Method-Override", "DELETE").GET()), 400, "X-HTTP-Method-Override");
 
+        Http.Resp realPatch = Http.send(request(BASE + "/tasks/" + keep + "?newLeaseSeconds=600", "PATCH",
+                patched.body().getBytes(StandardCharsets.UTF_8), true));
+        assertEquals(200, realPatch.status(), "a real PATCH (ApacheHttpTransport) works too: " + realPatch.body());
+
         Http.Resp deleted = Http.send(request(BASE + "/tasks/" + keep, "POST", new byte[0], false)
                 .header("X-HTTP-Method-Override", "DELETE"));
         assertEquals(204, deleted.status(), deleted.body());
@@ -237,6 +241,24 @@ class TaskqueueWireIT {
             assertEquals("HTTP/1.1 413", head, "refused from the declared length, before the body arrives");
         }
         assertEquals(200, Http.get(BASE + "/tasks/" + keep).status(), "the server is fine");
+    }
+
+    @Test
+    void theNativeApiTakesGzipBodiesBoundedAfterInflationToo() {
+        String rest = "/api/v1/queues/" + Q + "/tasks";
+        Http.Resp ok = Http.send(request(rest, "POST", "{\"payload\":\"aGk=\"}".getBytes(StandardCharsets.UTF_8), true));
+        assertEquals(201, ok.status(), ok.body());
+        before++;
+        byte[] bomb = gzip(("{\"payload\":\"" + "A".repeat(40 * 1024 * 1024) + "\"}")
+                .getBytes(StandardCharsets.US_ASCII));
+        Http.Resp big = Http.send(HttpRequest.newBuilder(Http.uri(rest)).header("Content-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bomb)));
+        assertEquals(413, big.status(), big.body());
+        assertEquals("REQUEST_TOO_LARGE", big.reason());
+        Http.Resp notGzip = Http.send(HttpRequest.newBuilder(Http.uri(rest)).header("Content-Encoding", "gzip")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"payload\":\"\"}")));
+        assertEquals(400, notGzip.status(), notGzip.body());
+        assertEquals("Content-Encoding", notGzip.field());
     }
 
     @Test
