@@ -186,6 +186,7 @@ class TaskqueueClientIT {
         TaskQueue noLimit = tq.taskqueues().get(Tq.PROJECT, Q).setGetStats(true).execute();
         assertNull(noLimit.getMaxLeases(), "no retry limit: maxLeases is unset");
         assertEquals(0, noLimit.getStats().getTotalTasks());
+        assertEquals(0L, noLimit.getStats().getOldestTask(), "an empty queue's oldestTask is 0");
     }
 
     @Test
