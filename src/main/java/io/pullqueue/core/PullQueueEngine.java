@@ -11,10 +11,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The rules of App Engine pull queues (semantics.md §4 and §12), over any {@link TaskStore}. Every door calls
@@ -29,7 +26,6 @@ public final class PullQueueEngine {
     private final EngineSettings settings;
     private final LeaseThrottle throttle = new LeaseThrottle();
     private final LeaseCounter leaseCounter = new LeaseCounter();
-    private final ConcurrentMap<String, ReentrantLock> leaseLocks = new ConcurrentHashMap<>();
     private final List<TaskAvailabilityListener> listeners = new CopyOnWriteArrayList<>();
 
     public PullQueueEngine(TaskStore store, QueueRegistry registry, Clock clock, EngineSettings settings) {
@@ -187,14 +183,10 @@ public final class PullQueueEngine {
         }
         LeaseQuery q = new LeaseQuery(queue, (int) maxTasks, filter, now, now + Validation.leaseUsec(leaseSeconds),
                 spec.retryLimit(), tombstoneExpiry(now));
-        ReentrantLock lock = leaseLocks.computeIfAbsent(queue, k -> new ReentrantLock());
-        LeaseOutcome outcome;
-        lock.lock();
-        try {
-            outcome = store.taskLease(q);
-        } finally {
-            lock.unlock();
-        }
+        // Selection is serialized by the store, not here: SQLite runs each lease alone inside its single writer
+        // (whose commits are grouped, which a lock held across the commit would prevent); PostgreSQL skips rows
+        // another transaction has locked.
+        LeaseOutcome outcome = store.taskLease(q);
         leaseCounter.record(queue, outcome.leased().size(), now);
         return outcome.leased();
     }

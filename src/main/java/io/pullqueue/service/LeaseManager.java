@@ -36,8 +36,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Holds the queues: one engine over the configured store, shared by every door.
  *
  * <p>Locking: every method is {@code @Lock(READ)}, so reads, adds, deletes and leases of different queues run
- * concurrently. Lease selection is serialized per queue inside the engine (one lock per queue), never globally;
- * the store commits each call in its own transaction. Transactions are bean-managed: the store controls commit,
+ * concurrently; nothing here serializes them. Lease selection is serialized by the store: the SQLite store runs
+ * each lease's select-and-update alone inside its single writer and groups the commits of calls that queued up
+ * meanwhile (one fsync for many calls); the PostgreSQL store skips rows other transactions hold. Transactions are bean-managed: the store controls commit,
  * so a response is sent only after its change is durable.
  */
 @Singleton

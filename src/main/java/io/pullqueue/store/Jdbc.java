@@ -60,7 +60,8 @@ public final class Jdbc {
         }
     }
 
-    private static StoreException failure(String operation, SQLException e) {
+    /** The store's exception for a failed operation, naming it. */
+    public static StoreException failure(String operation, SQLException e) {
         return new StoreException("task store: " + operation + " failed: " + e.getMessage(), e);
     }
 }

@@ -17,15 +17,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * The embedded {@link TaskStore}: SQLite in WAL mode. SQLite allows one writer at a time, so every write runs
- * under one in-process lock, as one transaction per call (per batch); reads run concurrently on their own
- * connections and see the last committed state. Connections must not be enlisted in global transactions:
+ * The embedded {@link TaskStore}: SQLite in WAL mode. SQLite allows one writer at a time, so every write goes
+ * through {@link GroupCommit}: one writer at a time, and the writes that queued up during a commit share the next
+ * transaction (one fsync for all of them); reads run concurrently on their own connections and see the last
+ * committed state. Connections must not be enlisted in global transactions:
  * this store commits and rolls back itself.
  */
 public final class SqliteTaskStore implements TaskStore {
@@ -33,10 +33,11 @@ public final class SqliteTaskStore implements TaskStore {
     static final String JOURNAL_MODE = "PRAGMA journal_mode";
 
     private final DataSource dataSource;
-    private final ReentrantLock writeLock = new ReentrantLock();
+    private final GroupCommit writer;
 
     public SqliteTaskStore(DataSource dataSource) {
         this.dataSource = dataSource;
+        this.writer = new GroupCommit(dataSource);
     }
 
     @Override
@@ -245,14 +246,12 @@ public final class SqliteTaskStore implements TaskStore {
 
     // ------------------------------------------------------------------------------------------ helpers
 
-    /** Runs {@code work} as one transaction while holding the store's write lock. */
+    /**
+     * Runs {@code work} in a committed write transaction, which it may share with other callers' work (group
+     * commit); returns only once that transaction committed.
+     */
     <T> T write(String operation, Jdbc.SqlWork<T> work) {
-        writeLock.lock();
-        try {
-            return Jdbc.transaction(dataSource, operation, work);
-        } finally {
-            writeLock.unlock();
-        }
+        return writer.write(operation, work);
     }
 
     /** Runs {@code work} in auto-commit mode, without the write lock (WAL readers do not block the writer). */
