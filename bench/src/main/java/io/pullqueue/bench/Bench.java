@@ -60,7 +60,7 @@ public final class Bench {
         List<Peer> peers = new ArrayList<>();
         for (String w : wanted) {
             switch (w) {
-                case "pullqueue" -> peers.add(new PullqueuePeer(repo, work, PULLQUEUE_PORT, null, Map.of()));
+                case "pullqueue" -> peers.add(new PullqueuePeer(repo, work, PULLQUEUE_PORT, null, store == null ? storeEnv : Map.of()));
                 case "elasticmq" -> peers.add(new ElasticMqPeer(repo.resolve("bench/peers/elasticmq/target/lib"), work, ELASTICMQ_PORT));
                 case "beanstalkd-f0" -> peers.add(new BeanstalkPeer(work, BEANSTALKD_F0_PORT, 0));
                 case "beanstalkd-f50" -> peers.add(new BeanstalkPeer(work, BEANSTALKD_F50_PORT, 50));

@@ -32,6 +32,7 @@ final class PullqueuePeer implements Peer {
     private final String serverName;
     private final Map<Integer, String> addBodies = new ConcurrentHashMap<>();
     private long firstStartMillis = -1;
+    private boolean jfrDumped;
 
     /**
      * @param store null for the embedded store; otherwise the value given to PULLQUEUE_STORE (plus whatever
@@ -113,6 +114,23 @@ final class PullqueuePeer implements Peer {
                 </server>
                 """.formatted(port, port + 1));
         firstStartMillis = startAndAwaitReady();
+        if (JFR != null) {
+            jcmd("JFR.start", "name=bench", "settings=profile");
+        }
+    }
+
+    /** With -Dbench.jfr=FILE, the first server JVM records a flight recording, dumped to FILE when the peer closes. */
+    private static final String JFR = System.getProperty("bench.jfr");
+
+    private void jcmd(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid())));
+        cmd.addAll(List.of(args));
+        try {
+            Procs.run(cmd, Map.of(), 120);
+        } catch (Exception e) {
+            System.err.println("jcmd " + String.join(" ", args) + " failed: " + e.getMessage());
+        }
     }
 
     private long startAndAwaitReady() throws Exception {
@@ -142,6 +160,7 @@ final class PullqueuePeer implements Peer {
 
     @Override
     public long restartToReadyMillis() throws Exception {
+        dumpJfr();
         stopServer();
         return startAndAwaitReady();
     }
@@ -227,8 +246,16 @@ final class PullqueuePeer implements Peer {
         return "?";
     }
 
+    private void dumpJfr() {
+        if (JFR != null && !jfrDumped) {
+            jfrDumped = true;
+            jcmd("JFR.dump", "name=bench", "filename=" + Path.of(JFR).toAbsolutePath());
+        }
+    }
+
     @Override
     public void close() {
+        dumpJfr();
         try {
             if (Files.exists(serverDir())) {
                 stopServer();
