@@ -191,7 +191,8 @@ final class ElasticMqPeer implements Peer {
             // reported as ?
         }
         d.put("version", jar.replace(".jar", "") + " (Maven Central), JVM " + System.getProperty("java.version") + ", -Xmx512m");
-        d.put("durability", "messages-storage on (H2 file database; ElasticMQ's persistence of every message event)");
+        d.put("durability", "messages-storage on: every message change goes to an H2 file database, with H2's defaults "
+                + "(MVStore writes in the background; no fsync per request)");
         d.put("runs as", "org.elasticmq.server.Main on 127.0.0.1:" + port + ", sqs-limits = strict");
         d.put("client", "AWS SDK v2 SqsClient " + SqsClient.class.getPackage().getImplementationVersion()
                 + " (Apache HTTP client, pooled keep-alive connections, TCP_NODELAY by default); batches of 10");
