@@ -35,6 +35,7 @@ public final class Bench {
         Map<String, String> storeEnv = new LinkedHashMap<>();
         Path repo = Path.of(System.getProperty("bench.repo", ".")).toAbsolutePath().normalize();
         Path out = null;
+        int payloadBytes = -1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> mode = "quick";
@@ -47,10 +48,11 @@ public final class Bench {
                     storeEnv.put(kv[0], kv[1]);
                 }
                 case "--out" -> out = Path.of(args[++i]).toAbsolutePath();
+                case "--payload" -> payloadBytes = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
-        Settings settings = Settings.of(mode);
+        Settings settings = payloadBytes < 0 ? Settings.of(mode) : Settings.of(mode).withPayload(payloadBytes);
         if (out == null) {
             out = repo.resolve(mode.equals("quick") ? "bench/results/tmp" : "bench/results");
         }
@@ -97,7 +99,8 @@ public final class Bench {
         double minutes = (System.nanoTime() - t0) / 60e9;
         String date = LocalDate.now(ZoneOffset.UTC).toString();
         String host = java.net.InetAddress.getLocalHost().getHostName();
-        String base = date + "-" + host + (mode.equals("full") ? "" : "-" + mode);
+        String base = date + "-" + host + (mode.equals("full") ? "" : "-" + mode)
+                + (payloadBytes < 0 ? "" : "-payload" + payloadBytes);
         Path report = new Report(settings, results, repo, System.getProperty("bench.command", "bench/run " + String.join(" ", args)),
                 minutes).write(out, base);
         log("report: %s (%.1f min)", report, minutes);
@@ -108,7 +111,8 @@ public final class Bench {
     }
 
     private static void runPeer(Peer peer, Settings s, Workloads w, Results r) throws Exception {
-        log("starting %s", peer.name());
+        r.fsyncBefore.put(peer.name(), Workloads.fsyncRate(work(), 1));
+        log("starting %s (disk now %.0f write+fsync/s)", peer.name(), r.fsyncBefore.get(peer.name()));
         peer.start();
         r.peers.put(peer.name(), peer.describe());
         if (peer instanceof PullqueuePeer pq) {
@@ -170,6 +174,10 @@ public final class Bench {
                 throw new IllegalStateException("after the restart " + after + " tasks are due, before it " + queued);
             }
         }
+    }
+
+    private static Path work() {
+        return Path.of(System.getProperty("bench.repo", ".")).toAbsolutePath().normalize().resolve("bench/target/work");
     }
 
     static String loadAverage() {

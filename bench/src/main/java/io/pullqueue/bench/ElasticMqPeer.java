@@ -194,7 +194,7 @@ final class ElasticMqPeer implements Peer {
         d.put("durability", "messages-storage on: every message change goes to an H2 file database, with H2's defaults "
                 + "(MVStore writes in the background; no fsync per request)");
         d.put("runs as", "org.elasticmq.server.Main on 127.0.0.1:" + port + ", sqs-limits = strict");
-        d.put("client", "AWS SDK v2 SqsClient " + SqsClient.class.getPackage().getImplementationVersion()
+        d.put("client", "AWS SDK v2 SqsClient " + software.amazon.awssdk.core.util.VersionInfo.SDK_VERSION
                 + " (Apache HTTP client, pooled keep-alive connections, TCP_NODELAY by default); batches of 10");
         return d;
     }

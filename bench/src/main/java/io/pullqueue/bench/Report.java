@@ -70,6 +70,9 @@ final class Report {
         StringBuilder load = new StringBuilder();
         r.loadAverage.forEach((k, v) -> load.append(load.length() == 0 ? "" : "; ").append(k).append(": ").append(v));
         line("| load average (1/5/15 min) | %s |", load);
+        StringBuilder fsync = new StringBuilder();
+        r.fsyncBefore.forEach((k, v) -> fsync.append(fsync.length() == 0 ? "" : "; ").append(k).append(": ").append(num(v)));
+        line("| disk write+fsync/s just before each system | %s |", fsync);
         line("| payload | %d bytes per task |", settings.payloadBytes());
         line("");
         line("The machine is shared (other builds and tests run on it), so figures are noisy; compare systems within this run.");

@@ -23,6 +23,8 @@ final class Results {
     final Map<String, Long> restartBacklog = new LinkedHashMap<>();
     final Map<String, String> failures = new LinkedHashMap<>();
     double fsyncPerSecond = Double.NaN;
+    /** The disk's write+fsync rate measured again just before each system's workloads (it varies on a shared box). */
+    final Map<String, Double> fsyncBefore = new LinkedHashMap<>();
 
     Optional<Workloads.Drain> bestDrain(String peer) {
         return drains.stream().filter(d -> d.peer().equals(peer)).max((a, b) -> Double.compare(a.rate(), b.rate()));

@@ -7,6 +7,11 @@ record Settings(String mode, int drainTasks, List<Integer> drainWorkers, List<In
                 int steadyProducers, int steadyWorkers, int steadySeconds, List<Integer> backlogSizes, int backlogIterations,
                 List<Integer> ceilingWorkers, int ceilingSeconds, int payloadBytes) {
 
+    Settings withPayload(int bytes) {
+        return new Settings(mode, drainTasks, drainWorkers, drainBatches, drainCapSeconds, steadyProducers, steadyWorkers,
+                steadySeconds, backlogSizes, backlogIterations, ceilingWorkers, ceilingSeconds, bytes);
+    }
+
     static Settings of(String mode) {
         return switch (mode) {
             case "quick" -> new Settings(mode, 5_000, List.of(4), List.of(10, 1000), 2,
