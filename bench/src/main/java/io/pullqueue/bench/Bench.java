@@ -101,6 +101,12 @@ public final class Bench {
         String host = java.net.InetAddress.getLocalHost().getHostName();
         String base = date + "-" + host + (mode.equals("full") ? "" : "-" + mode)
                 + (payloadBytes < 0 ? "" : "-payload" + payloadBytes);
+        if (!mode.equals("quick")) {
+            String first = base;
+            for (int n = 2; Files.exists(out.resolve(base + ".md")); n++) {
+                base = first + "-" + n;
+            }
+        }
         Path report = new Report(settings, results, repo, System.getProperty("bench.command", "bench/run " + String.join(" ", args)),
                 minutes).write(out, base);
         log("report: %s (%.1f min)", report, minutes);

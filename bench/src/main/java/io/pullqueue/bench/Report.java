@@ -180,7 +180,8 @@ final class Report {
 
         List<String> sizes = settings.backlogSizes().stream().map(s -> fmtCount(s)).toList();
         for (String pct : List.of("p50", "p99")) {
-            CategoryChart lat = chart("Lease latency " + pct + " by backlog (ms, lower is better; 0 = not run)", "queued tasks", "ms");
+            CategoryChart lat = chart("Lease latency " + pct + " by backlog (lease of 100 or the system's maximum; 0 = not run)",
+                    "queued tasks", "ms, lower is better");
             ToDoubleFunction<Workloads.Backlog> f = pct.equals("p50") ? Workloads.Backlog::p50 : Workloads.Backlog::p99;
             for (String p : peers) {
                 lat.addSeries(p, sizes, settings.backlogSizes().stream().map(s -> (Number) r.backlog(p, s).map(f::applyAsDouble).orElse(0.0)).toList());
