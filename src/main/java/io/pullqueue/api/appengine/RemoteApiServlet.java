@@ -10,6 +10,8 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.logging.Logger;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -24,9 +26,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * The body is bounded before it is read ({@code pullqueue.request.max.bytes}): a larger one is answered with
  * {@code rpc_error} REQUEST_TOO_LARGE and never held in memory.
  */
-@WebServlet(name = "appengine-api", urlPatterns = {RemoteApiServlet.REMOTE_API, RemoteApiServlet.RPC_HTTP})
+@WebServlet(name = "appengine-api", urlPatterns = {RemoteApiServlet.REMOTE_API, RemoteApiServlet.RPC_HTTP},
+        loadOnStartup = 1)
 public class RemoteApiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
+    private static final Logger LOG = Logger.getLogger(RemoteApiServlet.class.getName());
     static final String REMOTE_API = "/remote_api";
     static final String RPC_HTTP = "/rpc_http";
     /** What the handshake may echo back as the rtok (the client's regex reads lower-case tokens only). */
@@ -40,6 +44,16 @@ public class RemoteApiServlet extends HttpServlet {
     transient String appId;
 
     private final transient long maxBytes = BodyLimitFilter.configuredMax();
+
+    @Override
+    public void init() {
+        LOG.info(() -> "App Engine API protocol on " + REMOTE_API + " and " + RPC_HTTP + ": service "
+                + ApiDispatcher.SERVICE + ", app id " + appId);
+        if (!appId.equals(appId.toLowerCase(Locale.ROOT))) {
+            LOG.warning(() -> "pullqueue.app.id " + appId + " has upper-case letters; the App Engine Java SDK "
+                    + "cannot read them from the " + REMOTE_API + " handshake: use a lower-case app id");
+        }
+    }
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {

@@ -8,22 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.appengine.api.taskqueue.LeaseOptions;
-import com.google.appengine.api.taskqueue.Queue;
 import com.google.appengine.api.taskqueue.QueueStatistics;
 import com.google.appengine.api.taskqueue.TaskAlreadyExistsException;
 import com.google.appengine.api.taskqueue.TaskHandle;
 import com.google.appengine.api.taskqueue.TaskOptions;
-import com.google.appengine.tools.remoteapi.RemoteApiInstaller;
 import it.io.pullqueue.Http;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.Timeout;
 import org.microshed.testing.jupiter.MicroShedTest;
 
 /**
@@ -31,22 +26,12 @@ import org.microshed.testing.jupiter.MicroShedTest;
  * every pull-queue operation of {@code Queue}.
  */
 @MicroShedTest
-@Timeout(60)
-class AppEngineSdkIT {
+class AppEngineSdkIT extends SdkTest {
     static final String Q = "appengine-sdk";
-    private RemoteApiInstaller installer;
-    private Queue queue;
 
-    @BeforeEach
-    void install() {
-        installer = Sdk.install();
-        Sdk.purge(Q);
-        queue = Sdk.queue(Q);
-    }
-
-    @AfterEach
-    void uninstall() {
-        installer.uninstall();
+    @Override
+    String queueName() {
+        return Q;
     }
 
     @Test

@@ -2,6 +2,7 @@ package it.io.pullqueue.appengine;
 
 import com.google.appengine.api.taskqueue.Queue;
 import com.google.appengine.api.taskqueue.QueueFactory;
+import com.google.appengine.api.taskqueue.TaskHandle;
 import com.google.appengine.api.taskqueue.TaskOptions;
 import com.google.appengine.tools.remoteapi.RemoteApiInstaller;
 import com.google.appengine.tools.remoteapi.RemoteApiOptions;
@@ -42,6 +43,11 @@ final class Sdk {
 
     static TaskOptions pull(String payload) {
         return TaskOptions.Builder.withMethod(TaskOptions.Method.PULL).payload(payload);
+    }
+
+    /** A handle for a task known by name, with an ETA (the lease token) as a client would have stored it. */
+    static TaskHandle handle(String name, String queue, long etaMillis) {
+        return new TaskHandle(TaskOptions.Builder.withTaskName(name).etaMillis(etaMillis), queue);
     }
 
     static String text(byte[] payload) {
