@@ -31,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** Queues and their tasks: {@code /api/v1/queues/...}. See docs/api.md and /openapi. */
@@ -126,8 +127,13 @@ public class QueueResource {
                 JsonInput.string(o, "tag"));
         LeaseRequest r = new LeaseRequest(queue, max, seconds, filter,
                 Duration.ofMillis(Math.round((wait == null ? 0 : wait) * 1000)));
-        async.setTimeout(LongPollLeaser.MAX_WAIT.toSeconds() + 40, TimeUnit.SECONDS);
-        leaser.lease(r).whenComplete((tasks, err) -> {
+        CompletableFuture<List<Task>> result = leaser.lease(r).toCompletableFuture();
+        if (!result.isDone()) {
+            // Only a lease that really waits gets a safety timeout: a timer armed for every call would keep each
+            // answered response reachable until it fired.
+            async.setTimeout(LongPollLeaser.MAX_WAIT.toSeconds() + 40, TimeUnit.SECONDS);
+        }
+        result.whenComplete((tasks, err) -> {
             if (err != null) {
                 async.resume(err);
             } else {
