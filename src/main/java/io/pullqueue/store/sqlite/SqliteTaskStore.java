@@ -40,6 +40,11 @@ public final class SqliteTaskStore implements TaskStore {
     }
 
     @Override
+    public String kind() {
+        return "sqlite";
+    }
+
+    @Override
     public void initialize() {
         int found = write("initialize the schema", SqliteSchema::migrate);
         String journal = read("read the journal mode", c -> {
