@@ -39,6 +39,14 @@ public final class PullQueueEngine {
         listeners.add(listener);
     }
 
+    /**
+     * Passes on that tasks may have become leasable in {@code queue} through another server instance sharing the
+     * store (see {@link TaskStore#watchOtherInstances}).
+     */
+    public void tasksAvailableElsewhere(String queue) {
+        notifyAvailable(queue);
+    }
+
     public long nowUsec() {
         return ChronoUnit.MICROS.between(Instant.EPOCH, clock.instant());
     }
