@@ -15,7 +15,8 @@ import org.postgresql.ds.PGSimpleDataSource;
 final class TestDatabase {
     static final String HOST_PORT = System.getProperty("pullqueue.test.postgres", "127.0.0.1:5432");
     static final String USER = System.getProperty("pullqueue.test.postgres.user", "postgres");
-    static final String NAME = "pullqueue_it_unit";
+    /** Per test JVM, so that builds of several checkouts on one PostgreSQL do not meet. */
+    static final String NAME = "pullqueue_it_unit_" + ProcessHandle.current().pid();
     private static final AtomicInteger SCHEMAS = new AtomicInteger();
 
     private TestDatabase() {
