@@ -317,7 +317,10 @@ public final class PullQueueEngine {
                 leaseCounter.sum(queue, 60, now), leaseCounter.sum(queue, 3600, now));
     }
 
-    /** Bookkeeping: removes due tasks past their retry limit and expired tombstones, in bounded batches. */
+    /**
+     * Bookkeeping: removes due tasks past their retry limit and expired tombstones, in bounded batches, then lets
+     * the store reclaim the space that dead rows take (where the store needs that).
+     */
     public MaintenanceReport maintain(int batch) {
         long now = nowUsec();
         int exhausted = 0;
@@ -328,7 +331,7 @@ public final class PullQueueEngine {
             }
         }
         int tombstones = store.tombstoneDeleteExpired(now, batch);
-        return new MaintenanceReport(exhausted, tombstones);
+        return new MaintenanceReport(exhausted, tombstones, store.reclaimSpace());
     }
 
     // ---------------------------------------------------------------------------------------- helpers

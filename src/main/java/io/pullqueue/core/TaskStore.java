@@ -99,6 +99,15 @@ public interface TaskStore {
         return Map.of();
     }
 
+    /**
+     * Reclaims the space of deleted and superseded rows where they have piled up (PostgreSQL: a {@code VACUUM} of a
+     * table whose dead rows passed a threshold, by one server at a time). Called by the maintenance pass; returns
+     * how many tables it cleaned. A store that needs no such care does nothing.
+     */
+    default int reclaimSpace() {
+        return 0;
+    }
+
     /** Stops what the store runs in the background (such as a notification listener). */
     default void close() {
     }

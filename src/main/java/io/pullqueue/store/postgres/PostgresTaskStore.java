@@ -240,15 +240,18 @@ public final class PostgresTaskStore implements TaskStore {
     public Map<String, Long> diagnostics() {
         return read("read table statistics", c -> {
             Map<String, Long> out = new LinkedHashMap<>();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(PostgresSql.TABLE_ROWS)) {
-                while (rs.next()) {
-                    out.put(rs.getString(1) + ".live", rs.getLong(2));
-                    out.put(rs.getString(1) + ".dead", rs.getLong(3));
-                }
-            }
+            TableBloat.rows(c).forEach((table, r) -> {
+                out.put(table + ".live", r.live());
+                out.put(table + ".dead", r.dead());
+            });
             out.put("notifications.received", notificationsReceived());
             return out;
         });
+    }
+
+    @Override
+    public int reclaimSpace() {
+        return read("reclaim the space of dead rows", TableBloat::vacuumWhereDue);
     }
 
     @Override

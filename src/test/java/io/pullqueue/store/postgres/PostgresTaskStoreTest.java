@@ -196,6 +196,23 @@ class PostgresTaskStoreTest extends TaskStoreContract {
     }
 
     @Test
+    void deadRowsPastTheThresholdAreVacuumedByTheMaintenancePass() throws Exception {
+        int total = (int) TableBloat.MIN_DEAD / 2;
+        addMany(total);
+        assertEquals(0, store().reclaimSpace(), "no dead rows yet");
+        // Each task leased once and deleted: two dead row versions per task.
+        List<String> leased = ConcurrentLeasing.leaseUntilEmpty(store(), Q, 2, 1000, NOW, NOW + LEASE);
+        for (int from = 0; from < leased.size(); from += 1000) {
+            store().taskDeleteMany(Q, leased.subList(from, from + 1000), NOW, TOMBSTONE_EXPIRES);
+        }
+        await(() -> store().diagnostics().getOrDefault("task.dead", 0L) >= TableBloat.MIN_DEAD);
+
+        assertEquals(1, store().reclaimSpace(), "the task table was vacuumed; the tombstones have no dead rows");
+        await(() -> store().diagnostics().getOrDefault("task.dead", 0L) < TableBloat.MIN_DEAD);
+        assertEquals(0, store().reclaimSpace());
+    }
+
+    @Test
     void leaseStatementPicksFromTheIndexInOrder() throws SQLException {
         for (String sql : List.of(PostgresSql.LEASE_ANY, PostgresSql.LEASE_TAG, PostgresSql.LEASE_OLDEST_TAG)) {
             String plan = plan(sql);
