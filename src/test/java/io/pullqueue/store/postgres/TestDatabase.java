@@ -9,15 +9,14 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * A database of its own for the PostgreSQL store tests on the server at {@code pullqueue.test.postgres}
- * (default {@code 127.0.0.1:5432}, user postgres, trust auth), named by {@code pullqueue.test.postgres.database}
- * (default {@code pullqueue_it_unit}): created before the tests, dropped after them. Each
+ * (default {@code 127.0.0.1:5432}, user postgres, trust auth): created before the tests, dropped after them. Each
  * test gets a fresh schema in it.
  */
 final class TestDatabase {
     static final String HOST_PORT = System.getProperty("pullqueue.test.postgres", "127.0.0.1:5432");
     static final String USER = System.getProperty("pullqueue.test.postgres.user", "postgres");
-    /** {@code pullqueue.test.postgres.database}: builds sharing one PostgreSQL server must each use their own. */
-    static final String NAME = System.getProperty("pullqueue.test.postgres.database", "pullqueue_it_unit");
+    /** Per test JVM, so that builds of several checkouts on one PostgreSQL do not meet. */
+    static final String NAME = "pullqueue_it_unit_" + ProcessHandle.current().pid();
     private static final AtomicInteger SCHEMAS = new AtomicInteger();
 
     private TestDatabase() {
