@@ -102,8 +102,22 @@ public class ApiDispatcher {
         }
     }
 
+    /** The service's field names as the taskqueue messages call them, where a message starts with one. */
+    private static final Map<String, String> FIELDS = Map.of("maxTasks", "max_tasks", "leaseSeconds",
+            "lease_seconds", "payload", "body", "eta", "eta_usec", "retryLimit", "retry_parameters.retry_limit");
+
+    /** The error's message, in the protocol's words. */
+    static String detail(QueueException q) {
+        String m = q.getMessage() == null ? q.code().name() : q.getMessage();
+        String f = q.field();
+        if (f != null && FIELDS.containsKey(f) && m.startsWith(f)) {
+            m = FIELDS.get(f) + m.substring(f.length());
+        }
+        return m.replace("groupByTag", "group_by_tag");
+    }
+
     static RemoteApiPb.Response applicationError(QueueException q) {
-        String detail = q.getMessage() == null ? q.code().name() : q.getMessage();
+        String detail = detail(q);
         return RemoteApiPb.Response.newBuilder()
                 .setApplicationError(RemoteApiPb.ApplicationError.newBuilder()
                         .setCode(q.code().number()).setDetail(detail))

@@ -101,7 +101,8 @@ class AppEngineToolsIT {
         assertEquals(List.of(p + "-a"), names(query(TaskQueueQueryTasksRequest.newBuilder().setQueueName(QUEUE))),
                 "max_rows defaults to 1");
         appError(call("QueryTasks", TaskQueueQueryTasksRequest.newBuilder().setQueueName(QUEUE)
-                .setStartTag(ByteString.copyFromUtf8("t")).build()), TaskQueueServiceError.ErrorCode.INVALID_REQUEST_VALUE);
+                .setStartTag(ByteString.copyFromUtf8("t")).build()),
+                TaskQueueServiceError.ErrorCode.INVALID_REQUEST_VALUE);
         appError(call("QueryTasks", TaskQueueQueryTasksRequest.newBuilder().setQueueName(QUEUE).setMaxRows(0)
                 .build()), TaskQueueServiceError.ErrorCode.INVALID_REQUEST_VALUE);
     }
