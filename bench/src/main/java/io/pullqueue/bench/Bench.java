@@ -1,0 +1,196 @@
+package io.pullqueue.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs every workload against pullqueue and each peer, one system at a time on 127.0.0.1, and writes the report.
+ * Usage (normally through bench/run): {@code Bench [--quick|--medium|--full] [--peers a,b] [--pullqueue-store NAME]
+ * [--pullqueue-env KEY=VALUE]... [--out DIR]}.
+ */
+public final class Bench {
+    static final int PULLQUEUE_PORT = 9190;
+    static final int PULLQUEUE_STORE_PORT = 9192;
+    static final int ELASTICMQ_PORT = 9196;
+    static final int BEANSTALKD_F0_PORT = 9197;
+    static final int BEANSTALKD_F50_PORT = 9198;
+    static final List<String> ALL = List.of("pullqueue", "elasticmq", "beanstalkd-f0", "beanstalkd-f50", "postgres");
+
+    /** Largest backlog each peer is filled to in the backlog workload (filling is bounded by its add rate). */
+    static final Map<String, Long> MAX_BACKLOG = Map.of("elasticmq", 100_000L, "beanstalkd -f 0", 100_000L);
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String mode = "full";
+        List<String> wanted = new ArrayList<>(ALL);
+        String store = null;
+        Map<String, String> storeEnv = new LinkedHashMap<>();
+        Path repo = Path.of(System.getProperty("bench.repo", ".")).toAbsolutePath().normalize();
+        Path out = null;
+        int payloadBytes = -1;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--quick" -> mode = "quick";
+                case "--medium" -> mode = "medium";
+                case "--full" -> mode = "full";
+                case "--peers" -> wanted = List.of(args[++i].split(","));
+                case "--pullqueue-store" -> store = args[++i];
+                case "--pullqueue-env" -> {
+                    String[] kv = args[++i].split("=", 2);
+                    storeEnv.put(kv[0], kv[1]);
+                }
+                case "--out" -> out = Path.of(args[++i]).toAbsolutePath();
+                case "--payload" -> payloadBytes = Integer.parseInt(args[++i]);
+                default -> throw new IllegalArgumentException("unknown argument " + args[i]);
+            }
+        }
+        Settings settings = payloadBytes < 0 ? Settings.of(mode) : Settings.of(mode).withPayload(payloadBytes);
+        if (out == null) {
+            out = repo.resolve(mode.equals("quick") ? "bench/results/tmp" : "bench/results");
+        }
+        Path work = repo.resolve("bench/target/work");
+        Files.createDirectories(work);
+
+        List<Peer> peers = new ArrayList<>();
+        for (String w : wanted) {
+            switch (w) {
+                case "pullqueue" -> peers.add(new PullqueuePeer(repo, work, PULLQUEUE_PORT, null, store == null ? storeEnv : Map.of()));
+                case "elasticmq" -> peers.add(new ElasticMqPeer(repo.resolve("bench/peers/elasticmq/target/lib"), work, ELASTICMQ_PORT));
+                case "beanstalkd-f0" -> peers.add(new BeanstalkPeer(work, BEANSTALKD_F0_PORT, 0));
+                case "beanstalkd-f50" -> peers.add(new BeanstalkPeer(work, BEANSTALKD_F50_PORT, 50));
+                case "postgres" -> peers.add(new PostgresPeer());
+                default -> throw new IllegalArgumentException("unknown peer " + w + "; known: " + ALL);
+            }
+        }
+        if (store != null) {
+            peers.add(1, new PullqueuePeer(repo, work, PULLQUEUE_STORE_PORT, store, storeEnv));
+        }
+
+        Results results = new Results();
+        long t0 = System.nanoTime();
+        results.loadAverage.put("start", loadAverage());
+        results.fsyncPerSecond = Workloads.fsyncRate(work, mode.equals("quick") ? 1 : 3);
+        log("disk: %.0f write+fsync/s (4 KiB appends) in %s", results.fsyncPerSecond, work);
+        Workloads workloads = new Workloads(settings);
+        for (Peer peer : peers) {
+            Thread hook = new Thread(peer::close);
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                runPeer(peer, settings, workloads, results);
+            } catch (Exception e) {
+                log("%s FAILED: %s", peer.name(), e);
+                e.printStackTrace();
+                results.failures.put(peer.name(), e.toString());
+            } finally {
+                log("stopping %s", peer.name());
+                peer.close();
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+        }
+        results.loadAverage.put("end", loadAverage());
+        double minutes = (System.nanoTime() - t0) / 60e9;
+        String date = LocalDate.now(ZoneOffset.UTC).toString();
+        String host = java.net.InetAddress.getLocalHost().getHostName();
+        String base = date + "-" + host + (mode.equals("full") ? "" : "-" + mode)
+                + (payloadBytes < 0 ? "" : "-payload" + payloadBytes);
+        Path report = new Report(settings, results, repo, System.getProperty("bench.command", "bench/run " + String.join(" ", args)),
+                minutes).write(out, base);
+        log("report: %s (%.1f min)", report, minutes);
+        if (!results.failures.isEmpty()) {
+            log("failures: %s", results.failures);
+            System.exit(1);
+        }
+    }
+
+    private static void runPeer(Peer peer, Settings s, Workloads w, Results r) throws Exception {
+        r.fsyncBefore.put(peer.name(), Workloads.fsyncRate(work(), 1));
+        log("starting %s (disk now %.0f write+fsync/s)", peer.name(), r.fsyncBefore.get(peer.name()));
+        peer.start();
+        r.peers.put(peer.name(), peer.describe());
+        if (peer instanceof PullqueuePeer pq) {
+            r.firstStartMillis.put(peer.name(), pq.firstStartMillis());
+        }
+        r.heapEmpty.put(peer.name(), peer.heapAfterGc());
+        r.rssEmpty.put(peer.name(), Procs.rss(peer.pid()));
+        r.loadAverage.put(peer.name(), loadAverage());
+
+        for (int workers : s.drainWorkers()) {
+            for (int batch : s.drainBatches()) {
+                if (batch > peer.maxLeaseBatch() && s.drainBatches().contains(peer.maxLeaseBatch())) {
+                    continue;
+                }
+                int b = Math.min(batch, peer.maxLeaseBatch());
+                if (r.drains.stream().anyMatch(d -> d.peer().equals(peer.name()) && d.workers() == workers && d.batch() == b)) {
+                    continue;
+                }
+                Workloads.Drain d = w.drain(peer, workers, b);
+                r.drains.add(d);
+                log("%s drain W=%d B=%d: %d tasks in %.2f s = %.0f tasks/s, %.0f lease calls/s%s", peer.name(), workers, b,
+                        d.tasks(), d.seconds(), d.rate(), d.leaseCallsPerSecond(), d.capped() ? " (time cap)" : "");
+            }
+        }
+        if (peer instanceof PullqueuePeer pq) {
+            for (int workers : s.ceilingWorkers()) {
+                Workloads.Ceiling c = w.ceiling(pq, workers);
+                r.ceilings.add(c);
+                log("%s ceiling W=%d: ping %.0f/s, lease-1 %.0f/s (%.2f)", peer.name(), workers, c.pingPerSecond(),
+                        c.leasePerSecond(), c.fraction());
+            }
+        }
+        Workloads.Steady st = w.steady(peer);
+        r.steadies.add(st);
+        log("%s steady: added %.0f/s, done %.0f tasks/s, lease p50 %.2f p99 %.2f max %.2f ms, %d empty leases", peer.name(),
+                st.added() / st.seconds(), st.rate(), st.p50(), st.p99(), st.max(), st.emptyLeases());
+        r.heapWarmEmpty.put(peer.name(), peer.heapAfterGc());
+
+        long max = MAX_BACKLOG.getOrDefault(peer.name(), Long.MAX_VALUE);
+        for (long size : s.backlogSizes()) {
+            if (size > max) {
+                log("%s backlog %d skipped (filling it is bounded by its add rate; max here %d)", peer.name(), size, max);
+                continue;
+            }
+            long t0 = System.nanoTime();
+            Workloads.Backlog b = w.backlog(peer, size);
+            r.backlogs.add(b);
+            log("%s backlog %d (%.0f s incl. fill): lease-%d p50 %.2f p99 %.2f max %.2f ms, heap %s, RSS %s", peer.name(), size,
+                    (System.nanoTime() - t0) / 1e9, b.batch(), b.p50(), b.p99(), b.max(), Report.mib(b.heap()), Report.mib(b.rss()));
+        }
+        if (peer instanceof PullqueuePeer) {
+            long queued = peer.ready();
+            long ms = peer.restartToReadyMillis();
+            r.restartMillis.put(peer.name(), ms);
+            r.restartBacklog.put(peer.name(), queued);
+            long after = peer.ready();
+            log("%s restart with %d queued: ready in %d ms (%d due after restart)", peer.name(), queued, ms, after);
+            if (after != queued) {
+                throw new IllegalStateException("after the restart " + after + " tasks are due, before it " + queued);
+            }
+        }
+    }
+
+    private static Path work() {
+        return Path.of(System.getProperty("bench.repo", ".")).toAbsolutePath().normalize().resolve("bench/target/work");
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (Exception e) {
+            return "?";
+        }
+    }
+
+    static void log(String format, Object... args) {
+        System.out.printf("%tT %s%n", System.currentTimeMillis(), String.format(format, args));
+        System.out.flush();
+    }
+}

@@ -1,0 +1,329 @@
+package io.pullqueue.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * pullqueue itself: the WAR built by the top-level Maven build, on the Open Liberty runtime that build unpacked
+ * (target/liberty/wlp), as a server of its own ({@code pullqueue-bench*}) with its own data directory and a
+ * queue.yaml whose {@code bench} queue has no lease-request throttle. Driven over its native JSON API.
+ */
+final class PullqueuePeer implements Peer {
+    static final String QUEUE_PATH = "/api/v1/queues/bench";
+    private static final Pattern NAME = Pattern.compile("\"name\":\"([^\"]+)\"");
+    private static final Pattern DUE = Pattern.compile("\"due\":(\\d+)");
+
+    private final String name;
+    private final Path repo;
+    private final Path work;
+    private final int port;
+    private final Map<String, String> env;
+    private final String serverName;
+    private final Map<Integer, String> addBodies = new ConcurrentHashMap<>();
+    private long firstStartMillis = -1;
+    private boolean jfrDumped;
+
+    /**
+     * @param store null for the embedded store; otherwise the value given to PULLQUEUE_STORE (plus whatever
+     *              {@code extraEnv} holds, e.g. the PostgreSQL URL)
+     */
+    PullqueuePeer(Path repo, Path work, int port, String store, Map<String, String> extraEnv) {
+        this.repo = repo;
+        this.port = port;
+        this.name = store == null ? "pullqueue" : "pullqueue-" + store;
+        this.serverName = store == null ? "pullqueue-bench" : "pullqueue-bench-" + store;
+        this.work = work.resolve(serverName);
+        Map<String, String> e = new LinkedHashMap<>();
+        e.put("PULLQUEUE_QUEUE_CONFIG", repo.resolve("bench/config/queue.yaml").toString());
+        e.put("PULLQUEUE_DATA_DIR", this.work.resolve("data").toString());
+        e.put("PULLQUEUE_SQLITE_SYNCHRONOUS", "FULL");
+        if (store != null) {
+            e.put("PULLQUEUE_STORE", store);
+        }
+        e.putAll(extraEnv);
+        this.env = e;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    int port() {
+        return port;
+    }
+
+    long firstStartMillis() {
+        return firstStartMillis;
+    }
+
+    private Path wlp() {
+        return repo.resolve("target/liberty/wlp");
+    }
+
+    private Path serverDir() {
+        return wlp().resolve("usr/servers").resolve(serverName);
+    }
+
+    @Override
+    public void start() throws Exception {
+        if (Procs.listening(port)) {
+            throw new IOException("port " + port + " is busy; is an earlier pullqueue-bench server still running? ("
+                    + wlp().resolve("bin/server") + " stop " + serverName + ")");
+        }
+        Path war = repo.resolve("target/pullqueue.war");
+        Path driver = repo.resolve("target/jdbc/sqlite-jdbc.jar");
+        if (!Files.exists(wlp().resolve("bin/server")) || !Files.exists(war) || !Files.exists(driver)) {
+            throw new IOException("build pullqueue first: mvn -DskipTests package liberty:create (needs "
+                    + war + ", " + driver + " and " + wlp() + ")");
+        }
+        Procs.deleteTree(serverDir());
+        Procs.deleteTree(work);
+        Files.createDirectories(work.resolve("data"));
+        Procs.run(List.of(wlp().resolve("bin/server").toString(), "create", serverName), Map.of(), 120);
+        Path dir = serverDir();
+        Files.copy(repo.resolve("liberty/server.xml"), dir.resolve("server.xml"), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(repo.resolve("liberty/jvm.options"), dir.resolve("jvm.options"), StandardCopyOption.REPLACE_EXISTING);
+        Files.createDirectories(dir.resolve("lib/jdbc"));
+        Files.copy(driver, dir.resolve("lib/jdbc/sqlite-jdbc.jar"), StandardCopyOption.REPLACE_EXISTING);
+        try (var jars = Files.list(repo.resolve("target/jdbc"))) {
+            for (Path jar : (Iterable<Path>) jars::iterator) {
+                Files.copy(jar, dir.resolve("lib/jdbc").resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        Files.createDirectories(dir.resolve("apps"));
+        Files.copy(war, dir.resolve("apps/pullqueue.war"), StandardCopyOption.REPLACE_EXISTING);
+        Files.createDirectories(dir.resolve("configDropins/overrides"));
+        Files.writeString(dir.resolve("configDropins/overrides/bench.xml"), """
+                <server>
+                    <variable name="http.port" value="%d"/>
+                    <variable name="https.port" value="%d"/>
+                    <variable name="http.host" value="127.0.0.1"/>
+                    <variable name="app.context.root" value="/"/>
+                </server>
+                """.formatted(port, port + 1));
+        firstStartMillis = startAndAwaitReady();
+        if (JFR != null) {
+            jcmd("JFR.start", "name=bench", "settings=profile");
+        }
+    }
+
+    /** With -Dbench.jfr=FILE, the first server JVM records a flight recording, dumped to FILE when the peer closes. */
+    private static final String JFR = System.getProperty("bench.jfr");
+
+    private void jcmd(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid())));
+        cmd.addAll(List.of(args));
+        try {
+            Procs.run(cmd, Map.of(), 120);
+        } catch (Exception e) {
+            System.err.println("jcmd " + String.join(" ", args) + " failed: " + e.getMessage());
+        }
+    }
+
+    private long startAndAwaitReady() throws Exception {
+        long t0 = System.nanoTime();
+        Procs.run(List.of(wlp().resolve("bin/server").toString(), "start", serverName), env, 300);
+        long deadline = System.currentTimeMillis() + 300_000;
+        while (!isReady()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new IOException(name + " not ready after 300 s; see " + serverDir().resolve("logs"));
+            }
+            Thread.sleep(50);
+        }
+        return (System.nanoTime() - t0) / 1_000_000;
+    }
+
+    private boolean isReady() {
+        try (Http http = new Http("127.0.0.1", port)) {
+            return http.get("/health/ready").status() == 200;
+        } catch (IOException notYet) {
+            return false;
+        }
+    }
+
+    private void stopServer() throws Exception {
+        Procs.run(List.of(wlp().resolve("bin/server").toString(), "stop", serverName), env, 120);
+    }
+
+    @Override
+    public long restartToReadyMillis() throws Exception {
+        dumpJfr();
+        stopServer();
+        return startAndAwaitReady();
+    }
+
+    @Override
+    public long pid() {
+        try {
+            return Long.parseLong(Files.readString(wlp().resolve("usr/servers/.pid").resolve(serverName + ".pid")).trim());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    @Override
+    public long heapAfterGc() {
+        return Procs.heapAfterGc(pid());
+    }
+
+    @Override
+    public void clear() throws Exception {
+        try (Http http = new Http("127.0.0.1", port)) {
+            check(http.post(QUEUE_PATH + ":purge", "{}"), 200);
+        }
+    }
+
+    @Override
+    public long ready() throws Exception {
+        try (Http http = new Http("127.0.0.1", port)) {
+            Http.Response r = check(http.get(QUEUE_PATH), 200);
+            Matcher m = DUE.matcher(r.body());
+            if (!m.find()) {
+                throw new IOException("no due count in " + r.body());
+            }
+            return Long.parseLong(m.group(1));
+        }
+    }
+
+    @Override
+    public void fill(long n, byte[] payload) throws Exception {
+        Fill.parallel(this, n, payload, 4);
+    }
+
+    @Override
+    public Session session() {
+        return new PqSession(new Http("127.0.0.1", port));
+    }
+
+    Http.Response ping(Http http) throws IOException {
+        return check(http.get("/api/v1/ping"), 200);
+    }
+
+    @Override
+    public Map<String, String> describe() throws Exception {
+        Map<String, String> d = new LinkedHashMap<>();
+        d.put("version", gitDescribe() + " (WAR built from this tree), Open Liberty " + libertyVersion());
+        d.put("durability", env.containsKey("PULLQUEUE_STORE")
+                ? "store " + env.get("PULLQUEUE_STORE") + " (its own commit settings)"
+                : "embedded SQLite, WAL, synchronous=FULL (fsync per commit), group commit");
+        d.put("runs as", "Liberty server " + serverName + " on 127.0.0.1:" + port + ", jvm.options of the repo (-Xmx512m, G1)");
+        d.put("client", "own HTTP/1.1 client, one kept-alive socket per thread, TCP_NODELAY; native JSON API");
+        return d;
+    }
+
+    private String gitDescribe() {
+        try {
+            return "git " + Procs.run(List.of("git", "-C", repo.toString(), "describe", "--always", "--dirty"), Map.of(), 30).trim();
+        } catch (Exception e) {
+            return "unknown";
+        }
+    }
+
+    private String libertyVersion() {
+        try {
+            Path props = wlp().resolve("lib/versions/openliberty.properties");
+            for (String line : Files.readAllLines(props)) {
+                if (line.startsWith("com.ibm.websphere.productVersion=")) {
+                    return line.substring(line.indexOf('=') + 1);
+                }
+            }
+        } catch (IOException e) {
+            return "?";
+        }
+        return "?";
+    }
+
+    private void dumpJfr() {
+        if (JFR != null && !jfrDumped) {
+            jfrDumped = true;
+            jcmd("JFR.dump", "name=bench", "filename=" + Path.of(JFR).toAbsolutePath());
+        }
+    }
+
+    @Override
+    public void close() {
+        dumpJfr();
+        try {
+            if (Files.exists(serverDir())) {
+                stopServer();
+            }
+        } catch (Exception e) {
+            System.err.println("could not stop " + serverName + ": " + e.getMessage());
+        }
+    }
+
+    static Http.Response check(Http.Response r, int expected) throws IOException {
+        if (r.status() != expected) {
+            throw new IOException("HTTP " + r.status() + ": " + (r.body().length() > 300 ? r.body().substring(0, 300) : r.body()));
+        }
+        return r;
+    }
+
+    private String addBody(int n, byte[] payload) {
+        return addBodies.computeIfAbsent(n, k -> {
+            String task = "{\"payload\":\"" + Base64.getEncoder().encodeToString(payload) + "\"}";
+            StringBuilder sb = new StringBuilder(k * (task.length() + 1) + 16).append("{\"tasks\":[");
+            for (int i = 0; i < k; i++) {
+                sb.append(i == 0 ? "" : ",").append(task);
+            }
+            return sb.append("]}").toString();
+        });
+    }
+
+    private final class PqSession implements Session {
+        private final Http http;
+        private final Map<Integer, String> leaseBodies = new HashMap<>();
+
+        PqSession(Http http) {
+            this.http = http;
+        }
+
+        @Override
+        public List<Object> lease(int n) throws Exception {
+            String body = leaseBodies.computeIfAbsent(n, k -> "{\"maxTasks\":" + k + ",\"leaseSeconds\":600}");
+            Http.Response r = check(http.post(QUEUE_PATH + "/tasks:lease", body), 200);
+            List<Object> names = new ArrayList<>(n);
+            Matcher m = NAME.matcher(r.body());
+            while (m.find()) {
+                names.add(m.group(1));
+            }
+            return names;
+        }
+
+        @Override
+        public void delete(List<Object> handles) throws Exception {
+            if (handles.size() == 1) {
+                check(http.delete(QUEUE_PATH + "/tasks/" + handles.get(0)), 204);
+                return;
+            }
+            StringBuilder sb = new StringBuilder(handles.size() * 28 + 16).append("{\"names\":[");
+            for (int i = 0; i < handles.size(); i++) {
+                sb.append(i == 0 ? "\"" : ",\"").append(handles.get(i)).append('"');
+            }
+            check(http.post(QUEUE_PATH + "/tasks:batchDelete", sb.append("]}").toString()), 200);
+        }
+
+        @Override
+        public void add(int n, byte[] payload) throws Exception {
+            check(http.post(QUEUE_PATH + "/tasks:batchAdd", addBody(n, payload)), 200);
+        }
+
+        @Override
+        public void close() {
+            http.close();
+        }
+    }
+}
