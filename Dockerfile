@@ -4,6 +4,8 @@
 # Build the WAR and the JDBC driver first:   mvn -DskipTests package
 # Then:                                        docker build -t pullqueue .
 #                                              docker run -p 9080:9080 -v pullqueue-data:/data pullqueue
+# Several servers on one PostgreSQL (docs/scaling.md):
+#   docker run -p 9080:9080 -e PULLQUEUE_STORE=postgres -e PULLQUEUE_POSTGRES_HOST=db -e PULLQUEUE_POSTGRES_PASSWORD=... pullqueue
 # (The test suite does not build this image: there is no Docker engine on the build machines.)
 FROM icr.io/appcafe/open-liberty:kernel-slim-java17-openj9-ubi
 

@@ -39,6 +39,14 @@ public final class PullQueueEngine {
         listeners.add(listener);
     }
 
+    /**
+     * Passes on that tasks may have become leasable in {@code queue} through another server instance sharing the
+     * store (see {@link TaskStore#watchOtherInstances}).
+     */
+    public void tasksAvailableElsewhere(String queue) {
+        notifyAvailable(queue);
+    }
+
     public long nowUsec() {
         return ChronoUnit.MICROS.between(Instant.EPOCH, clock.instant());
     }
@@ -309,7 +317,10 @@ public final class PullQueueEngine {
                 leaseCounter.sum(queue, 60, now), leaseCounter.sum(queue, 3600, now));
     }
 
-    /** Bookkeeping: removes due tasks past their retry limit and expired tombstones, in bounded batches. */
+    /**
+     * Bookkeeping: removes due tasks past their retry limit and expired tombstones, in bounded batches, then lets
+     * the store reclaim the space that dead rows take (where the store needs that).
+     */
     public MaintenanceReport maintain(int batch) {
         long now = nowUsec();
         int exhausted = 0;
@@ -320,7 +331,7 @@ public final class PullQueueEngine {
             }
         }
         int tombstones = store.tombstoneDeleteExpired(now, batch);
-        return new MaintenanceReport(exhausted, tombstones);
+        return new MaintenanceReport(exhausted, tombstones, store.reclaimSpace());
     }
 
     // ---------------------------------------------------------------------------------------- helpers

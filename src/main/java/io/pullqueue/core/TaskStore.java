@@ -1,6 +1,7 @@
 package io.pullqueue.core;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -75,4 +76,39 @@ public interface TaskStore {
 
     /** Deletes up to {@code batch} tombstones that expired before {@code nowUsec}; returns how many. */
     int tombstoneDeleteExpired(long nowUsec, int batch);
+
+    // ------------------------------------------------------------------ what differs between stores
+
+    /** A short name of the store for logs and health data, e.g. {@code sqlite} or {@code postgres}. */
+    default String kind() {
+        return getClass().getSimpleName();
+    }
+
+    /**
+     * Tells {@code listener} when tasks may have become leasable because another server instance sharing this
+     * database added them or gave a lease back. A store that only one instance can use does nothing.
+     */
+    default void watchOtherInstances(TaskAvailabilityListener listener) {
+    }
+
+    /**
+     * Figures an operator watches for the store's health, by name (for example live and dead rows per table).
+     * Read by the maintenance timer, never on a request path. Empty when the store has none.
+     */
+    default Map<String, Long> diagnostics() {
+        return Map.of();
+    }
+
+    /**
+     * Reclaims the space of deleted and superseded rows where they have piled up (PostgreSQL: a {@code VACUUM} of a
+     * table whose dead rows passed a threshold, by one server at a time). Called by the maintenance pass; returns
+     * how many tables it cleaned. A store that needs no such care does nothing.
+     */
+    default int reclaimSpace() {
+        return 0;
+    }
+
+    /** Stops what the store runs in the background (such as a notification listener). */
+    default void close() {
+    }
 }

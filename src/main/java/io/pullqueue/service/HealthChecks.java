@@ -20,11 +20,23 @@ public class HealthChecks {
     LeaseManager manager;
     @Inject
     ConfigWatcher config;
+    @Inject
+    QueueMetrics metrics;
 
     @Produces
     @Readiness
     HealthCheck store() {
-        return () -> HealthCheckResponse.named("store").status(manager.storeReachable()).build();
+        return () -> {
+            HealthCheckResponseBuilder b = HealthCheckResponse.named("store").status(manager.storeReachable())
+                    .withData("kind", manager.storeKind());
+            // Table bloat, as of the last maintenance pass: dead row versions autovacuum has not reclaimed yet.
+            metrics.storeDiagnostics().forEach((k, v) -> {
+                if (!k.startsWith("notifications")) {
+                    b.withData(k, v);
+                }
+            });
+            return b.build();
+        };
     }
 
     @Produces

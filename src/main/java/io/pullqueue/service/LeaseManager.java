@@ -28,6 +28,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -65,6 +66,7 @@ public class LeaseManager {
         store.initialize();
         engine = new PullQueueEngine(store, registry, clock,
                 new EngineSettings(Duration.ofHours(tombstoneTtlHours)));
+        store.watchOtherInstances(engine::tasksAvailableElsewhere);
         LOG.info(() -> "pullqueue lease manager ready: " + registry.all().size() + " queues declared, "
                 + "deleted task names reserved for " + tombstoneTtlHours + " h");
     }
@@ -142,6 +144,18 @@ public class LeaseManager {
     @Lock(LockType.READ)
     public boolean storeReachable() {
         return store.isReachable();
+    }
+
+    /** Which store serves the queues ({@code sqlite} or {@code postgres}). */
+    @Lock(LockType.READ)
+    public String storeKind() {
+        return store.kind();
+    }
+
+    /** The store's health figures (live and dead rows per table, ...); read by the maintenance timer only. */
+    @Lock(LockType.READ)
+    public Map<String, Long> storeDiagnostics() {
+        return store.diagnostics();
     }
 
     /** Bookkeeping for the maintenance timer; reads and writes in bounded batches. */

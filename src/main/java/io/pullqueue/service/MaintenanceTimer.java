@@ -59,9 +59,10 @@ public class MaintenanceTimer {
 
     private void maintain() {
         MaintenanceReport r = manager.maintain(batch);
-        if (r.exhaustedTasksRemoved() > 0 || r.tombstonesRemoved() > 0) {
+        if (r.exhaustedTasksRemoved() > 0 || r.tombstonesRemoved() > 0 || r.tablesReclaimed() > 0) {
             LOG.info(() -> "maintenance: removed " + r.exhaustedTasksRemoved() + " tasks past their retry limit, "
-                    + r.tombstonesRemoved() + " expired tombstones");
+                    + r.tombstonesRemoved() + " expired tombstones"
+                    + (r.tablesReclaimed() > 0 ? "; vacuumed " + r.tablesReclaimed() + " tables" : ""));
         }
     }
 }

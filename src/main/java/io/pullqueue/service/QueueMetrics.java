@@ -31,6 +31,7 @@ public class QueueMetrics {
     LeaseManager manager;
 
     private final Map<String, QueueStats> latest = new ConcurrentHashMap<>();
+    private final Map<String, Long> store = new ConcurrentHashMap<>();
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
 
     /** Re-reads every pull queue's statistics and registers gauges for queues seen the first time. */
@@ -47,6 +48,44 @@ public class QueueMetrics {
         }
         latest.keySet().removeIf(q -> manager.queues().stream().noneMatch(s -> s.name().equals(q)));
         lastRefreshUsec = now;
+        refreshStore();
+    }
+
+    /**
+     * The store's own figures: for PostgreSQL, live and dead row versions per table (the table-bloat signal:
+     * dead rows that autovacuum has not reclaimed yet) and the task notifications this server received.
+     */
+    private void refreshStore() {
+        for (Map.Entry<String, Long> e : manager.storeDiagnostics().entrySet()) {
+            if (store.put(e.getKey(), e.getValue()) == null) {
+                registerStore(e.getKey());
+            }
+        }
+    }
+
+    /** The last diagnostics read (empty for a store without any); see {@link #refreshStore()}. */
+    public Map<String, Long> storeDiagnostics() {
+        return Map.copyOf(store);
+    }
+
+    private void registerStore(String key) {
+        int dot = key.lastIndexOf('.');
+        String table = key.substring(0, dot);
+        String what = key.substring(dot + 1);
+        Metadata md;
+        Tag[] tags;
+        if ("notifications".equals(table)) {
+            md = Metadata.builder().withName("pullqueue.store.notifications.received")
+                    .withDescription("Task notifications (LISTEN/NOTIFY) this server received from the database")
+                    .build();
+            tags = new Tag[0];
+        } else {
+            md = Metadata.builder().withName("pullqueue.store.rows")
+                    .withDescription("Row versions per store table: live, and dead ones not yet vacuumed (bloat)")
+                    .build();
+            tags = new Tag[] {new Tag("table", table), new Tag("state", what)};
+        }
+        registry.gauge(md, store, m -> m.getOrDefault(key, 0L).doubleValue(), tags);
     }
 
     private volatile long lastRefreshUsec;

@@ -2,6 +2,7 @@ package io.pullqueue.store;
 
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Statement;
 import javax.sql.DataSource;
 
 /**
@@ -34,7 +35,7 @@ public final class Jdbc {
     public static <T> T transaction(DataSource dataSource, String operation, SqlWork<T> work) {
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
+            begin(c);
             T result;
             try {
                 result = work.run(c);
@@ -48,6 +49,34 @@ public final class Jdbc {
         } catch (SQLException e) {
             throw failure(operation, e);
         }
+    }
+
+    /**
+     * Starts a transaction ({@code setAutoCommit(false)}). sqlite-jdbc runs {@code BEGIN IMMEDIATE} right here,
+     * and when that fails (the database is locked past the busy timeout) it has already marked the connection as
+     * in a transaction, while the pool's wrapper still takes it for auto-commit. Returned to the pool like that,
+     * the connection would run the next caller's statements in auto-commit mode and then fail its commit. So the
+     * two are brought back into agreement before the failure is thrown.
+     */
+    public static void begin(Connection c) throws SQLException {
+        try {
+            c.setAutoCommit(false);
+        } catch (SQLException e) {
+            try {
+                resetAfterFailedBegin(c);
+            } catch (SQLException r) {
+                e.addSuppressed(r);
+            }
+            throw e;
+        }
+    }
+
+    private static void resetAfterFailedBegin(Connection c) throws SQLException {
+        c.setAutoCommit(false); // both layers: not auto-commit (the driver is there already, so no BEGIN runs)
+        try (Statement s = c.createStatement()) {
+            s.execute("BEGIN"); // deferred: takes no lock, so it cannot find the database busy
+        }
+        c.setAutoCommit(true); // commits the empty transaction: both layers back in auto-commit mode
     }
 
     /** Rolls back and restores auto-commit; failures doing so are attached to {@code cause}, not thrown. */

@@ -1,5 +1,6 @@
 package io.pullqueue.store.sqlite;
 
+import io.pullqueue.store.TaskRows;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;

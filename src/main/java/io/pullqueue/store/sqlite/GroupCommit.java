@@ -70,7 +70,7 @@ final class GroupCommit {
         }
         try (Connection c = dataSource.getConnection()) {
             boolean autoCommit = c.getAutoCommit();
-            c.setAutoCommit(false);
+            Jdbc.begin(c);
             try {
                 runAll(c, group);
                 c.commit();

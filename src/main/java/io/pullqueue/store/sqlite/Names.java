@@ -42,17 +42,6 @@ final class Names {
         }
     }
 
-    /** True if a task of that name is stored in the queue. */
-    static boolean taskExists(Connection c, String queue, String name) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(SqliteSql.TASK_EXISTS)) {
-            ps.setString(1, queue);
-            ps.setString(2, name);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        }
-    }
-
     /**
      * Runs {@code deleteSql} (parameters: queue, name, then {@code extra}) once per name as one batch, tombstones
      * the names it deleted until {@code tombstoneExpiresUsec}, and returns the per-name delete counts.

@@ -1,5 +1,6 @@
 package io.pullqueue.store.sqlite;
 
+import io.pullqueue.store.TaskRows;
 import io.pullqueue.core.LeaseOutcome;
 import io.pullqueue.core.LeaseQuery;
 import io.pullqueue.core.Task;

@@ -10,10 +10,9 @@ import io.pullqueue.core.TaskPage;
 import io.pullqueue.core.TaskStore;
 import io.pullqueue.store.Jdbc;
 import io.pullqueue.store.StoreException;
-import java.sql.PreparedStatement;
+import io.pullqueue.store.TaskReads;
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -38,6 +37,11 @@ public final class SqliteTaskStore implements TaskStore {
     public SqliteTaskStore(DataSource dataSource) {
         this.dataSource = dataSource;
         this.writer = new GroupCommit(dataSource);
+    }
+
+    @Override
+    public String kind() {
+        return "sqlite";
     }
 
     @Override
@@ -86,20 +90,8 @@ public final class SqliteTaskStore implements TaskStore {
     @Override
     public ErrorCode taskModifyLease(String queue, String name, long tokenEtaUsec, long newEtaUsec, long nowUsec) {
         return write("modify the lease of task " + name + " in queue " + queue, c -> {
-            try (PreparedStatement ps = c.prepareStatement(SqliteSql.MODIFY_LEASE)) {
-                ps.setLong(1, newEtaUsec);
-                ps.setString(2, queue);
-                ps.setString(3, name);
-                ps.setLong(4, tokenEtaUsec);
-                ps.setLong(5, nowUsec);
-                if (ps.executeUpdate() > 0) {
-                    return ErrorCode.OK;
-                }
-            }
-            if (Names.taskExists(c, queue, name)) {
-                return ErrorCode.TASK_LEASE_EXPIRED;
-            }
-            return Names.isLive(c, queue, name, nowUsec) ? ErrorCode.TOMBSTONED_TASK : ErrorCode.UNKNOWN_TASK;
+            return TaskReads.modifyLease(c, SqliteSql.MODIFY_LEASE, SqliteSql.TASK_EXISTS, SqliteSql.TOMBSTONE_LIVE,
+                    queue, name, tokenEtaUsec, newEtaUsec, nowUsec);
         });
     }
 
@@ -115,37 +107,13 @@ public final class SqliteTaskStore implements TaskStore {
 
     @Override
     public Optional<Task> taskGet(String queue, String name) {
-        return read("read task " + name + " of queue " + queue, c -> {
-            try (PreparedStatement ps = c.prepareStatement(SqliteSql.SELECT_TASK)) {
-                ps.setString(1, queue);
-                ps.setString(2, name);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(TaskRows.task(queue, rs, true)) : Optional.empty();
-                }
-            }
-        });
+        return read("read task " + name + " of queue " + queue, c -> TaskReads.get(c, SqliteSql.SELECT_TASK, queue, name));
     }
 
     @Override
     public TaskPage taskList(String queue, String afterName, int limit) {
-        return read("list tasks of queue " + queue, c -> {
-            List<Task> tasks = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(SqliteSql.LIST_TASKS)) {
-                ps.setString(1, queue);
-                ps.setString(2, afterName == null ? "" : afterName);
-                ps.setInt(3, limit + 1);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        tasks.add(TaskRows.task(queue, rs, false));
-                    }
-                }
-            }
-            if (tasks.size() <= limit) {
-                return new TaskPage(tasks, null);
-            }
-            List<Task> page = tasks.subList(0, limit);
-            return new TaskPage(List.copyOf(page), page.get(limit - 1).name());
-        });
+        return read("list tasks of queue " + queue,
+                c -> TaskReads.list(c, SqliteSql.LIST_TASKS, queue, afterName, limit));
     }
 
     @Override
@@ -157,68 +125,31 @@ public final class SqliteTaskStore implements TaskStore {
     @Override
     public long queuePurge(String queue, long tombstoneExpiresUsec) {
         return write("purge queue " + queue, c -> {
-            try (PreparedStatement tomb = c.prepareStatement(SqliteSql.PURGE_TOMBSTONES);
-                 PreparedStatement purge = c.prepareStatement(SqliteSql.PURGE_TASKS)) {
-                tomb.setString(1, queue);
-                tomb.setLong(2, tombstoneExpiresUsec);
-                tomb.executeUpdate();
-                purge.setString(1, queue);
-                return (long) purge.executeUpdate();
-            }
+            TaskReads.update(c, SqliteSql.PURGE_TOMBSTONES, queue, tombstoneExpiresUsec);
+            return (long) TaskReads.update(c, SqliteSql.PURGE_TASKS, queue);
         });
     }
 
     @Override
     public QueueCounts queueCounts(String queue, long nowUsec) {
-        return read("count the tasks of queue " + queue, c -> {
-            try (PreparedStatement ps = c.prepareStatement(SqliteSql.QUEUE_COUNTS)) {
-                ps.setString(1, queue);
-                ps.setLong(2, nowUsec);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    long oldest = rs.getLong(2);
-                    Long oldestEta = rs.wasNull() ? null : oldest;
-                    return new QueueCounts(rs.getLong(1), oldestEta, rs.getLong(3), rs.getLong(4));
-                }
-            }
-        });
+        return read("count the tasks of queue " + queue,
+                c -> TaskReads.counts(c, SqliteSql.QUEUE_COUNTS, queue, nowUsec));
     }
 
     @Override
     public OptionalLong queueNextEta(String queue) {
-        return read("read the next ETA of queue " + queue, c -> {
-            try (PreparedStatement ps = c.prepareStatement(SqliteSql.QUEUE_NEXT_ETA)) {
-                ps.setString(1, queue);
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    long eta = rs.getLong(1);
-                    return rs.wasNull() ? OptionalLong.empty() : OptionalLong.of(eta);
-                }
-            }
-        });
+        return read("read the next ETA of queue " + queue, c -> TaskReads.single(c, SqliteSql.QUEUE_NEXT_ETA, queue));
     }
 
     @Override
     public boolean queuePaused(String queue) {
-        return read("read the paused flag of queue " + queue, c -> {
-            try (PreparedStatement ps = c.prepareStatement(SqliteSql.QUEUE_PAUSED)) {
-                ps.setString(1, queue);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() && rs.getInt(1) != 0;
-                }
-            }
-        });
+        return read("read the paused flag of queue " + queue, c -> TaskReads.flag(c, SqliteSql.QUEUE_PAUSED, queue));
     }
 
     @Override
     public void queueSetPaused(String queue, boolean paused) {
-        write((paused ? "pause" : "resume") + " queue " + queue, c -> {
-            try (PreparedStatement ps = c.prepareStatement(SqliteSql.SET_QUEUE_PAUSED)) {
-                ps.setString(1, queue);
-                ps.setInt(2, paused ? 1 : 0);
-                return ps.executeUpdate();
-            }
-        });
+        write((paused ? "pause" : "resume") + " queue " + queue,
+                c -> TaskReads.update(c, SqliteSql.SET_QUEUE_PAUSED, queue, paused ? 1 : 0));
     }
 
     @Override
@@ -235,13 +166,8 @@ public final class SqliteTaskStore implements TaskStore {
 
     @Override
     public int tombstoneDeleteExpired(long nowUsec, int batch) {
-        return write("delete expired tombstones", c -> {
-            try (PreparedStatement ps = c.prepareStatement(SqliteSql.DELETE_EXPIRED_TOMBSTONES)) {
-                ps.setLong(1, nowUsec);
-                ps.setInt(2, batch);
-                return ps.executeUpdate();
-            }
-        });
+        return write("delete expired tombstones",
+                c -> TaskReads.update(c, SqliteSql.DELETE_EXPIRED_TOMBSTONES, nowUsec, batch));
     }
 
     // ------------------------------------------------------------------------------------------ helpers

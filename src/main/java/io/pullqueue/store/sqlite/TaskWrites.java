@@ -2,6 +2,8 @@ package io.pullqueue.store.sqlite;
 
 import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.NewTask;
+import io.pullqueue.store.TaskReads;
+import io.pullqueue.store.TaskRows;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -33,13 +35,7 @@ final class TaskWrites {
             }
             inserted = ps.executeBatch();
         }
-        List<ErrorCode> results = new ArrayList<>(tasks.size());
-        for (int i = 0; i < tasks.size(); i++) {
-            results.add(inserted[i] > 0 ? ErrorCode.OK
-                    : Names.taskExists(c, queue, tasks.get(i).name()) ? ErrorCode.TASK_ALREADY_EXISTS
-                    : ErrorCode.TOMBSTONED_TASK);
-        }
-        return results;
+        return TaskReads.addResults(c, SqliteSql.TASK_EXISTS, queue, tasks, inserted);
     }
 
     /**

@@ -4,8 +4,8 @@
  *
  * <p>{@link io.pullqueue.store.sqlite.SqliteTaskStore} is the entry point. {@code SqliteSchema} holds the
  * versioned schema and {@code SqliteSql} every other statement; {@code SqliteLease} is the lease transaction,
- * {@code TaskWrites} the batched adds and deletes, {@code ExhaustedTasks} the retry-limit sweep, {@code Names}
- * the tombstone and live-name checks, and {@code TaskRows} the row mapping.
+ * {@code TaskWrites} the batched adds and deletes, {@code ExhaustedTasks} the retry-limit sweep, and {@code Names}
+ * the tombstone and live-name checks.
  *
  * <p>May import {@code io.pullqueue.core}, {@code io.pullqueue.store}, {@code java.*} and {@code javax.sql}.
  * No {@code org.sqlite} classes: the driver lives in the server, not in the WAR.

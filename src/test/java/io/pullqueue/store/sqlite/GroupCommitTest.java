@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pullqueue.store.Jdbc;
 import io.pullqueue.store.StoreException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -25,6 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.sqlite.SQLiteDataSource;
 
 /** Group commit: writes queued during a commit share the next transaction, and each still succeeds or fails alone. */
 class GroupCommitTest {
@@ -145,5 +150,55 @@ class GroupCommitTest {
             assertEquals(1, f.get());
         }
         assertEquals(400, keys().size());
+    }
+
+    /**
+     * A write that finds the database locked by another process past the busy timeout fails alone, and the
+     * connection it used (a pool hands it out again) is fully usable afterwards: the next write is one
+     * transaction again, not statements in auto-commit mode followed by a failing commit.
+     */
+    @Test
+    void aLockedDatabaseFailsTheWriteAndLeavesTheConnectionUsable() throws Exception {
+        SQLiteDataSource impatient = new SQLiteDataSource();
+        impatient.setUrl("jdbc:sqlite:" + dir.resolve("g.db"));
+        impatient.setBusyTimeout(50);
+        impatient.setTransactionMode("IMMEDIATE");
+        Connection shared = impatient.getConnection();
+        GroupCommit onOneConnection = new GroupCommit(oneConnection(shared));
+        try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("g.db"));
+             Statement s = other.createStatement()) {
+            s.execute("BEGIN IMMEDIATE");
+            assertThrows(StoreException.class, () -> onOneConnection.write("locked", insert("a")));
+            s.execute("ROLLBACK");
+        }
+        assertEquals(1, onOneConnection.write("after", insert("b")));
+        assertThrows(StoreException.class, () -> onOneConnection.write("fails", c -> {
+            insert("c").run(c);
+            throw new SQLException("the work fails after its insert");
+        }));
+        assertEquals(List.of("b"), keys(), "the locked write left nothing; the failed one was rolled back");
+        shared.close();
+    }
+
+    /** A data source that hands out the same connection every time, as a pool may. */
+    private static DataSource oneConnection(Connection c) {
+        Connection unclosable = (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("close")) {
+                        return null;
+                    }
+                    try {
+                        return method.invoke(c, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
+                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+                    if (method.getName().equals("getConnection")) {
+                        return unclosable;
+                    }
+                    throw new UnsupportedOperationException(method.getName());
+                });
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pullqueue.core.NewTask;
 import io.pullqueue.core.TaskStore;
+import io.pullqueue.store.ConcurrentLeasing;
 import io.pullqueue.store.StoreException;
 import io.pullqueue.store.TaskStoreContract;
 import java.nio.file.Path;

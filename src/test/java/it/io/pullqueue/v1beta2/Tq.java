@@ -14,17 +14,20 @@ import org.junit.jupiter.api.function.Executable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-/** Google's generated v1beta2 client pointed at the IT server, and small helpers around it. */
-final class Tq {
+/**
+ * Google's generated v1beta2 client pointed at the IT server, and small helpers around it (public: the three-door
+ * scenario in it.io.pullqueue.appengine uses them too).
+ */
+public final class Tq {
     private Tq() {
     }
 
     /** The IT server's app id (pullqueue.app.id), as a client would write it. */
-    static final String APP = System.getProperty("pullqueue.it.app.id", "pullqueue");
-    static final String PROJECT = "s~" + APP;
+    public static final String APP = System.getProperty("pullqueue.it.app.id", "pullqueue");
+    public static final String PROJECT = "s~" + APP;
 
     /** The client exactly as a user would build it, with no credentials (null request initializer). */
-    static Taskqueue client() {
+    public static Taskqueue client() {
         return new Taskqueue.Builder(new NetHttpTransport(), JacksonFactory.getDefaultInstance(), null)
                 .setRootUrl(Http.base() + "/")
                 .setServicePath("taskqueue/v1beta2/projects/")
@@ -36,12 +39,12 @@ final class Tq {
         return prefix + "-" + UUID.randomUUID().toString().substring(0, 8);
     }
 
-    static Task task(String queue, String payload) {
+    public static Task task(String queue, String payload) {
         return new Task().setQueueName(queue)
                 .setPayloadBase64(Base64.getUrlEncoder().encodeToString(payload.getBytes(StandardCharsets.UTF_8)));
     }
 
-    static String text(Task t) {
+    public static String text(Task t) {
         return new String(Base64.getUrlDecoder().decode(t.getPayloadBase64()), StandardCharsets.UTF_8);
     }
 
@@ -57,7 +60,7 @@ final class Tq {
     }
 
     /** The call fails with this HTTP status in Google's envelope; returns the exception for further checks. */
-    static GoogleJsonResponseException fails(int status, Executable call) {
+    public static GoogleJsonResponseException fails(int status, Executable call) {
         GoogleJsonResponseException e = assertThrows(GoogleJsonResponseException.class, call);
         assertEquals(status, e.getStatusCode(), e.getContent());
         assertEquals(status, e.getDetails().getCode(), e.getContent());

@@ -1,4 +1,4 @@
-package io.pullqueue.store.sqlite;
+package io.pullqueue.store;
 
 import io.pullqueue.core.Task;
 import java.sql.PreparedStatement;
@@ -7,28 +7,28 @@ import java.sql.SQLException;
 import java.sql.Types;
 
 /** Maps task rows to {@link Task} and binds nullable values. */
-final class TaskRows {
+public final class TaskRows {
 
     private TaskRows() {
     }
 
     /**
-     * Reads a row of {@link SqliteSql#SELECT_TASK} (column 2 is the payload) or of {@link SqliteSql#LIST_TASKS}
-     * (column 2 is the payload's length, and the task comes back without payload).
+     * Reads a task row whose columns are name, payload (or, for a listing, the payload's length), tag, eta_usec,
+     * retry_count, created_usec, retry_limit. Without payload the task comes back with only its length.
      */
-    static Task task(String queue, ResultSet rs, boolean withPayload) throws SQLException {
+    public static Task task(String queue, ResultSet rs, boolean withPayload) throws SQLException {
         byte[] payload = withPayload ? rs.getBytes(2) : null;
         int size = withPayload ? payload.length : rs.getInt(2);
         return new Task(queue, rs.getString(1), payload, size, rs.getString(3), rs.getLong(4), rs.getInt(5),
                 rs.getLong(6), nullableInt(rs, 7));
     }
 
-    static Integer nullableInt(ResultSet rs, int column) throws SQLException {
+    public static Integer nullableInt(ResultSet rs, int column) throws SQLException {
         int value = rs.getInt(column);
         return rs.wasNull() ? null : value;
     }
 
-    static void setNullableInt(PreparedStatement ps, int index, Integer value) throws SQLException {
+    public static void setNullableInt(PreparedStatement ps, int index, Integer value) throws SQLException {
         if (value == null) {
             ps.setNull(index, Types.INTEGER);
         } else {
@@ -36,7 +36,7 @@ final class TaskRows {
         }
     }
 
-    static void setNullableString(PreparedStatement ps, int index, String value) throws SQLException {
+    public static void setNullableString(PreparedStatement ps, int index, String value) throws SQLException {
         if (value == null) {
             ps.setNull(index, Types.VARCHAR);
         } else {

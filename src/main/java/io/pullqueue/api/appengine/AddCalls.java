@@ -1,0 +1,138 @@
+package io.pullqueue.api.appengine;
+
+import io.pullqueue.api.appengine.pb.TaskQueuePb.TaskQueueAddRequest;
+import io.pullqueue.api.appengine.pb.TaskQueuePb.TaskQueueAddResponse;
+import io.pullqueue.api.appengine.pb.TaskQueuePb.TaskQueueBulkAddRequest;
+import io.pullqueue.api.appengine.pb.TaskQueuePb.TaskQueueBulkAddResponse;
+import io.pullqueue.api.appengine.pb.TaskQueuePb.TaskQueueMode;
+import io.pullqueue.api.appengine.pb.TaskQueuePb.TaskQueueServiceError;
+import io.pullqueue.core.AddResult;
+import io.pullqueue.core.ErrorCode;
+import io.pullqueue.core.QueueException;
+import io.pullqueue.core.TaskDraft;
+import io.pullqueue.service.QueueService;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code Add} (Go's single add) and {@code BulkAdd} (every other client). Validation failures of any task skip
+ * the whole batch (that task gets its error, the others SKIPPED); duplicates are reported per task.
+ */
+record AddCalls(QueueService service, String appId) {
+
+    TaskQueueBulkAddResponse bulkAdd(TaskQueueBulkAddRequest request) {
+        TaskQueueBulkAddResponse.Builder response = TaskQueueBulkAddResponse.newBuilder();
+        for (Outcome o : add(request.getAddRequestList())) {
+            TaskQueueBulkAddResponse.TaskResult.Builder r = response.addTaskResultBuilder().setResult(code(o.code));
+            if (o.chosenName != null) {
+                r.setChosenTaskName(Wire.bytes(o.chosenName));
+            }
+        }
+        return response.build();
+    }
+
+    /** A single add: any outcome but OK is the call's application error. */
+    TaskQueueAddResponse add(TaskQueueAddRequest request) {
+        Outcome o = add(List.of(request)).get(0);
+        if (o.code != ErrorCode.OK) {
+            throw o.error;
+        }
+        TaskQueueAddResponse.Builder response = TaskQueueAddResponse.newBuilder();
+        if (o.chosenName != null) {
+            response.setChosenTaskName(Wire.bytes(o.chosenName));
+        }
+        return response.build();
+    }
+
+    private record Outcome(ErrorCode code, String chosenName, QueueException error) {
+    }
+
+    private List<Outcome> add(List<TaskQueueAddRequest> adds) {
+        if (adds.isEmpty()) {
+            return List.of();
+        }
+        String queue = Wire.queue(adds.get(0).getQueueName());
+        List<TaskDraft> drafts = new ArrayList<>(adds.size());
+        List<QueueException> refused = new ArrayList<>(adds.size());
+        boolean anyRefused = false;
+        for (TaskQueueAddRequest a : adds) {
+            QueueException e = refusal(a, queue);
+            refused.add(e);
+            anyRefused |= e != null;
+            drafts.add(e == null ? draft(a) : null);
+        }
+        List<Outcome> outcomes = new ArrayList<>(adds.size());
+        if (anyRefused) {
+            for (QueueException e : refused) {
+                outcomes.add(e == null ? new Outcome(ErrorCode.SKIPPED, null, skipped())
+                        : new Outcome(e.code(), null, e));
+            }
+            return outcomes;
+        }
+        for (TaskQueueAddRequest a : adds) {
+            if (a.getMode() != TaskQueueMode.Mode.PULL) {
+                throw new QueueException(ErrorCode.INVALID_QUEUE_MODE, "mode", "pullqueue serves pull tasks only; "
+                        + "a task without mode PULL cannot be added (queue " + queue + ")");
+            }
+        }
+        for (AddResult r : service.add(queue, drafts)) {
+            outcomes.add(new Outcome(r.code(), r.ok() && r.nameChosen() ? r.name() : null, error(r)));
+        }
+        return outcomes;
+    }
+
+    /** What this door refuses before the service sees the task, or {@code null}. */
+    private QueueException refusal(TaskQueueAddRequest a, String queue) {
+        try {
+            Wire.checkAppId(a.getAppId(), appId);
+            if (!a.getQueueName().toStringUtf8().equals(queue)) {
+                return new QueueException(ErrorCode.INVALID_REQUEST, "queue_name", "every task of one BulkAdd must "
+                        + "name the same queue; the first names " + queue);
+            }
+            if (a.hasTransaction() || a.hasDatastoreTransaction()) {
+                return new QueueException(ErrorCode.INVALID_REQUEST, "transaction",
+                        "transactional tasks are not supported: pullqueue has no datastore");
+            }
+            if (a.hasTag()) {
+                Wire.tag(a.getTag(), "tag");
+            }
+            return null;
+        } catch (QueueException e) {
+            return e;
+        }
+    }
+
+    private static TaskDraft draft(TaskQueueAddRequest a) {
+        String name = a.getTaskName().isEmpty() ? null : Wire.name(a.getTaskName());
+        String tag = a.hasTag() ? a.getTag().toStringUtf8() : null;
+        Integer retryLimit = a.hasRetryParameters() && a.getRetryParameters().hasRetryLimit()
+                ? a.getRetryParameters().getRetryLimit() : null;
+        byte[] body = a.hasBody() ? a.getBody().toByteArray() : null;
+        return new TaskDraft(name, body, tag, a.getEtaUsec(), null, retryLimit);
+    }
+
+    private static QueueException error(AddResult r) {
+        if (r.error() != null) {
+            return r.error();
+        }
+        switch (r.code()) {
+            case TASK_ALREADY_EXISTS:
+                return new QueueException(r.code(), "task_name", "a task named " + r.name() + " already exists");
+            case TOMBSTONED_TASK:
+                return new QueueException(r.code(), "task_name", "the name " + r.name()
+                        + " belongs to a deleted task and stays reserved");
+            case SKIPPED:
+                return skipped();
+            default:
+                return new QueueException(r.code(), "task " + r.name() + ": " + r.code());
+        }
+    }
+
+    private static QueueException skipped() {
+        return new QueueException(ErrorCode.SKIPPED, "not added: another task of the batch was invalid");
+    }
+
+    static TaskQueueServiceError.ErrorCode code(ErrorCode c) {
+        return TaskQueueServiceError.ErrorCode.forNumber(c.number());
+    }
+}

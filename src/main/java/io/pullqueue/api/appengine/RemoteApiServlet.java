@@ -1,0 +1,105 @@
+package io.pullqueue.api.appengine;
+
+import io.pullqueue.api.appengine.pb.RemoteApiPb;
+import io.pullqueue.api.rest.BodyLimitFilter;
+import jakarta.inject.Inject;
+import jakarta.servlet.annotation.WebServlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.logging.Logger;
+import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * App Engine's API protocol over HTTP:
+ * <ul>
+ * <li>{@code GET /remote_api}: the Remote API handshake, {@code {rtok: <rtok>, app_id: <app id>}} as text;</li>
+ * <li>{@code POST /remote_api} (the Java SDK's Remote API) and {@code POST /rpc_http} (the Python and Go
+ * runtimes, via {@code API_HOST}/{@code API_PORT}): a {@code remote_api.Request}, answered with HTTP 200 and a
+ * {@code remote_api.Response} whatever happens, as Google's clients require.</li>
+ * </ul>
+ * The body is bounded before it is read ({@code pullqueue.request.max.bytes}): a larger one is answered with
+ * {@code rpc_error} REQUEST_TOO_LARGE and never held in memory.
+ */
+@WebServlet(name = "appengine-api", urlPatterns = {RemoteApiServlet.REMOTE_API, RemoteApiServlet.RPC_HTTP},
+        loadOnStartup = 1)
+public class RemoteApiServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = Logger.getLogger(RemoteApiServlet.class.getName());
+    static final String REMOTE_API = "/remote_api";
+    static final String RPC_HTTP = "/rpc_http";
+    /** What the handshake may echo back as the rtok (the client's regex reads lower-case tokens only). */
+    private static final Pattern RTOK = Pattern.compile("[a-z0-9_.-]{1,64}");
+    private static final String OCTETS = "application/octet-stream";
+
+    @Inject
+    transient ApiDispatcher dispatcher;
+    @Inject
+    @ConfigProperty(name = "pullqueue.app.id")
+    transient String appId;
+
+    private final transient long maxBytes = BodyLimitFilter.configuredMax();
+
+    @Override
+    public void init() {
+        LOG.info(() -> "App Engine API protocol on " + REMOTE_API + " and " + RPC_HTTP + ": service "
+                + ApiDispatcher.SERVICE + ", app id " + appId);
+        if (!appId.equals(appId.toLowerCase(Locale.ROOT))) {
+            LOG.warning(() -> "pullqueue.app.id " + appId + " has upper-case letters; the App Engine Java SDK "
+                    + "cannot read them from the " + REMOTE_API + " handshake: use a lower-case app id");
+        }
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        if (!REMOTE_API.equals(req.getServletPath())) {
+            resp.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED, "POST a remote_api.Request to " + RPC_HTTP);
+            return;
+        }
+        String rtok = req.getParameter("rtok");
+        String body = "{rtok: " + (rtok != null && RTOK.matcher(rtok).matches() ? rtok : "null")
+                + ", app_id: " + appId + "}";
+        resp.setContentType("text/plain");
+        resp.setCharacterEncoding(StandardCharsets.UTF_8.name());
+        resp.getWriter().write(body);
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        write(resp, respond(req));
+    }
+
+    private RemoteApiPb.Response respond(HttpServletRequest req) {
+        String tooLarge = "the request body is larger than the limit of " + maxBytes
+                + " bytes (pullqueue.request.max.bytes)";
+        if (req.getContentLengthLong() > maxBytes) {
+            return tooLarge(tooLarge);
+        }
+        byte[] body;
+        try (InputStream in = BodyLimitFilter.limit(req.getInputStream(), maxBytes)) {
+            body = in.readAllBytes();
+        } catch (IOException e) {
+            // Either the limit was passed while reading, or the client went away; in both cases nothing was done.
+            return tooLarge(e.getMessage() == null ? tooLarge : e.getMessage());
+        }
+        return dispatcher.dispatch(body);
+    }
+
+    private static RemoteApiPb.Response tooLarge(String detail) {
+        return ApiDispatcher.rpcError(RemoteApiPb.RpcError.ErrorCode.REQUEST_TOO_LARGE, detail,
+                JavaExceptions.requestTooLarge(detail));
+    }
+
+    private static void write(HttpServletResponse resp, RemoteApiPb.Response response) throws IOException {
+        byte[] bytes = response.toByteArray();
+        resp.setStatus(HttpServletResponse.SC_OK);
+        resp.setContentType(OCTETS);
+        resp.setContentLength(bytes.length);
+        resp.getOutputStream().write(bytes);
+    }
+}

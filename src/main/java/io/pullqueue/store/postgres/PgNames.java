@@ -1,0 +1,73 @@
+package io.pullqueue.store.postgres;
+
+import io.pullqueue.core.ErrorCode;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Names of tasks and tombstones, deletes by name, and the availability notification, on the caller's connection. */
+final class PgNames {
+
+    private PgNames() {
+    }
+
+    /** Tells every listening instance (this one too) that the queue may have leasable tasks, at commit. */
+    static void notifyAvailable(Connection c, String queue) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(PostgresSql.NOTIFY)) {
+            ps.setString(1, queue);
+            ps.execute();
+        }
+    }
+
+    /**
+     * Deletes the named tasks and tombstones them in one statement; then one query explains the names that were
+     * not deleted. OK the first time a deleted name appears, TOMBSTONED_TASK for a live tombstone (also for a name
+     * given twice), UNKNOWN_TASK otherwise. Names are sent sorted so that concurrent deletes lock rows in one order.
+     */
+    static List<ErrorCode> delete(Connection c, String queue, List<String> names, long nowUsec,
+                                  long tombstoneExpiresUsec) throws SQLException {
+        Array sorted = c.createArrayOf("text", new TreeSet<>(names).toArray());
+        Set<String> deleted = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(PostgresSql.DELETE_TASKS)) {
+            ps.setString(1, queue);
+            ps.setArray(2, sorted);
+            ps.setString(3, queue);
+            ps.setLong(4, tombstoneExpiresUsec);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    deleted.add(rs.getString(1));
+                }
+            }
+        }
+        Set<String> tombstoned = deleted.size() == names.size() ? Set.of() : liveTombstones(c, queue, sorted, nowUsec);
+        List<ErrorCode> results = new ArrayList<>(names.size());
+        for (String name : names) {
+            results.add(deleted.remove(name) ? ErrorCode.OK
+                    : tombstoned.contains(name) ? ErrorCode.TOMBSTONED_TASK : ErrorCode.UNKNOWN_TASK);
+        }
+        return results;
+    }
+
+    private static Set<String> liveTombstones(Connection c, String queue, Array names, long nowUsec)
+            throws SQLException {
+        Set<String> live = new HashSet<>();
+        try (PreparedStatement ps = c.prepareStatement(PostgresSql.TOMBSTONES_LIVE)) {
+            ps.setString(1, queue);
+            ps.setArray(2, names);
+            ps.setLong(3, nowUsec);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    live.add(rs.getString(1));
+                }
+            }
+        }
+        return live;
+    }
+}

@@ -1,0 +1,125 @@
+package io.pullqueue.store.postgres;
+
+/**
+ * Every data statement of the PostgreSQL store. Times are µs since the epoch, always bound as parameters. Rows
+ * that several instances may go for at once are taken with {@code FOR UPDATE SKIP LOCKED}: a statement never
+ * waits for another instance's lease, and never takes a row another transaction holds.
+ */
+final class PostgresSql {
+
+    static final String PING = "SELECT 1";
+    /** Channel of the task-availability notifications; the payload is the queue name. */
+    static final String CHANNEL = "pullqueue_tasks";
+    static final String LISTEN = "LISTEN " + CHANNEL;
+    /** Sent inside the transaction that made tasks leasable: delivered when (and only if) it commits. */
+    static final String NOTIFY = "SELECT pg_notify('" + CHANNEL + "', ?)";
+
+    // ------------------------------------------------------------------------------------------ tasks
+
+    /** Inserts a task unless its name is live (no-op on conflict) or held by a tombstone that has not expired. */
+    static final String INSERT_TASK = "INSERT INTO task "
+            + "(queue, name, eta_usec, tag, retry_count, retry_limit, created_usec, payload) "
+            + "SELECT ?, ?, ?, ?, 0, ?, ?, ? WHERE NOT EXISTS "
+            + "(SELECT 1 FROM tombstone WHERE queue = ? AND name = ? AND expires_usec > ?) "
+            + "ON CONFLICT (queue, name) DO NOTHING";
+    static final String TASK_EXISTS = "SELECT 1 FROM task WHERE queue = ? AND name = ?";
+    static final String SELECT_TASK = "SELECT name, payload, tag, eta_usec, retry_count, created_usec, retry_limit "
+            + "FROM task WHERE queue = ? AND name = ?";
+    /** A page of the listing, in name order; the payload is left out, only its length is read. */
+    static final String LIST_TASKS = "SELECT name, octet_length(payload), tag, eta_usec, retry_count, "
+            + "created_usec, retry_limit FROM task WHERE queue = ? AND name > ? ORDER BY name LIMIT ?";
+    /** Moves a lease: the token check (stored ETA = token, still in the future) is part of the WHERE. */
+    static final String MODIFY_LEASE = "UPDATE task SET eta_usec = ? "
+            + "WHERE queue = ? AND name = ? AND eta_usec = ? AND eta_usec > ?";
+    /**
+     * Deletes the named tasks (parameters: queue, names[], queue, tombstone expiry) and tombstones what it deleted,
+     * in one statement; returns the deleted names.
+     */
+    static final String DELETE_TASKS = "WITH deleted AS ("
+            + "DELETE FROM task WHERE queue = ? AND name = ANY (?) RETURNING name), "
+            + "tombstoned AS (INSERT INTO tombstone (queue, name, expires_usec) SELECT ?, name, ? FROM deleted "
+            + "ON CONFLICT (queue, name) DO UPDATE SET expires_usec = excluded.expires_usec) "
+            + "SELECT name FROM deleted";
+
+    // ------------------------------------------------------------------------------------------ lease
+
+    /**
+     * The lease, one statement: picks the first N due tasks in (eta, creation) order that match the filter,
+     * skipping rows other transactions hold; moves the ETA and counts the lease of those the retry limit allows;
+     * deletes and tombstones the others. Rows come back leased first, in pick order, then removed (name only).
+     * Parameters: queue, now, [filter values], limit, then {@link #LEASE_TAIL}'s.
+     */
+    private static final String LEASE_HEAD = "WITH picked AS ("
+            + "SELECT name, eta_usec AS old_eta, seq, retry_count, retry_limit FROM task "
+            + "WHERE queue = ? AND eta_usec <= ? ";
+    /** Parameters: new ETA, queue, queue limit ×2, queue, queue limit, queue, tombstone expiry. */
+    private static final String LEASE_TAIL = "ORDER BY eta_usec, seq LIMIT ? FOR UPDATE SKIP LOCKED), "
+            + "leased AS (UPDATE task t SET eta_usec = ?, retry_count = t.retry_count + 1 FROM picked p "
+            + "WHERE t.queue = ? AND t.name = p.name "
+            + "AND (coalesce(p.retry_limit, ?::integer) IS NULL OR coalesce(p.retry_limit, ?::integer) > p.retry_count) "
+            + "RETURNING p.old_eta, p.seq, t.name, t.payload, t.tag, t.retry_count, t.retry_limit, t.created_usec), "
+            + "removed AS (DELETE FROM task t USING picked p WHERE t.queue = ? AND t.name = p.name "
+            + "AND coalesce(p.retry_limit, ?::integer) <= p.retry_count RETURNING p.old_eta, p.seq, t.name), "
+            + "tombstoned AS (INSERT INTO tombstone (queue, name, expires_usec) SELECT ?, name, ? FROM removed "
+            + "ON CONFLICT (queue, name) DO UPDATE SET expires_usec = excluded.expires_usec) "
+            + "SELECT true, old_eta, seq, name, payload, tag, retry_count, retry_limit, created_usec FROM leased "
+            + "UNION ALL SELECT false, old_eta, seq, name, NULL, NULL, 0, NULL, 0 FROM removed "
+            + "ORDER BY 1 DESC, 2, 3";
+    /** Any due task. */
+    static final String LEASE_ANY = LEASE_HEAD + LEASE_TAIL;
+    /** Due tasks with the tag bound after now ('' for untagged tasks). */
+    static final String LEASE_TAG = LEASE_HEAD + "AND coalesce(tag, '') = ? " + LEASE_TAIL;
+    /** Due tasks sharing the tag of the oldest due task (queue and now bound again after now). */
+    static final String LEASE_OLDEST_TAG = LEASE_HEAD + "AND coalesce(tag, '') = (SELECT coalesce(tag, '') "
+            + "FROM task WHERE queue = ? AND eta_usec <= ? ORDER BY eta_usec, seq LIMIT 1) " + LEASE_TAIL;
+
+    // ------------------------------------------------------------------------------- retry-limit sweep
+
+    /**
+     * Deletes and tombstones up to N due tasks past their retry limit (their own, else the queue's; none when
+     * both are null), skipping rows being leased. Parameters: queue, now, queue limit, batch, queue, queue,
+     * tombstone expiry. Returns the count.
+     */
+    static final String REMOVE_EXHAUSTED = "WITH doomed AS ("
+            + "SELECT name FROM task WHERE queue = ? AND eta_usec <= ? "
+            + "AND coalesce(retry_limit, ?::integer) <= retry_count "
+            + "ORDER BY eta_usec, seq LIMIT ? FOR UPDATE SKIP LOCKED), "
+            + "deleted AS (DELETE FROM task t USING doomed d WHERE t.queue = ? AND t.name = d.name RETURNING t.name), "
+            + "tombstoned AS (INSERT INTO tombstone (queue, name, expires_usec) SELECT ?, name, ? FROM deleted "
+            + "ON CONFLICT (queue, name) DO UPDATE SET expires_usec = excluded.expires_usec) "
+            + "SELECT count(*) FROM deleted";
+
+    // ------------------------------------------------------------------------------------- tombstones
+
+    static final String TOMBSTONE_LIVE = "SELECT 1 FROM tombstone WHERE queue = ? AND name = ? AND expires_usec > ?";
+    /** Which of the names (parameter 2, an array) hold a tombstone that is live at parameter 3. */
+    static final String TOMBSTONES_LIVE = "SELECT name FROM tombstone WHERE queue = ? AND name = ANY (?) "
+            + "AND expires_usec > ?";
+    static final String DELETE_EXPIRED_TOMBSTONES = "DELETE FROM tombstone WHERE (queue, name) IN "
+            + "(SELECT queue, name FROM tombstone WHERE expires_usec <= ? LIMIT ? FOR UPDATE SKIP LOCKED)";
+
+    // ------------------------------------------------------------------------------------------ queues
+
+    /** Tombstones every task name of the queue until parameter 1, then (second statement) deletes them. */
+    static final String PURGE_TOMBSTONES = "INSERT INTO tombstone (queue, name, expires_usec) "
+            + "SELECT queue, name, ? FROM task WHERE queue = ? "
+            + "ON CONFLICT (queue, name) DO UPDATE SET expires_usec = excluded.expires_usec";
+    static final String PURGE_TASKS = "DELETE FROM task WHERE queue = ?";
+    /** Tasks, oldest ETA, leased and due counts of a queue (parameters: queue, now, now), in one snapshot. */
+    static final String QUEUE_COUNTS = "SELECT count(*), min(eta_usec), "
+            + "count(*) FILTER (WHERE eta_usec > ? AND retry_count > 0), count(*) FILTER (WHERE eta_usec <= ?) "
+            + "FROM task WHERE queue = ?";
+    static final String QUEUE_NEXT_ETA = "SELECT min(eta_usec) FROM task WHERE queue = ?";
+    static final String QUEUE_PAUSED = "SELECT paused FROM queue_state WHERE queue = ?";
+    static final String SET_QUEUE_PAUSED = "INSERT INTO queue_state (queue, paused) VALUES (?, ?) "
+            + "ON CONFLICT (queue) DO UPDATE SET paused = excluded.paused";
+
+    // ------------------------------------------------------------------------------------- diagnostics
+
+    /** Live and dead row versions of the store's tables, as the statistics collector last counted them. */
+    static final String TABLE_ROWS = "SELECT relname, n_live_tup, n_dead_tup FROM pg_stat_user_tables "
+            + "WHERE schemaname = current_schema() AND relname IN ('task', 'tombstone')";
+
+    private PostgresSql() {
+    }
+}

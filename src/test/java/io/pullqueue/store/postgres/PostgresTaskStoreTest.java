@@ -1,0 +1,269 @@
+package io.pullqueue.store.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pullqueue.core.LeaseQuery;
+import io.pullqueue.core.NewTask;
+import io.pullqueue.core.TagFilter;
+import io.pullqueue.core.TaskStore;
+import io.pullqueue.store.ConcurrentLeasing;
+import io.pullqueue.store.SchemaMigrations;
+import io.pullqueue.store.StoreException;
+import io.pullqueue.store.TaskStoreContract;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The store contract on a real PostgreSQL (a schema per test in a database of its own), plus what only a shared
+ * database needs: several stores over one database stand for several server instances.
+ */
+class PostgresTaskStoreTest extends TaskStoreContract {
+    private String schema;
+    private final List<TaskStore> opened = new ArrayList<>();
+
+    @BeforeAll
+    static void createDatabase() throws SQLException {
+        TestDatabase.create();
+    }
+
+    @AfterAll
+    static void dropDatabase() throws SQLException {
+        TestDatabase.drop();
+    }
+
+    @AfterEach
+    void closeStores() {
+        opened.forEach(TaskStore::close);
+    }
+
+    @Override
+    protected TaskStore createStore() {
+        try {
+            schema = TestDatabase.newSchema();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        return reopenStore();
+    }
+
+    @Override
+    protected TaskStore reopenStore() {
+        PostgresTaskStore store = new PostgresTaskStore(TestDatabase.dataSource(schema));
+        store.initialize();
+        opened.add(store);
+        return store;
+    }
+
+    private void addMany(int total) {
+        for (int b = 0; b < total / 100; b++) {
+            List<NewTask> batch = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                batch.add(task("t" + (b * 100 + i), NOW - total + b * 100 + i));
+            }
+            store().taskAddMany(Q, batch, NOW);
+        }
+    }
+
+    @Test
+    void twoInstancesLeasingAtOnceNeverHandOutATaskTwice() throws Exception {
+        int total = 2000;
+        addMany(total);
+        List<TaskStore> instances = List.of(store(), reopenStore());
+
+        List<String> leased = ConcurrentLeasing.leaseUntilEmpty(instances, Q, 8, 7, NOW, NOW + LEASE);
+
+        assertEquals(total, leased.size(), "every task leased");
+        assertEquals(total, leased.stream().distinct().count(), "no task leased twice");
+        assertEquals(total, store().queueCounts(Q, NOW).leased());
+    }
+
+    @Test
+    void aLeaseSkipsRowsAnotherTransactionHoldsInsteadOfWaiting() throws Exception {
+        add(Q, task("held-1", NOW - 3), task("held-2", NOW - 2), task("free", NOW - 1));
+        try (Connection other = TestDatabase.dataSource(schema).getConnection()) {
+            other.setAutoCommit(false);
+            try (Statement s = other.createStatement()) {
+                s.execute("SELECT name FROM task WHERE name IN ('held-1', 'held-2') FOR UPDATE");
+            }
+            // The other transaction keeps its locks while we lease; a waiting lease would never return.
+            List<String> names = CompletableFuture.supplyAsync(() -> leaseNames(Q, NOW)).get(30, TimeUnit.SECONDS);
+            assertEquals(List.of("free"), names);
+            other.rollback();
+        }
+        assertEquals(List.of("held-1", "held-2"), leaseNames(Q, NOW), "taken once the other transaction ended");
+    }
+
+    @Test
+    void instancesStartingTogetherCreateTheSchemaOnce() throws Exception {
+        String fresh = TestDatabase.newSchema();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<?>> starts = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                starts.add(pool.submit(() -> {
+                    go.await();
+                    PostgresTaskStore s = new PostgresTaskStore(TestDatabase.dataSource(fresh));
+                    s.initialize();
+                    return null;
+                }));
+            }
+            go.countDown();
+            for (Future<?> f : starts) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        try (Connection c = TestDatabase.dataSource(fresh).getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*), max(version) FROM schema_version")) {
+            rs.next();
+            assertEquals(PostgresSchema.MIGRATIONS.currentVersion(), rs.getInt(1), "each migration recorded once");
+            assertEquals(PostgresSchema.MIGRATIONS.currentVersion(), rs.getInt(2));
+        }
+    }
+
+    @Test
+    void aNewerSchemaIsRefused() throws SQLException {
+        int newer = PostgresSchema.MIGRATIONS.currentVersion() + 1;
+        try (Connection c = TestDatabase.dataSource(schema).getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("INSERT INTO schema_version (version) VALUES (" + newer + ")");
+            try (ResultSet rs = s.executeQuery(SchemaMigrations.SELECT_SCHEMA_VERSION)) {
+                rs.next();
+                assertEquals(newer, rs.getInt(1));
+            }
+        }
+
+        StoreException e = assertThrows(StoreException.class, this::reopenStore);
+        assertTrue(e.getMessage().contains("schema version " + newer), e.getMessage());
+    }
+
+    @Test
+    void tasksAddedThroughOneInstanceWakeTheOther() throws Exception {
+        List<String> woken = new CopyOnWriteArrayList<>();
+        PostgresTaskStore watcher = (PostgresTaskStore) reopenStore();
+        watcher.watchOtherInstances(woken::add);
+        long before = watcher.notificationsReceived();
+        // The LISTEN connection may still be opening: add until a notification arrives.
+        await(() -> {
+            store().taskAddMany(Q, List.of(task("n" + System.nanoTime())), NOW);
+            return watcher.notificationsReceived() > before;
+        });
+        assertTrue(woken.contains(Q), woken::toString);
+
+        long beforeRelease = watcher.notificationsReceived();
+        add(OTHER, task("r"));
+        long token = lease(OTHER, 1, TagFilter.ANY, NOW).leased().get(0).etaUsec();
+        await(() -> watcher.notificationsReceived() > beforeRelease);
+        woken.clear();
+        store().taskModifyLease(OTHER, "r", token, NOW + 1, NOW + 1);
+        await(() -> woken.contains(OTHER));
+    }
+
+    @Test
+    void diagnosticsReportLiveAndDeadRows() throws InterruptedException {
+        add(Q, task("a"), task("b"));
+        delete(Q, "a");
+
+        // The statistics collector counts with a delay of up to a second or so.
+        await(() -> store().diagnostics().getOrDefault("task.dead", 0L) >= 1);
+        Map<String, Long> d = store().diagnostics();
+        assertTrue(d.get("task.live") >= 1, d::toString);
+        assertTrue(d.containsKey("tombstone.live"), d::toString);
+        assertEquals("postgres", store().kind());
+    }
+
+    @Test
+    void deadRowsPastTheThresholdAreVacuumedByTheMaintenancePass() throws Exception {
+        int total = (int) TableBloat.MIN_DEAD / 2;
+        addMany(total);
+        assertEquals(0, store().reclaimSpace(), "no dead rows yet");
+        // Each task leased once and deleted: two dead row versions per task.
+        List<String> leased = ConcurrentLeasing.leaseUntilEmpty(store(), Q, 2, 1000, NOW, NOW + LEASE);
+        for (int from = 0; from < leased.size(); from += 1000) {
+            store().taskDeleteMany(Q, leased.subList(from, from + 1000), NOW, TOMBSTONE_EXPIRES);
+        }
+        await(() -> store().diagnostics().getOrDefault("task.dead", 0L) >= TableBloat.MIN_DEAD);
+
+        assertEquals(1, store().reclaimSpace(), "the task table was vacuumed; the tombstones have no dead rows");
+        await(() -> store().diagnostics().getOrDefault("task.dead", 0L) < TableBloat.MIN_DEAD);
+        assertEquals(0, store().reclaimSpace());
+    }
+
+    @Test
+    void leaseStatementPicksFromTheIndexInOrder() throws SQLException {
+        for (String sql : List.of(PostgresSql.LEASE_ANY, PostgresSql.LEASE_TAG, PostgresSql.LEASE_OLDEST_TAG)) {
+            String plan = plan(sql);
+            assertTrue(plan.contains("task_due") || plan.contains("task_tag_due"), plan);
+        }
+    }
+
+    private String plan(String sql) throws SQLException {
+        DataSource ds = TestDatabase.dataSource(schema);
+        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute("SET plan_cache_mode = force_generic_plan");
+            s.execute("PREPARE p AS " + numbered(sql));
+            StringBuilder out = new StringBuilder();
+            String args = String.join(", ", java.util.Collections.nCopies(count(sql), "NULL"));
+            try (ResultSet rs = s.executeQuery("EXPLAIN EXECUTE p(" + args + ")")) {
+                while (rs.next()) {
+                    out.append(rs.getString(1)).append('\n');
+                }
+            }
+            return out.toString();
+        }
+    }
+
+    private static int count(String sql) {
+        return (int) sql.chars().filter(ch -> ch == '?').count();
+    }
+
+    private static String numbered(String sql) {
+        StringBuilder b = new StringBuilder();
+        int n = 0;
+        for (char ch : sql.toCharArray()) {
+            b.append(ch == '?' ? "$" + (++n) : String.valueOf(ch));
+        }
+        return b.toString();
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(20));
+        while (!condition.getAsBoolean()) {
+            assertTrue(Instant.now().isBefore(deadline), "condition not reached within 20 s");
+            Thread.sleep(20);
+        }
+    }
+
+    @Test
+    void leaseQueryOnAnotherInstanceSeesTheSameData() {
+        add(Q, task("a"));
+        TaskStore other = reopenStore();
+        LeaseQuery q = new LeaseQuery(Q, 10, TagFilter.ANY, NOW, NOW + LEASE, null, TOMBSTONE_EXPIRES);
+
+        assertEquals(1, other.taskLease(q).leased().size());
+        assertEquals(0, store().taskLease(q).leased().size());
+    }
+}

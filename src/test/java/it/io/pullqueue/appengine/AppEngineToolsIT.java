@@ -1,0 +1,117 @@
+package it.io.pullqueue.appengine;
+
+import static it.io.pullqueue.appengine.Rpc.appError;
+import static it.io.pullqueue.appengine.Rpc.call;
+import static it.io.pullqueue.appengine.Rpc.ok;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.pullqueue.api.appengine.pb.TaskQueuePb.TaskQueueFetchQueuesRequest;
+import io.pullqueue.api.appengine.pb.TaskQueuePb.TaskQueueFetchQueuesResponse;
+import io.pullqueue.api.appengine.pb.TaskQueuePb.TaskQueueMode;
+import io.pullqueue.api.appengine.pb.TaskQueuePb.TaskQueuePauseQueueRequest;
+import io.pullqueue.api.appengine.pb.TaskQueuePb.TaskQueueQueryTasksRequest;
+import io.pullqueue.api.appengine.pb.TaskQueuePb.TaskQueueQueryTasksResponse;
+import io.pullqueue.api.appengine.pb.TaskQueuePb.TaskQueueServiceError;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.microshed.testing.jupiter.MicroShedTest;
+
+/** The tool methods: {@code PauseQueue}, {@code FetchQueues} and {@code QueryTasks}. */
+@MicroShedTest
+@Timeout(60)
+class AppEngineToolsIT {
+    static final String Q = AppEngineWireIT.Q;
+    private static final ByteString QUEUE = ByteString.copyFromUtf8(Q);
+    private static final ByteString APP = ByteString.copyFromUtf8("s~pullqueue");
+
+    @BeforeEach
+    void empty() {
+        Sdk.purge(Q);
+    }
+
+    private static TaskQueuePauseQueueRequest pause(boolean pause) {
+        return TaskQueuePauseQueueRequest.newBuilder().setAppId(APP).setQueueName(QUEUE).setPause(pause).build();
+    }
+
+    @Test
+    void pausedQueuesRefuseLeasesUntilResumed() {
+        AppEngineWireIT.bulkAdd(AppEngineWireIT.task("p"));
+        ok(call("PauseQueue", pause(true)));
+        try {
+            appError(call("QueryAndOwnTasks", AppEngineWireIT.lease(60, 1).build()),
+                    TaskQueueServiceError.ErrorCode.QUEUE_PAUSED_VALUE);
+            assertEquals(List.of(TaskQueueServiceError.ErrorCode.OK),
+                    AppEngineWireIT.bulkAdd(AppEngineWireIT.task("q")), "adds still work");
+        } finally {
+            ok(call("PauseQueue", pause(false)));
+        }
+        ok(call("QueryAndOwnTasks", AppEngineWireIT.lease(60, 1).build()));
+        appError(call("PauseQueue", TaskQueuePauseQueueRequest.newBuilder().setAppId(ByteString.copyFromUtf8("x"))
+                .setQueueName(QUEUE).setPause(true).build()), TaskQueueServiceError.ErrorCode.PERMISSION_DENIED_VALUE);
+        appError(call("PauseQueue", TaskQueuePauseQueueRequest.newBuilder().setAppId(APP)
+                .setQueueName(ByteString.copyFromUtf8("push-queue")).setPause(true).build()),
+                TaskQueueServiceError.ErrorCode.INVALID_QUEUE_MODE_VALUE);
+    }
+
+    @Test
+    void fetchQueuesListsTheDeclaredQueues() throws Exception {
+        TaskQueueFetchQueuesResponse all = TaskQueueFetchQueuesResponse.parseFrom(ok(call("FetchQueues",
+                TaskQueueFetchQueuesRequest.newBuilder().setMaxRows(1000).build())));
+        List<String> names = all.getQueueList().stream().map(q -> q.getQueueName().toStringUtf8()).toList();
+        assertTrue(names.containsAll(List.of(Q, "limited", "push-queue", "acl-queue")), names.toString());
+        assertEquals(names.stream().sorted().toList(), names, "in name order");
+        TaskQueueFetchQueuesResponse.Queue limited = all.getQueue(names.indexOf("limited"));
+        assertEquals(TaskQueueMode.Mode.PULL, limited.getMode());
+        assertEquals(2, limited.getRetryParameters().getRetryLimit());
+        assertFalse(limited.getPaused());
+        TaskQueueFetchQueuesResponse.Queue acl = all.getQueue(names.indexOf("acl-queue"));
+        assertEquals("worker@example.com", acl.getAcl().getUserEmail(0).toStringUtf8());
+        assertEquals("producer@example.com", acl.getAcl().getWriterEmail(0).toStringUtf8());
+        assertEquals(TaskQueueMode.Mode.PUSH, all.getQueue(names.indexOf("push-queue")).getMode());
+
+        assertEquals(2, TaskQueueFetchQueuesResponse.parseFrom(ok(call("FetchQueues",
+                TaskQueueFetchQueuesRequest.newBuilder().setMaxRows(2).build()))).getQueueCount());
+    }
+
+    @Test
+    void queryTasksPagesByName() throws Exception {
+        String p = Sdk.unique("q");
+        for (String n : List.of(p + "-a", p + "-b", p + "-c")) {
+            AppEngineWireIT.bulkAdd(AppEngineWireIT.task("body of " + n.substring(p.length() + 1))
+                    .setTaskName(ByteString.copyFromUtf8(n)).setTag(ByteString.copyFromUtf8("t")));
+        }
+        TaskQueueQueryTasksResponse first = query(TaskQueueQueryTasksRequest.newBuilder().setQueueName(QUEUE)
+                .setMaxRows(2));
+        assertEquals(List.of(p + "-a", p + "-b"), names(first));
+        TaskQueueQueryTasksResponse.Task a = first.getTask(0);
+        assertEquals("body of a", a.getBody().toStringUtf8());
+        assertEquals(9, a.getBodySize());
+        assertEquals("t", a.getTag().toStringUtf8());
+        assertTrue(a.getCreationTimeUsec() > 0);
+        assertEquals(0, a.getRetryCount());
+
+        assertEquals(List.of(p + "-b", p + "-c"), names(query(TaskQueueQueryTasksRequest.newBuilder()
+                .setQueueName(QUEUE).setStartTaskName(ByteString.copyFromUtf8(p + "-b")).setMaxRows(10))),
+                "the start name is included");
+        assertEquals(List.of(p + "-a"), names(query(TaskQueueQueryTasksRequest.newBuilder().setQueueName(QUEUE))),
+                "max_rows defaults to 1");
+        appError(call("QueryTasks", TaskQueueQueryTasksRequest.newBuilder().setQueueName(QUEUE)
+                .setStartTag(ByteString.copyFromUtf8("t")).build()),
+                TaskQueueServiceError.ErrorCode.INVALID_REQUEST_VALUE);
+        appError(call("QueryTasks", TaskQueueQueryTasksRequest.newBuilder().setQueueName(QUEUE).setMaxRows(0)
+                .build()), TaskQueueServiceError.ErrorCode.INVALID_REQUEST_VALUE);
+    }
+
+    private static TaskQueueQueryTasksResponse query(TaskQueueQueryTasksRequest.Builder r) throws Exception {
+        return TaskQueueQueryTasksResponse.parseFrom(ok(call("QueryTasks", r.build())));
+    }
+
+    private static List<String> names(TaskQueueQueryTasksResponse r) {
+        return r.getTaskList().stream().map(t -> t.getTaskName().toStringUtf8()).toList();
+    }
+}

@@ -1,0 +1,266 @@
+package it.io.pullqueue.appengine;
+
+import static it.io.pullqueue.appengine.Rpc.appError;
+import static it.io.pullqueue.appengine.Rpc.call;
+import static it.io.pullqueue.appengine.Rpc.ok;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.protobuf.ByteString;
+import io.pullqueue.api.appengine.pb.RemoteApiPb;
+import io.pullqueue.api.appengine.pb.RemoteApiPb.RpcError.ErrorCode;
+import io.pullqueue.api.appengine.pb.TaskQueuePb.TaskQueueAddRequest;
+import io.pullqueue.api.appengine.pb.TaskQueuePb.TaskQueueAddResponse;
+import io.pullqueue.api.appengine.pb.TaskQueuePb.TaskQueueBulkAddRequest;
+import io.pullqueue.api.appengine.pb.TaskQueuePb.TaskQueueBulkAddResponse;
+import io.pullqueue.api.appengine.pb.TaskQueuePb.TaskQueueDeleteRequest;
+import io.pullqueue.api.appengine.pb.TaskQueuePb.TaskQueueDeleteResponse;
+import io.pullqueue.api.appengine.pb.TaskQueuePb.TaskQueueFetchQueueStatsRequest;
+import io.pullqueue.api.appengine.pb.TaskQueuePb.TaskQueueMode;
+import io.pullqueue.api.appengine.pb.TaskQueuePb.TaskQueueModifyTaskLeaseRequest;
+import io.pullqueue.api.appengine.pb.TaskQueuePb.TaskQueueQueryAndOwnTasksRequest;
+import io.pullqueue.api.appengine.pb.TaskQueuePb.TaskQueueQueryAndOwnTasksResponse;
+import io.pullqueue.api.appengine.pb.TaskQueuePb.TaskQueueServiceError;
+import it.io.pullqueue.Http;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.microshed.testing.jupiter.MicroShedTest;
+
+/**
+ * The protocol by hand, for what the SDKs check on the client side and so never send: over-limit lease times and
+ * counts, oversized payloads, bad names, a tag without group_by_tag, garbage bytes. Each gets the right error code
+ * in an HTTP 200 answer, and nothing is stored.
+ */
+@MicroShedTest
+@Timeout(60)
+class AppEngineWireIT {
+    static final String Q = "appengine-wire";
+    private static final int INVALID_REQUEST = TaskQueueServiceError.ErrorCode.INVALID_REQUEST_VALUE;
+
+    @BeforeEach
+    void empty() {
+        Sdk.purge(Q);
+    }
+
+    static TaskQueueAddRequest.Builder task(String payload) {
+        return TaskQueueAddRequest.newBuilder().setQueueName(ByteString.copyFromUtf8(Q))
+                .setTaskName(ByteString.EMPTY).setEtaUsec(System.currentTimeMillis() * 1000)
+                .setMode(TaskQueueMode.Mode.PULL).setBody(ByteString.copyFromUtf8(payload));
+    }
+
+    static List<TaskQueueServiceError.ErrorCode> bulkAdd(TaskQueueAddRequest.Builder... tasks) {
+        TaskQueueBulkAddRequest.Builder b = TaskQueueBulkAddRequest.newBuilder();
+        Arrays.stream(tasks).forEach(b::addAddRequest);
+        return parseBulk(ok(call("BulkAdd", b.build()))).getTaskResultList().stream()
+                .map(TaskQueueBulkAddResponse.TaskResult::getResult).toList();
+    }
+
+    private static TaskQueueBulkAddResponse parseBulk(ByteString bytes) {
+        try {
+            return TaskQueueBulkAddResponse.parseFrom(bytes);
+        } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    static TaskQueueQueryAndOwnTasksRequest.Builder lease(double seconds, long max) {
+        return TaskQueueQueryAndOwnTasksRequest.newBuilder().setQueueName(ByteString.copyFromUtf8(Q))
+                .setLeaseSeconds(seconds).setMaxTasks(max);
+    }
+
+    // ------------------------------------------------------------------------------------ envelope
+
+    @Test
+    void handshake() {
+        Http.Resp r = Http.get(Rpc.REMOTE_API);
+        assertEquals(200, r.status());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+        assertEquals("{rtok: null, app_id: pullqueue}", r.body().trim());
+        assertEquals("{rtok: 123abc, app_id: pullqueue}", Http.get(Rpc.REMOTE_API + "?rtok=123abc").body().trim());
+        assertEquals("{rtok: null, app_id: pullqueue}", Http.get(Rpc.REMOTE_API + "?rtok=%7Bx%7D").body().trim(),
+                "an rtok the client could not read back is not echoed");
+    }
+
+    @Test
+    void garbageAndEmptyBodiesAreParseErrors() {
+        Rpc.rpcError(Rpc.post(Rpc.RPC_HTTP, new byte[] {(byte) 0xff, 0x00, 0x13, 0x37}), ErrorCode.PARSE_ERROR);
+        Rpc.rpcError(Rpc.post(Rpc.REMOTE_API, new byte[0]), ErrorCode.PARSE_ERROR);
+        Rpc.rpcError(Rpc.post(Rpc.RPC_HTTP, "{\"json\": true}".getBytes(StandardCharsets.UTF_8)),
+                ErrorCode.PARSE_ERROR);
+        String detail = Rpc.rpcError(Rpc.post(Rpc.RPC_HTTP, Rpc.envelope("taskqueue", "BulkAdd",
+                ByteString.copyFrom(new byte[] {0x0a, 0x7f, 0x01}))), ErrorCode.PARSE_ERROR);
+        assertTrue(detail.contains("BulkAdd"), detail);
+        Rpc.rpcError(Rpc.post(Rpc.RPC_HTTP, Rpc.envelope("taskqueue", "ModifyTaskLease", ByteString.EMPTY)),
+                ErrorCode.PARSE_ERROR);
+        assertEquals(0, Sdk.count(Q));
+    }
+
+    @Test
+    void unknownServicesAndMethodsAreCallNotFound() {
+        Rpc.rpcError(Rpc.post(Rpc.RPC_HTTP, Rpc.envelope("datastore_v3", "Get", ByteString.EMPTY)),
+                ErrorCode.CALL_NOT_FOUND);
+        String detail = Rpc.rpcError(Rpc.post(Rpc.REMOTE_API, Rpc.envelope("taskqueue", "UpdateQueue",
+                ByteString.EMPTY)), ErrorCode.CALL_NOT_FOUND);
+        assertTrue(detail.contains("BulkAdd"), "the detail lists what is offered: " + detail);
+    }
+
+    @Test
+    void aDeclaredBodyOverTheLimitIsRefusedBeforeItIsSent() throws Exception {
+        URI u = Http.uri(Rpc.RPC_HTTP);
+        try (Socket s = new Socket(u.getHost(), u.getPort())) {
+            s.setSoTimeout(20_000);
+            OutputStream out = s.getOutputStream();
+            out.write(("POST " + u.getRawPath() + " HTTP/1.1\r\nHost: " + u.getHost() + "\r\n"
+                    + "Content-Type: application/octet-stream\r\nContent-Length: 40000000\r\n"
+                    + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = s.getInputStream();
+            StringBuilder head = new StringBuilder();
+            while (!head.toString().endsWith("\r\n\r\n")) {
+                int b = in.read();
+                assertTrue(b >= 0, "the answer ended early: " + head);
+                head.append((char) b);
+            }
+            assertTrue(head.toString().startsWith("HTTP/1.1 200"), head.toString());
+            Matcher length = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+            assertTrue(length.find(), head.toString());
+            RemoteApiPb.Response r = Rpc.parse(in.readNBytes(Integer.parseInt(length.group(1))));
+            String detail = Rpc.rpcError(r, ErrorCode.REQUEST_TOO_LARGE);
+            assertTrue(detail.contains("pullqueue.request.max.bytes"), detail);
+        }
+    }
+
+    // ----------------------------------------------------------------------------------------- add
+
+    @Test
+    void oversizedPayloadSkipsTheWholeBatch() {
+        byte[] big = new byte[1024 * 1024 + 1];
+        List<TaskQueueServiceError.ErrorCode> codes = bulkAdd(task("small"),
+                task("").setBody(ByteString.copyFrom(big)));
+        assertEquals(List.of(TaskQueueServiceError.ErrorCode.SKIPPED, TaskQueueServiceError.ErrorCode.TASK_TOO_LARGE),
+                codes);
+        assertEquals(0, Sdk.count(Q));
+    }
+
+    @Test
+    void badNamesEtasAndTagsAreReportedPerTask() {
+        assertEquals(List.of(TaskQueueServiceError.ErrorCode.INVALID_TASK_NAME,
+                        TaskQueueServiceError.ErrorCode.INVALID_ETA, TaskQueueServiceError.ErrorCode.INVALID_ETA,
+                        TaskQueueServiceError.ErrorCode.INVALID_TAG, TaskQueueServiceError.ErrorCode.SKIPPED),
+                bulkAdd(task("a").setTaskName(ByteString.copyFromUtf8("no spaces!")),
+                        task("b").setEtaUsec(-1),
+                        task("c").setEtaUsec((System.currentTimeMillis() + 31L * 24 * 3600 * 1000) * 1000),
+                        task("d").setTag(ByteString.copyFromUtf8("t".repeat(501))),
+                        task("e")));
+        assertEquals(0, Sdk.count(Q));
+    }
+
+    @Test
+    void wholeCallErrorsOfAdd() {
+        appError(call("BulkAdd", TaskQueueBulkAddRequest.newBuilder().addAllAddRequest(IntStream.range(0, 101)
+                .mapToObj(i -> task("x").build()).toList()).build()),
+                TaskQueueServiceError.ErrorCode.TOO_MANY_TASKS_VALUE);
+        appError(call("Add", task("x").setQueueName(ByteString.copyFromUtf8("bad_queue")).build()),
+                TaskQueueServiceError.ErrorCode.INVALID_QUEUE_NAME_VALUE);
+        appError(call("Add", task("x").setQueueName(ByteString.EMPTY).build()),
+                TaskQueueServiceError.ErrorCode.UNKNOWN_QUEUE_VALUE);
+        appError(call("Add", task("x").clearMode().build()), TaskQueueServiceError.ErrorCode.INVALID_QUEUE_MODE_VALUE);
+        appError(call("Add", task("x").setAppId(ByteString.copyFromUtf8("s~other-app")).build()),
+                TaskQueueServiceError.ErrorCode.PERMISSION_DENIED_VALUE);
+        appError(call("Add", task("x").setTransaction(ByteString.copyFromUtf8("tx")).build()), INVALID_REQUEST);
+        appError(call("Add", task("x").clearBody().build()), INVALID_REQUEST);
+        assertEquals(List.of(TaskQueueServiceError.ErrorCode.SKIPPED, TaskQueueServiceError.ErrorCode.INVALID_REQUEST),
+                bulkAdd(task("x"), task("y").setQueueName(ByteString.copyFromUtf8("pull-queue"))));
+        assertEquals(0, Sdk.count(Q));
+    }
+
+    @Test
+    void goStyleSingleAdd() throws Exception {
+        TaskQueueAddResponse r = TaskQueueAddResponse.parseFrom(ok(call("Add", task("go").build())));
+        assertTrue(r.hasChosenTaskName());
+        String name = Sdk.unique("go");
+        TaskQueueAddResponse named = TaskQueueAddResponse.parseFrom(ok(call("Add",
+                task("go").setTaskName(ByteString.copyFromUtf8(name)).build())));
+        assertFalse(named.hasChosenTaskName(), "a chosen name only for unnamed tasks");
+        String detail = appError(call("Add", task("again").setTaskName(ByteString.copyFromUtf8(name)).build()),
+                TaskQueueServiceError.ErrorCode.TASK_ALREADY_EXISTS_VALUE);
+        assertTrue(detail.contains(name), detail);
+        assertEquals(2, Sdk.count(Q));
+    }
+
+    // --------------------------------------------------------------------------------------- lease
+
+    @Test
+    void overLimitLeasesAreInvalidRequests() {
+        bulkAdd(task("waiting"));
+        appError(call("QueryAndOwnTasks", lease(604_801, 1).build()), INVALID_REQUEST);
+        appError(call("QueryAndOwnTasks", lease(-1, 1).build()), INVALID_REQUEST);
+        appError(call("QueryAndOwnTasks", lease(Double.NaN, 1).build()), INVALID_REQUEST);
+        String tooMany = appError(call("QueryAndOwnTasks", lease(60, 1001).build()), INVALID_REQUEST);
+        assertTrue(tooMany.startsWith("max_tasks must be between 1 and 1000"), "in the protocol's words: " + tooMany);
+        appError(call("QueryAndOwnTasks", lease(60, 0).build()), INVALID_REQUEST);
+        String detail = appError(call("QueryAndOwnTasks", lease(60, 1).setTag(ByteString.copyFromUtf8("red")).build()),
+                INVALID_REQUEST);
+        assertTrue(detail.contains("group_by_tag"), detail);
+        assertEquals(0, Sdk.stats(Q).getJsonNumber("inFlight").longValue(), "nothing was leased");
+    }
+
+    @Test
+    void leaseAtTheLimitsAndGoStyleEmptyTag() throws Exception {
+        bulkAdd(task("a"), task("b").setTag(ByteString.copyFromUtf8("red")));
+        TaskQueueQueryAndOwnTasksResponse r = TaskQueueQueryAndOwnTasksResponse.parseFrom(ok(call(
+                "QueryAndOwnTasks", lease(604_800, 1000).setGroupByTag(true).setTag(ByteString.EMPTY).build())));
+        assertEquals(1, r.getTaskCount(), "an empty tag means the oldest task's tag (untagged here)");
+        assertEquals("a", r.getTask(0).getBody().toStringUtf8());
+        assertFalse(r.getTask(0).hasTag());
+        assertEquals(1, r.getTask(0).getRetryCount());
+    }
+
+    @Test
+    void modifyAndDeleteOutsideTheLimits() throws Exception {
+        ByteString name = ByteString.copyFromUtf8(Sdk.unique("wire"));
+        bulkAdd(task("a").setTaskName(name));
+        var leased = TaskQueueQueryAndOwnTasksResponse.parseFrom(ok(call("QueryAndOwnTasks", lease(60, 1).build())))
+                .getTask(0);
+        TaskQueueModifyTaskLeaseRequest.Builder modify = TaskQueueModifyTaskLeaseRequest.newBuilder()
+                .setQueueName(ByteString.copyFromUtf8(Q)).setTaskName(leased.getTaskName())
+                .setEtaUsec(leased.getEtaUsec());
+        appError(call("ModifyTaskLease", modify.setLeaseSeconds(604_801).build()), INVALID_REQUEST);
+        appError(call("ModifyTaskLease", modify.setLeaseSeconds(-0.5).build()), INVALID_REQUEST);
+        appError(call("ModifyTaskLease", modify.setLeaseSeconds(10).setTaskName(ByteString.copyFromUtf8("a b"))
+                .build()), TaskQueueServiceError.ErrorCode.INVALID_TASK_NAME_VALUE);
+
+        TaskQueueDeleteResponse d = TaskQueueDeleteResponse.parseFrom(ok(call("Delete", TaskQueueDeleteRequest
+                .newBuilder().setQueueName(ByteString.copyFromUtf8(Q)).addTaskName(ByteString.copyFromUtf8("a b"))
+                .addTaskName(name).addTaskName(name)
+                .addTaskName(ByteString.copyFromUtf8("never")).build())));
+        assertEquals(List.of(TaskQueueServiceError.ErrorCode.INVALID_TASK_NAME, TaskQueueServiceError.ErrorCode.OK,
+                TaskQueueServiceError.ErrorCode.TOMBSTONED_TASK, TaskQueueServiceError.ErrorCode.UNKNOWN_TASK),
+                d.getResultList());
+        TaskQueueDeleteResponse unknownQueue = TaskQueueDeleteResponse.parseFrom(ok(call("Delete",
+                TaskQueueDeleteRequest.newBuilder().setQueueName(ByteString.copyFromUtf8("no-such-queue"))
+                        .addTaskName(ByteString.copyFromUtf8("x")).addTaskName(ByteString.copyFromUtf8("y")).build())));
+        assertEquals(List.of(TaskQueueServiceError.ErrorCode.UNKNOWN_QUEUE,
+                        TaskQueueServiceError.ErrorCode.UNKNOWN_QUEUE),
+                unknownQueue.getResultList(), "a bad queue is reported for every name");
+    }
+
+    @Test
+    void statisticsOfAnUnknownQueueAreAnError() {
+        appError(call("FetchQueueStats", TaskQueueFetchQueueStatsRequest.newBuilder()
+                .addQueueName(ByteString.copyFromUtf8(Q)).addQueueName(ByteString.copyFromUtf8("no-such-queue"))
+                .build()), TaskQueueServiceError.ErrorCode.UNKNOWN_QUEUE_VALUE);
+    }
+}

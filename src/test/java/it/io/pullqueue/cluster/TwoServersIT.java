@@ -1,0 +1,242 @@
+package it.io.pullqueue.cluster;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import it.io.pullqueue.Http;
+import it.io.pullqueue.Metrics;
+import it.io.pullqueue.cluster.LeaseHistory.Fate;
+import it.io.pullqueue.cluster.LeaseHistory.Lease;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.microshed.testing.jupiter.MicroShedTest;
+
+/**
+ * Two pullqueue servers from the same build on one PostgreSQL database (run by the build's PostgreSQL pass
+ * only): a wait on one is woken by an add through the other; and 16 workers over both servers, some of which
+ * stall past their lease, drain 20,000 tasks while one server is killed with SIGKILL. A history of every lease
+ * and delete is checked afterwards. The kill comes last: the test that needs both servers alive runs first.
+ */
+@MicroShedTest
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class TwoServersIT {
+    private static final int TASKS = 20_000;
+    private static final int WORKERS = 16;
+    private static final int BATCH = 50;
+    private static final double LEASE_SECONDS = 4;
+    /** Workers 3 and 11 stall on every 5th batch: they never come back for those tasks. */
+    private static final int STALL_EVERY = 5;
+
+    private final Node a = new Node("A", Http.base());
+    private final Node b = new Node("B", "http://localhost:" + System.getProperty("pullqueue.it.b.http.port"));
+
+    @Test
+    @Order(1)
+    void aWaitOnOneServerIsWokenByAnAddThroughTheOther() throws Exception {
+        String q = "/api/v1/queues/cluster-poll";
+        a.post(q + ":purge", "");
+        CompletableFuture<JsonObject> waiting = CompletableFuture.supplyAsync(() -> a.post(q + "/tasks:lease",
+                Json.createObjectBuilder().add("maxTasks", 10).add("leaseSeconds", 60).add("waitSeconds", 20).build()));
+        Metrics.await("pullqueue_lease_waiting", "", v -> v >= 1, 10);
+        String name = "woken-" + UUID.randomUUID();
+        long adding = System.nanoTime();
+        b.post(q + "/tasks", Json.createObjectBuilder().add("payload", "").add("name", name).build());
+        long added = System.nanoTime();
+
+        JsonObject leased = waiting.get(30, TimeUnit.SECONDS);
+        long returned = System.nanoTime();
+        assertEquals(name, leased.getJsonArray("tasks").getJsonObject(0).getString("name"));
+        System.out.println("[cluster] the add through B took " + TimeUnit.NANOSECONDS.toMillis(added - adding)
+                + " ms; the lease waiting on A returned " + TimeUnit.NANOSECONDS.toMillis(returned - added)
+                + " ms after B acknowledged it");
+        // A heard of the add from the database (LISTEN/NOTIFY), not only by looking again on its own.
+        Metrics.await("pullqueue_store_notifications_received", "", v -> v >= 1, 15);
+    }
+
+    @Test
+    @Order(2)
+    void sixteenWorkersOnTwoServersLoseNothingWhenOneIsKilled() throws Exception {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        List<String> names = new ArrayList<>(TASKS);
+        for (int i = 0; i < TASKS; i++) {
+            names.add("c" + run + "-" + i);
+        }
+        a.post("/api/v1/queues/cluster-queue:purge", "");
+        addAll(names);
+
+        LeaseHistory history = new LeaseHistory();
+        AtomicBoolean bKilled = new AtomicBoolean();
+        ExecutorService pool = Executors.newFixedThreadPool(WORKERS + 1);
+        try {
+            List<Future<?>> workers = new ArrayList<>();
+            for (int w = 0; w < WORKERS; w++) {
+                workers.add(pool.submit(new Worker(w, w % 2 == 0 ? a : b, a, history)));
+            }
+            pool.submit(() -> killBWhenAThirdIsDone(history, bKilled));
+            for (Future<?> f : workers) {
+                f.get(240, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertTrue(bKilled.get(), "server B was killed during the run");
+        List<String> problems = new ArrayList<>(history.violations(names));
+        int stalledAgain = history.checkReleasedOnlyAfterExpiry(Fate.STALLED, problems);
+        int lostAgain = history.checkReleasedOnlyAfterExpiry(Fate.ABANDONED, problems);
+        assertEquals(List.of(), problems.subList(0, Math.min(20, problems.size())), problems.size() + " problems");
+        assertTrue(stalledAgain > 0, "some stalled tasks were leased again");
+        assertTrue(lostAgain > 0, "tasks leased through the killed server came back and were finished");
+        assertEquals(0, a.get("/api/v1/queues/cluster-queue").getJsonObject("stats").getInt("tasks"));
+        for (Lease stalled : history.leases(Fate.STALLED).subList(0, Math.min(5, history.leases(Fate.STALLED).size()))) {
+            int status = a.status("/api/v1/queues/cluster-queue/tasks/" + stalled.task() + ":modifyLease",
+                    Json.createObjectBuilder().add("leaseToken", String.valueOf(stalled.etaUsec()))
+                            .add("leaseSeconds", 10).build());
+            assertTrue(status == 409 || status == 404 || status == 410,
+                    "a stalled worker's late extension is refused, got HTTP " + status);
+        }
+        System.out.println("[cluster] " + TASKS + " tasks, " + history.okDeletes() + " OK deletes, "
+                + history.leases(Fate.STALLED).size() + " stalled leases (" + stalledAgain + " re-leased), "
+                + history.leases(Fate.ABANDONED).size() + " leases lost with server B (" + lostAgain + " re-leased)");
+    }
+
+    private void addAll(List<String> names) throws Exception {
+        ExecutorService adders = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int from = 0; from < names.size(); from += 100) {
+                List<String> chunk = names.subList(from, Math.min(names.size(), from + 100));
+                Node via = (from / 100) % 2 == 0 ? a : b;
+                done.add(adders.submit(() -> {
+                    JsonArrayBuilder tasks = Json.createArrayBuilder();
+                    chunk.forEach(n -> tasks.add(Json.createObjectBuilder().add("name", n).add("payload", "")));
+                    JsonObject r = via.post("/api/v1/queues/cluster-queue/tasks:batchAdd",
+                            Json.createObjectBuilder().add("tasks", tasks).build());
+                    for (JsonValue v : r.getJsonArray("results")) {
+                        assertEquals("OK", v.asJsonObject().getString("status"));
+                    }
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            adders.shutdownNow();
+        }
+    }
+
+    /** SIGKILL to server B once a third of the tasks are deleted. */
+    private static Void killBWhenAThirdIsDone(LeaseHistory history, AtomicBoolean killed) throws Exception {
+        while (history.okDeletes() < TASKS / 3) {
+            TimeUnit.MILLISECONDS.sleep(20);
+        }
+        Path pidFile = Path.of(System.getProperty("pullqueue.it.pid.dir"), "pullqueue-it-pg-b.pid");
+        long pid = Long.parseLong(Files.readString(pidFile).trim());
+        ProcessHandle server = ProcessHandle.of(pid).orElseThrow(() -> new IOException("no process " + pid));
+        server.destroyForcibly();
+        server.onExit().get(30, TimeUnit.SECONDS);
+        killed.set(true);
+        System.out.println("[cluster] killed server B (pid " + pid + ") after " + history.okDeletes() + " deletes");
+        return null;
+    }
+
+    /**
+     * Leases batches from its server and deletes them, until the queue is empty. A stalling worker leaves every
+     * {@link #STALL_EVERY}th batch alone (its leases run out). When its server goes away, the worker gives up the
+     * batch in hand and carries on through the other server.
+     */
+    private static final class Worker implements Runnable {
+        private final int id;
+        private final Node fallback;
+        private final LeaseHistory history;
+        private Node server;
+
+        Worker(int id, Node server, Node fallback, LeaseHistory history) {
+            this.id = id;
+            this.server = server;
+            this.fallback = fallback;
+            this.history = history;
+        }
+
+        @Override
+        public void run() {
+            int batches = 0;
+            while (true) {
+                List<JsonObject> tasks;
+                try {
+                    tasks = lease();
+                    if (tasks.isEmpty() && server.get("/api/v1/queues/cluster-queue")
+                            .getJsonObject("stats").getInt("tasks") == 0) {
+                        return;
+                    }
+                } catch (Node.Down e) {
+                    server = fallback;
+                    continue;
+                }
+                if (tasks.isEmpty()) {
+                    continue;
+                }
+                batches++;
+                if ((id == 3 || id == 11) && batches % STALL_EVERY == 0) {
+                    record(tasks, Fate.STALLED);
+                } else {
+                    delete(tasks);
+                }
+            }
+        }
+
+        private List<JsonObject> lease() {
+            JsonObject r = server.post("/api/v1/queues/cluster-queue/tasks:lease", Json.createObjectBuilder()
+                    .add("maxTasks", BATCH).add("leaseSeconds", LEASE_SECONDS).add("waitSeconds", 1).build());
+            return r.getJsonArray("tasks").getValuesAs(JsonObject.class);
+        }
+
+        private void delete(List<JsonObject> tasks) {
+            JsonArrayBuilder names = Json.createArrayBuilder();
+            tasks.forEach(t -> names.add(t.getString("name")));
+            JsonObject r;
+            try {
+                r = server.post("/api/v1/queues/cluster-queue/tasks:batchDelete",
+                        Json.createObjectBuilder().add("names", names).build());
+            } catch (Node.Down e) {
+                record(tasks, Fate.ABANDONED);
+                tasks.forEach(t -> history.deleteUnanswered(t.getString("name")));
+                server = fallback;
+                return;
+            }
+            record(tasks, Fate.DELETED);
+            for (JsonValue v : r.getJsonArray("results")) {
+                JsonObject o = v.asJsonObject();
+                if ("OK".equals(o.getString("status"))) {
+                    history.deletedOk(o.getString("name"));
+                }
+            }
+        }
+
+        private void record(List<JsonObject> tasks, Fate fate) {
+            long leaseUsec = Math.round(LEASE_SECONDS * 1_000_000);
+            for (JsonObject t : tasks) {
+                history.leased(new Lease(t.getString("name"), id, server.name,
+                        t.getJsonNumber("etaUsec").longValue(), leaseUsec, fate));
+            }
+        }
+    }
+}
