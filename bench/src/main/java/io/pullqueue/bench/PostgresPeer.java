@@ -44,10 +44,7 @@ final class PostgresPeer implements Peer {
 
     @Override
     public void start() throws Exception {
-        try (Connection c = DriverManager.getConnection(ADMIN_URL); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + DB + " WITH (FORCE)");
-            s.execute("CREATE DATABASE " + DB);
-        }
+        recreate(DB);
         try (Connection c = DriverManager.getConnection(URL); Statement s = c.createStatement()) {
             s.execute("""
                     CREATE TABLE tasks (
@@ -129,10 +126,22 @@ final class PostgresPeer implements Peer {
 
     @Override
     public void close() {
+        drop(DB);
+    }
+
+    /** Drops (if there) and creates a database of the harness's own on the machine's PostgreSQL. */
+    static void recreate(String database) throws SQLException {
         try (Connection c = DriverManager.getConnection(ADMIN_URL); Statement s = c.createStatement()) {
-            s.execute("DROP DATABASE IF EXISTS " + DB + " WITH (FORCE)");
+            s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            s.execute("CREATE DATABASE " + database);
+        }
+    }
+
+    static void drop(String database) {
+        try (Connection c = DriverManager.getConnection(ADMIN_URL); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
         } catch (SQLException e) {
-            System.err.println("could not drop " + DB + ": " + e.getMessage());
+            System.err.println("could not drop " + database + ": " + e.getMessage());
         }
     }
 

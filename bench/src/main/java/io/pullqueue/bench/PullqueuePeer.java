@@ -31,6 +31,8 @@ final class PullqueuePeer implements Peer {
     private final Map<String, String> env;
     private final String serverName;
     private final Map<Integer, String> addBodies = new ConcurrentHashMap<>();
+    private static final String OWN_DATABASE = "pullqueue_bench_store";
+    private boolean ownDatabase;
     private long firstStartMillis = -1;
     private boolean jfrDumped;
 
@@ -50,6 +52,14 @@ final class PullqueuePeer implements Peer {
         e.put("PULLQUEUE_SQLITE_SYNCHRONOUS", "FULL");
         if (store != null) {
             e.put("PULLQUEUE_STORE", store);
+        }
+        if ("postgres".equals(store) && !extraEnv.containsKey("PULLQUEUE_POSTGRES_DATABASE")) {
+            // A database of the harness's own on the machine's PostgreSQL, created in start() and dropped in close().
+            e.put("PULLQUEUE_POSTGRES_HOST", "127.0.0.1");
+            e.put("PULLQUEUE_POSTGRES_PORT", "5432");
+            e.put("PULLQUEUE_POSTGRES_DATABASE", OWN_DATABASE);
+            e.put("PULLQUEUE_POSTGRES_USER", "postgres");
+            ownDatabase = true;
         }
         e.putAll(extraEnv);
         this.env = e;
@@ -90,6 +100,9 @@ final class PullqueuePeer implements Peer {
         }
         Procs.deleteTree(serverDir());
         Procs.deleteTree(work);
+        if (ownDatabase) {
+            PostgresPeer.recreate(OWN_DATABASE);
+        }
         Files.createDirectories(work.resolve("data"));
         Procs.run(List.of(wlp().resolve("bin/server").toString(), "create", serverName), Map.of(), 120);
         Path dir = serverDir();
@@ -262,6 +275,9 @@ final class PullqueuePeer implements Peer {
             }
         } catch (Exception e) {
             System.err.println("could not stop " + serverName + ": " + e.getMessage());
+        }
+        if (ownDatabase) {
+            PostgresPeer.drop(OWN_DATABASE);
         }
     }
 
