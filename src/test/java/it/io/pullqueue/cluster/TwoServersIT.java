@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -83,14 +84,14 @@ class TwoServersIT {
         addAll(names);
 
         LeaseHistory history = new LeaseHistory();
-        AtomicBoolean bKilled = new AtomicBoolean();
+        KillSwitch kill = new KillSwitch();
         ExecutorService pool = Executors.newFixedThreadPool(WORKERS + 1);
         try {
             List<Future<?>> workers = new ArrayList<>();
             for (int w = 0; w < WORKERS; w++) {
-                workers.add(pool.submit(new Worker(w, w % 2 == 0 ? a : b, a, history)));
+                workers.add(pool.submit(new Worker(w, w % 2 == 0 ? a : b, a, history, kill)));
             }
-            pool.submit(() -> killBWhenAThirdIsDone(history, bKilled));
+            pool.submit(() -> killBWhenAThirdIsDone(history, kill));
             for (Future<?> f : workers) {
                 f.get(240, TimeUnit.SECONDS);
             }
@@ -98,7 +99,7 @@ class TwoServersIT {
             pool.shutdownNow();
         }
 
-        assertTrue(bKilled.get(), "server B was killed during the run");
+        assertTrue(kill.done.isDone(), "server B was killed during the run");
         List<String> problems = new ArrayList<>(history.violations(names));
         int stalledAgain = history.checkReleasedOnlyAfterExpiry(Fate.STALLED, problems);
         int lostAgain = history.checkReleasedOnlyAfterExpiry(Fate.ABANDONED, problems);
@@ -143,17 +144,31 @@ class TwoServersIT {
         }
     }
 
-    /** SIGKILL to server B once a third of the tasks are deleted. */
-    private static Void killBWhenAThirdIsDone(LeaseHistory history, AtomicBoolean killed) throws Exception {
+    /**
+     * The kill of server B, coordinated with the workers so that the run always has leases that die with B: once
+     * the kill is requested, the next worker that leases through B holds its batch until B is gone.
+     */
+    private static final class KillSwitch {
+        final AtomicBoolean requested = new AtomicBoolean();
+        final CountDownLatch holding = new CountDownLatch(1);
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+    }
+
+    /** SIGKILL to server B once a third of the tasks are deleted and a worker holds a batch leased through B. */
+    private static Void killBWhenAThirdIsDone(LeaseHistory history, KillSwitch kill) throws Exception {
         while (history.okDeletes() < TASKS / 3) {
             TimeUnit.MILLISECONDS.sleep(20);
+        }
+        kill.requested.set(true);
+        if (!kill.holding.await(60, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("no worker leased through server B within 60 s of the kill request");
         }
         Path pidFile = Path.of(System.getProperty("pullqueue.it.pid.dir"), "pullqueue-it-pg-b.pid");
         long pid = Long.parseLong(Files.readString(pidFile).trim());
         ProcessHandle server = ProcessHandle.of(pid).orElseThrow(() -> new IOException("no process " + pid));
         server.destroyForcibly();
         server.onExit().get(30, TimeUnit.SECONDS);
-        killed.set(true);
+        kill.done.complete(null);
         System.out.println("[cluster] killed server B (pid " + pid + ") after " + history.okDeletes() + " deletes");
         return null;
     }
@@ -167,13 +182,15 @@ class TwoServersIT {
         private final int id;
         private final Node fallback;
         private final LeaseHistory history;
+        private final KillSwitch kill;
         private Node server;
 
-        Worker(int id, Node server, Node fallback, LeaseHistory history) {
+        Worker(int id, Node server, Node fallback, LeaseHistory history, KillSwitch kill) {
             this.id = id;
             this.server = server;
             this.fallback = fallback;
             this.history = history;
+            this.kill = kill;
         }
 
         @Override
@@ -195,6 +212,14 @@ class TwoServersIT {
                     continue;
                 }
                 batches++;
+                if (server != fallback && kill.requested.get() && !kill.done.isDone()) {
+                    kill.holding.countDown();
+                    try {
+                        kill.done.get(90, TimeUnit.SECONDS);
+                    } catch (Exception e) {
+                        throw new IllegalStateException("server B was not killed", e);
+                    }
+                }
                 if ((id == 3 || id == 11) && batches % STALL_EVERY == 0) {
                     record(tasks, Fate.STALLED);
                 } else {
