@@ -11,10 +11,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** One pullqueue server of the cluster tests, by base URL. A call that cannot reach it throws {@link Down}. */
 final class Node {
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient CLIENT = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     /** The server could not be reached, or the connection broke before an answer came. */
     static final class Down extends RuntimeException {
@@ -25,6 +27,8 @@ final class Node {
 
     final String name;
     final String base;
+    /** Calls that did not reach this server or broke off without an answer. */
+    final AtomicInteger unreachable = new AtomicInteger();
 
     Node(String name, String base) {
         this.name = name;
@@ -50,6 +54,7 @@ final class Node {
                     .POST(HttpRequest.BodyPublishers.ofString(String.valueOf(body))).build(),
                     HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
+            unreachable.incrementAndGet();
             throw new Down(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -67,6 +72,7 @@ final class Node {
             JsonStructure s = Json.createReader(new StringReader(r.body().isEmpty() ? "{}" : r.body())).read();
             return s.asJsonObject();
         } catch (IOException e) {
+            unreachable.incrementAndGet();
             throw new Down(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -91,15 +91,19 @@ class TwoServersIT {
             for (int w = 0; w < WORKERS; w++) {
                 workers.add(pool.submit(new Worker(w, w % 2 == 0 ? a : b, a, history, kill)));
             }
-            pool.submit(() -> killBWhenAThirdIsDone(history, kill));
+            Future<Void> killer = pool.submit(() -> killBWhenAThirdIsDone(history, kill));
             for (Future<?> f : workers) {
                 f.get(240, TimeUnit.SECONDS);
+            }
+            if (killer.isDone()) {
+                killer.get(); // its failure, if it failed
             }
         } finally {
             pool.shutdownNow();
         }
 
-        assertTrue(kill.done.isDone(), "server B was killed during the run");
+        assertTrue(kill.done.isDone(), "server B was killed during the run (kill requested: " + kill.requested.get()
+                + ", OK deletes: " + history.okDeletes() + ")");
         List<String> problems = new ArrayList<>(history.violations(names));
         int stalledAgain = history.checkReleasedOnlyAfterExpiry(Fate.STALLED, problems);
         int lostAgain = history.checkReleasedOnlyAfterExpiry(Fate.ABANDONED, problems);
@@ -116,7 +120,8 @@ class TwoServersIT {
         }
         System.out.println("[cluster] " + TASKS + " tasks, " + history.okDeletes() + " OK deletes, "
                 + history.leases(Fate.STALLED).size() + " stalled leases (" + stalledAgain + " re-leased), "
-                + history.leases(Fate.ABANDONED).size() + " leases lost with server B (" + lostAgain + " re-leased)");
+                + history.leases(Fate.ABANDONED).size() + " leases lost with server B (" + lostAgain + " re-leased); "
+                + "calls without an answer: A " + a.unreachable.get() + ", B " + b.unreachable.get());
     }
 
     private void addAll(List<String> names) throws Exception {
@@ -160,6 +165,7 @@ class TwoServersIT {
             TimeUnit.MILLISECONDS.sleep(20);
         }
         kill.requested.set(true);
+        System.out.println("[cluster] kill of server B requested after " + history.okDeletes() + " deletes");
         if (!kill.holding.await(60, TimeUnit.SECONDS)) {
             throw new IllegalStateException("no worker leased through server B within 60 s of the kill request");
         }
@@ -205,7 +211,7 @@ class TwoServersIT {
                         return;
                     }
                 } catch (Node.Down e) {
-                    server = fallback;
+                    leaveServerIfKilled();
                     continue;
                 }
                 if (tasks.isEmpty()) {
@@ -244,7 +250,7 @@ class TwoServersIT {
             } catch (Node.Down e) {
                 record(tasks, Fate.ABANDONED);
                 tasks.forEach(t -> history.deleteUnanswered(t.getString("name")));
-                server = fallback;
+                leaveServerIfKilled();
                 return;
             }
             record(tasks, Fate.DELETED);
@@ -253,6 +259,17 @@ class TwoServersIT {
                 if ("OK".equals(o.getString("status"))) {
                     history.deletedOk(o.getString("name"));
                 }
+            }
+        }
+
+        /**
+         * After a call that could not reach its server: moves to the other server if this one was killed. Otherwise
+         * the failure was a connection the server had closed (keep-alive limits) and the worker stays; moving early
+         * would leave no worker on B to lose leases with it.
+         */
+        private void leaveServerIfKilled() {
+            if (kill.done.isDone()) {
+                server = fallback;
             }
         }
 
