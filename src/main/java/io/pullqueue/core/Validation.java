@@ -8,7 +8,6 @@ public final class Validation {
     private Validation() {
     }
 
-    private static final Pattern TASK_NAME = Pattern.compile("[a-zA-Z0-9_-]{1,500}");
     private static final Pattern QUEUE_NAME = Pattern.compile("[a-zA-Z0-9-]{1,100}");
 
     public static boolean isValidQueueName(String name) {
@@ -25,12 +24,22 @@ public final class Validation {
         }
     }
 
+    /** {@code [a-zA-Z0-9_-]{1,500}}, checked without a regex: every deleted and leased name passes here. */
     public static boolean isValidTaskName(String name) {
-        return name != null && TASK_NAME.matcher(name).matches();
+        if (name == null || name.isEmpty() || name.length() > Limits.MAX_TASK_NAME_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static void checkTaskName(String name) {
-        if (name == null || !TASK_NAME.matcher(name).matches()) {
+        if (!isValidTaskName(name)) {
             throw new QueueException(ErrorCode.INVALID_TASK_NAME, "name",
                     "task name must match [a-zA-Z0-9_-]{1,500}");
         }

@@ -60,6 +60,7 @@ class AddRulesTest extends EngineFixture {
     void taskNamesFollowTheAppEnginePattern() {
         assertTrue(addOne(Q, draft("x").named("a".repeat(500))).ok());
         assertTrue(addOne(Q, draft("x").named("A-z_09")).ok());
+        assertTrue(addOne(Q, draft("x").named("n".repeat(500))).ok());
         for (String bad : List.of("a".repeat(501), "", "has space", "dot.ted", "slash/ed", "ünï")) {
             AddResult r = addOne(Q, draft("x").named(bad));
             assertEquals(ErrorCode.INVALID_TASK_NAME, r.code(), bad);
@@ -116,6 +117,22 @@ class AddRulesTest extends EngineFixture {
         AddResult named = addOne(Q, draft("x").named("mine"));
         assertEquals("mine", named.name());
         assertTrue(!named.nameChosen());
+    }
+
+    @Test
+    void chosenNamesSortByCreationTimeSoTheNameIndexGrowsAtItsEnd() {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            names.add(addOne(Q, draft("x")).name());
+            clock.advanceMicros(i % 7 == 0 ? 1 : 1_000_003L * i);
+        }
+        List<String> sorted = new ArrayList<>(names);
+        sorted.sort(null); // the database's order for TEXT: code units, which for these ASCII names is byte order
+        assertEquals(names, sorted);
+        // Same microsecond: still distinct, and the random part keeps 128 bits (21 full characters and 2 bits).
+        List<AddResult> same = engine.add(Q, many(100));
+        assertEquals(100, same.stream().map(AddResult::name).distinct().count());
+        assertTrue(same.stream().allMatch(r -> r.name().length() == 32), "10 time + 22 random characters");
     }
 
     @Test
