@@ -123,14 +123,25 @@ public class QueueMetrics {
 
     /** Records one lease call: its latency and how many tasks it returned. */
     public void recordLease(String queue, Duration latency, int tasks) {
-        Tag tag = new Tag("queue", queue);
-        Timer t = registry.timer(Metadata.builder().withName("pullqueue.lease.duration")
-                .withDescription("Latency of lease calls as the service sees them").build(), tag);
-        t.update(latency);
+        LeaseMetrics m = leaseMetrics.computeIfAbsent(queue, this::leaseMetrics);
+        m.latency().update(latency);
         if (tasks > 0) {
-            Counter c = registry.counter(Metadata.builder().withName("pullqueue.tasks.leased")
-                    .withDescription("Tasks handed out by lease calls on this server").build(), tag);
-            c.inc(tasks);
+            m.leased().inc(tasks);
         }
+    }
+
+    /** A queue's lease metrics, looked up in the registry once (a lookup per call costs more than the update). */
+    private record LeaseMetrics(Timer latency, Counter leased) {
+    }
+
+    private final Map<String, LeaseMetrics> leaseMetrics = new ConcurrentHashMap<>();
+
+    private LeaseMetrics leaseMetrics(String queue) {
+        Tag tag = new Tag("queue", queue);
+        return new LeaseMetrics(
+                registry.timer(Metadata.builder().withName("pullqueue.lease.duration")
+                        .withDescription("Latency of lease calls as the service sees them").build(), tag),
+                registry.counter(Metadata.builder().withName("pullqueue.tasks.leased")
+                        .withDescription("Tasks handed out by lease calls on this server").build(), tag));
     }
 }

@@ -137,32 +137,24 @@ public class QueueResource {
             if (err != null) {
                 async.resume(err);
             } else {
-                async.resume(tasksJson(tasks));
+                async.resume(json(JsonBytes.tasks(tasks, service.nowUsec(), null)));
             }
         });
     }
 
-    private JsonObject tasksJson(List<Task> tasks) {
-        long now = service.nowUsec();
-        JsonArrayBuilder a = Jsons.BUILDERS.createArrayBuilder();
-        for (Task t : tasks) {
-            a.add(JsonOutput.task(t, now));
-        }
-        return Jsons.BUILDERS.createObjectBuilder().add("tasks", a).build();
+    private static Response json(byte[] body) {
+        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build();
     }
 
     @GET
     @Path("{queue}/tasks")
-    public JsonObject list(@PathParam("queue") String queue, @QueryParam("pageSize") Integer pageSize,
-                           @QueryParam("pageToken") String pageToken) {
+    public Response list(@PathParam("queue") String queue, @QueryParam("pageSize") Integer pageSize,
+                         @QueryParam("pageToken") String pageToken) {
         TaskPage page = service.list(queue, decodeToken(pageToken),
                 pageSize == null ? Limits.DEFAULT_LIST_PAGE_SIZE : pageSize);
-        JsonObject tasks = tasksJson(page.tasks());
-        if (page.nextCursor() == null) {
-            return tasks;
-        }
-        return Jsons.BUILDERS.createObjectBuilder(tasks).add("nextPageToken", Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(page.nextCursor().getBytes(StandardCharsets.UTF_8))).build();
+        String next = page.nextCursor() == null ? null : Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(page.nextCursor().getBytes(StandardCharsets.UTF_8));
+        return json(JsonBytes.tasks(page.tasks(), service.nowUsec(), next));
     }
 
     private static String decodeToken(String token) {
@@ -197,14 +189,9 @@ public class QueueResource {
 
     @POST
     @Path("{queue}/tasks:batchDelete")
-    public JsonObject batchDelete(@PathParam("queue") String queue, InputStream body) {
+    public Response batchDelete(@PathParam("queue") String queue, InputStream body) {
         List<String> names = TaskInput.names(JsonInput.object(body));
-        List<ErrorCode> codes = service.delete(queue, names);
-        JsonArrayBuilder a = Jsons.BUILDERS.createArrayBuilder();
-        for (int i = 0; i < names.size(); i++) {
-            a.add(Jsons.BUILDERS.createObjectBuilder().add("name", names.get(i)).add("status", codes.get(i).name()));
-        }
-        return Jsons.BUILDERS.createObjectBuilder().add("results", a).build();
+        return json(JsonBytes.deleteResults(names, service.delete(queue, names)));
     }
 
     @POST
