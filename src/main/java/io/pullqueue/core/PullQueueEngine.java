@@ -279,9 +279,11 @@ public final class PullQueueEngine {
                     "at most " + Limits.MAX_NAMES_PER_DELETE + " names per delete call, got " + names.size());
         }
         List<String> valid = new ArrayList<>(names.size());
-        for (String n : names) {
-            if (n != null && Validation.isValidTaskName(n)) {
-                valid.add(n);
+        boolean[] isValid = new boolean[names.size()];
+        for (int i = 0; i < names.size(); i++) {
+            isValid[i] = Validation.isValidTaskName(names.get(i));
+            if (isValid[i]) {
+                valid.add(names.get(i));
             }
         }
         long now = nowUsec();
@@ -289,8 +291,8 @@ public final class PullQueueEngine {
                 : store.taskDeleteMany(queue, valid, now, tombstoneExpiry(now));
         List<ErrorCode> results = new ArrayList<>(names.size());
         int j = 0;
-        for (String n : names) {
-            results.add(n != null && Validation.isValidTaskName(n) ? stored.get(j++) : ErrorCode.INVALID_TASK_NAME);
+        for (int i = 0; i < names.size(); i++) {
+            results.add(isValid[i] ? stored.get(j++) : ErrorCode.INVALID_TASK_NAME);
         }
         return results;
     }
