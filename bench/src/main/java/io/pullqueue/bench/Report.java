@@ -75,7 +75,8 @@ final class Report {
         line("| disk write+fsync/s just before each system | %s |", fsync);
         line("| payload | %d bytes per task |", settings.payloadBytes());
         line("");
-        line("The machine is shared (other builds and tests run on it), so figures are noisy; compare systems within this run.");
+        line("Anything else running on the machine (builds, tests) shows in the load averages and fsync rates above and "
+                + "makes figures noisy; compare systems within one run.");
         line("Client and servers share the same cores: every figure includes the driver's own CPU use.");
         line("");
     }
