@@ -152,7 +152,8 @@ final class Report {
         }
         for (Workloads.Ceiling c : r.ceilings) {
             if (c.peer().equals("pullqueue")) {
-                line("| lease calls/s ≥ ½ no-op endpoint (%d connections) | %s vs %s calls/s = %.2f× | %s |", c.workers(),
+                line("| lease calls/s ≥ ½ no-op endpoint (%d connection%s) | %s vs %s calls/s = %.2f× | %s |", c.workers(),
+                        c.workers() == 1 ? "" : "s",
                         num(c.leasePerSecond()), num(c.pingPerSecond()), c.fraction(), yes(c.fraction() >= 0.5));
             }
         }
