@@ -2,7 +2,6 @@ package io.pullqueue.store.sqlite;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -27,18 +26,6 @@ final class Names {
                 ps.addBatch();
             }
             ps.executeBatch();
-        }
-    }
-
-    /** True if a tombstone reserves the name at {@code nowUsec} (it expires later than now). */
-    static boolean isLive(Connection c, String queue, String name, long nowUsec) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(SqliteSql.TOMBSTONE_LIVE)) {
-            ps.setString(1, queue);
-            ps.setString(2, name);
-            ps.setLong(3, nowUsec);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
         }
     }
 

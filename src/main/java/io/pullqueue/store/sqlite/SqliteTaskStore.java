@@ -119,7 +119,7 @@ public final class SqliteTaskStore implements TaskStore {
     @Override
     public boolean tombstoneExists(String queue, String name, long nowUsec) {
         return read("check the tombstone of task " + name + " in queue " + queue,
-                c -> Names.isLive(c, queue, name, nowUsec));
+                c -> TaskReads.exists(c, SqliteSql.TOMBSTONE_LIVE, queue, name, nowUsec));
     }
 
     @Override

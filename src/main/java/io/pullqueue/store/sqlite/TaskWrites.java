@@ -47,9 +47,9 @@ final class TaskWrites {
         int[] deleted = Names.deleteAndTombstone(c, SqliteSql.DELETE_TASK, queue, names, tombstoneExpiresUsec);
         List<ErrorCode> results = new ArrayList<>(names.size());
         for (int i = 0; i < names.size(); i++) {
-            results.add(deleted[i] > 0 ? ErrorCode.OK
-                    : Names.isLive(c, queue, names.get(i), nowUsec) ? ErrorCode.TOMBSTONED_TASK
-                    : ErrorCode.UNKNOWN_TASK);
+            boolean tombstoned = deleted[i] == 0
+                    && TaskReads.exists(c, SqliteSql.TOMBSTONE_LIVE, queue, names.get(i), nowUsec);
+            results.add(deleted[i] > 0 ? ErrorCode.OK : tombstoned ? ErrorCode.TOMBSTONED_TASK : ErrorCode.UNKNOWN_TASK);
         }
         return results;
     }
