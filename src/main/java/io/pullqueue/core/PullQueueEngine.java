@@ -311,8 +311,8 @@ public final class PullQueueEngine {
         throw new QueueException(ErrorCode.UNKNOWN_TASK, "name", "task " + name + " does not exist");
     }
 
-    /** Tasks in name order, without payloads. */
-    public TaskPage list(String queue, String afterName, int pageSize) {
+    /** Tasks in name order, with their payloads when {@code withPayloads} (one read for the whole page). */
+    public TaskPage list(String queue, String afterName, int pageSize, boolean withPayloads) {
         requirePull(requireQueue(queue));
         if (pageSize < 1 || pageSize > Limits.MAX_LIST_PAGE_SIZE) {
             throw new QueueException(ErrorCode.INVALID_REQUEST, "pageSize",
@@ -321,7 +321,7 @@ public final class PullQueueEngine {
         if (afterName != null) {
             Validation.checkTaskName(afterName);
         }
-        return store.taskList(queue, afterName, pageSize);
+        return store.taskList(queue, afterName, pageSize, withPayloads);
     }
 
     // ---------------------------------------------------------------------------------- queue actions

@@ -48,9 +48,15 @@ public interface TaskStore {
     Optional<Task> taskGet(String queue, String name);
 
     /**
-     * Tasks in name order, without payloads, starting after {@code afterName} ({@code null} for the start).
+     * Tasks in name order, starting after {@code afterName} ({@code null} for the start); with their payloads only
+     * when {@code withPayloads} (otherwise each task carries just its payload's size).
      */
-    TaskPage taskList(String queue, String afterName, int limit);
+    TaskPage taskList(String queue, String afterName, int limit, boolean withPayloads);
+
+    /** {@link #taskList(String, String, int, boolean)} without payloads. */
+    default TaskPage taskList(String queue, String afterName, int limit) {
+        return taskList(queue, afterName, limit, false);
+    }
 
     /** True if the name is reserved by a tombstone that has not expired at {@code nowUsec}. */
     boolean tombstoneExists(String queue, String name, long nowUsec);

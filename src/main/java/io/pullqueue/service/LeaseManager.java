@@ -102,8 +102,8 @@ public class LeaseManager {
     }
 
     @Lock(LockType.READ)
-    public TaskPage list(String queue, String afterName, int pageSize) {
-        return engine.list(queue, afterName, pageSize);
+    public TaskPage list(String queue, String afterName, int pageSize, boolean withPayloads) {
+        return engine.list(queue, afterName, pageSize, withPayloads);
     }
 
     @Lock(LockType.READ)

@@ -60,7 +60,12 @@ public class QueueService {
     }
 
     public TaskPage list(String queue, String afterName, int pageSize) {
-        return manager.list(queue, afterName, pageSize);
+        return manager.list(queue, afterName, pageSize, false);
+    }
+
+    /** A page of tasks with their payloads, read in one go (App Engine's QueryTasks). */
+    public TaskPage listWithPayloads(String queue, String afterName, int pageSize) {
+        return manager.list(queue, afterName, pageSize, true);
     }
 
     public long purge(String queue) {

@@ -46,9 +46,12 @@ public final class TaskReads {
         }
     }
 
-    /** A page of the listing; {@code sql} takes queue, the name to start after, and a row limit. */
-    public static TaskPage list(Connection c, String sql, String queue, String afterName, int limit)
-            throws SQLException {
+    /**
+     * A page of the listing; {@code sql} takes queue, the name to start after, and a row limit, and returns
+     * {@link TaskRows} rows with the payload or (without {@code withPayloads}) its length.
+     */
+    public static TaskPage list(Connection c, String sql, String queue, String afterName, int limit,
+                                boolean withPayloads) throws SQLException {
         List<Task> tasks = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, queue);
@@ -56,7 +59,7 @@ public final class TaskReads {
             ps.setInt(3, limit + 1);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    tasks.add(TaskRows.task(queue, rs, false));
+                    tasks.add(TaskRows.task(queue, rs, withPayloads));
                 }
             }
         }

@@ -2,6 +2,7 @@ package io.pullqueue.store;
 
 import static io.pullqueue.core.ErrorCode.OK;
 import static io.pullqueue.core.ErrorCode.TOMBSTONED_TASK;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -37,6 +38,22 @@ public interface QueueContract extends StoreFixture {
         TaskPage last = store().taskList(Q, "d", 2);
         assertEquals(List.of("e"), names(last.tasks()));
         assertNull(last.nextCursor());
+    }
+
+    @Test
+    default void listWithPayloadsReadsThemInTheSamePage() {
+        add(Q, task("b"), task("a", NOW + 7, "t", 3), task("c"));
+
+        TaskPage page = store().taskList(Q, "a", 1, true);
+
+        assertEquals(List.of("b"), names(page.tasks()));
+        assertEquals("b", page.nextCursor());
+        Task b = page.tasks().get(0);
+        assertArrayEquals(payloadOf("b"), b.payload());
+        assertEquals(payloadOf("b").length, b.payloadSize());
+        Task a = store().taskList(Q, null, 1, true).tasks().get(0);
+        assertArrayEquals(payloadOf("a"), a.payload());
+        assertEquals(List.of("t", NOW + 7, 3), List.of(a.tag(), a.etaUsec(), a.retryLimit()));
     }
 
     @Test

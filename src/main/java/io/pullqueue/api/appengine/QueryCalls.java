@@ -40,9 +40,7 @@ record QueryCalls(QueueService service, String appId) {
             fetch(queue, after).ifPresent(tasks::add);
         }
         if (tasks.size() < max) {
-            for (Task listed : service.list(queue, after, max - tasks.size()).tasks()) {
-                fetch(queue, listed.name()).ifPresent(tasks::add);
-            }
+            tasks.addAll(service.listWithPayloads(queue, after, max - tasks.size()).tasks());
         }
         TaskQueueQueryTasksResponse.Builder response = TaskQueueQueryTasksResponse.newBuilder();
         for (Task t : tasks) {

@@ -28,6 +28,9 @@ final class PostgresSql {
     /** A page of the listing, in name order; the payload is left out, only its length is read. */
     static final String LIST_TASKS = "SELECT name, octet_length(payload), tag, eta_usec, retry_count, "
             + "created_usec, retry_limit FROM task WHERE queue = ? AND name > ? ORDER BY name LIMIT ?";
+    /** {@link #LIST_TASKS} with the payloads. */
+    static final String LIST_TASKS_WITH_PAYLOADS = "SELECT name, payload, tag, eta_usec, retry_count, "
+            + "created_usec, retry_limit FROM task WHERE queue = ? AND name > ? ORDER BY name LIMIT ?";
     /** Moves a lease: the token check (stored ETA = token, still in the future) is part of the WHERE. */
     static final String MODIFY_LEASE = "UPDATE task SET eta_usec = ? "
             + "WHERE queue = ? AND name = ? AND eta_usec = ? AND eta_usec > ?";

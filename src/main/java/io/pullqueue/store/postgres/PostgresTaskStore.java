@@ -147,9 +147,9 @@ public final class PostgresTaskStore implements TaskStore {
     }
 
     @Override
-    public TaskPage taskList(String queue, String afterName, int limit) {
-        return read("list tasks of queue " + queue,
-                c -> TaskReads.list(c, PostgresSql.LIST_TASKS, queue, afterName, limit));
+    public TaskPage taskList(String queue, String afterName, int limit, boolean withPayloads) {
+        return read("list tasks of queue " + queue, c -> TaskReads.list(c,
+                withPayloads ? PostgresSql.LIST_TASKS_WITH_PAYLOADS : PostgresSql.LIST_TASKS, queue, afterName, limit, withPayloads));
     }
 
     @Override

@@ -111,9 +111,9 @@ public final class SqliteTaskStore implements TaskStore {
     }
 
     @Override
-    public TaskPage taskList(String queue, String afterName, int limit) {
-        return read("list tasks of queue " + queue,
-                c -> TaskReads.list(c, SqliteSql.LIST_TASKS, queue, afterName, limit));
+    public TaskPage taskList(String queue, String afterName, int limit, boolean withPayloads) {
+        return read("list tasks of queue " + queue, c -> TaskReads.list(c,
+                withPayloads ? SqliteSql.LIST_TASKS_WITH_PAYLOADS : SqliteSql.LIST_TASKS, queue, afterName, limit, withPayloads));
     }
 
     @Override
