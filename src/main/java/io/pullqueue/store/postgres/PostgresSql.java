@@ -22,15 +22,22 @@ final class PostgresSql {
             + "SELECT ?, ?, ?, ?, 0, ?, ?, ? WHERE NOT EXISTS "
             + "(SELECT 1 FROM tombstone WHERE queue = ? AND name = ? AND expires_usec > ?) "
             + "ON CONFLICT (queue, name) DO NOTHING";
+    /**
+     * The common table expression that tombstones the names a preceding {@code deleted} expression returned
+     * (parameters: queue, expiry), replacing the expiry of an existing tombstone.
+     */
+    private static final String TOMBSTONE_DELETED = "tombstoned AS (INSERT INTO tombstone (queue, name, "
+            + "expires_usec) SELECT ?, name, ? FROM deleted "
+            + "ON CONFLICT (queue, name) DO UPDATE SET expires_usec = excluded.expires_usec) ";
     static final String TASK_EXISTS = "SELECT 1 FROM task WHERE queue = ? AND name = ?";
     static final String SELECT_TASK = "SELECT name, payload, tag, eta_usec, retry_count, created_usec, retry_limit "
             + "FROM task WHERE queue = ? AND name = ?";
+    private static final String LIST_PAGE = ", tag, eta_usec, retry_count, created_usec, retry_limit "
+            + "FROM task WHERE queue = ? AND name > ? ORDER BY name LIMIT ?";
     /** A page of the listing, in name order; the payload is left out, only its length is read. */
-    static final String LIST_TASKS = "SELECT name, octet_length(payload), tag, eta_usec, retry_count, "
-            + "created_usec, retry_limit FROM task WHERE queue = ? AND name > ? ORDER BY name LIMIT ?";
+    static final String LIST_TASKS = "SELECT name, octet_length(payload)" + LIST_PAGE;
     /** {@link #LIST_TASKS} with the payloads. */
-    static final String LIST_TASKS_WITH_PAYLOADS = "SELECT name, payload, tag, eta_usec, retry_count, "
-            + "created_usec, retry_limit FROM task WHERE queue = ? AND name > ? ORDER BY name LIMIT ?";
+    static final String LIST_TASKS_WITH_PAYLOADS = "SELECT name, payload" + LIST_PAGE;
     /** Moves a lease: the token check (stored ETA = token, still in the future) is part of the WHERE. */
     static final String MODIFY_LEASE = "UPDATE task SET eta_usec = ? "
             + "WHERE queue = ? AND name = ? AND eta_usec = ? AND eta_usec > ?";
@@ -40,8 +47,7 @@ final class PostgresSql {
      */
     static final String DELETE_TASKS = "WITH deleted AS ("
             + "DELETE FROM task WHERE queue = ? AND name = ANY (?) RETURNING name), "
-            + "tombstoned AS (INSERT INTO tombstone (queue, name, expires_usec) SELECT ?, name, ? FROM deleted "
-            + "ON CONFLICT (queue, name) DO UPDATE SET expires_usec = excluded.expires_usec) "
+            + TOMBSTONE_DELETED
             + "SELECT name FROM deleted";
 
     // ------------------------------------------------------------------------------------------ lease
@@ -88,8 +94,7 @@ final class PostgresSql {
             + "AND coalesce(retry_limit, ?::integer) <= retry_count "
             + "ORDER BY eta_usec, seq LIMIT ? FOR UPDATE SKIP LOCKED), "
             + "deleted AS (DELETE FROM task t USING doomed d WHERE t.queue = ? AND t.name = d.name RETURNING t.name), "
-            + "tombstoned AS (INSERT INTO tombstone (queue, name, expires_usec) SELECT ?, name, ? FROM deleted "
-            + "ON CONFLICT (queue, name) DO UPDATE SET expires_usec = excluded.expires_usec) "
+            + TOMBSTONE_DELETED
             + "SELECT count(*) FROM deleted";
 
     // ------------------------------------------------------------------------------------- tombstones

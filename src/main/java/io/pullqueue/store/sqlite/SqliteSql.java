@@ -7,6 +7,8 @@ package io.pullqueue.store.sqlite;
 final class SqliteSql {
 
     static final String PING = "SELECT 1";
+    private static final String LIST_PAGE = ", tag, eta_usec, retry_count, created_usec, retry_limit "
+            + "FROM task WHERE queue = ? AND name > ? ORDER BY name LIMIT ?";
 
     // ------------------------------------------------------------------------------------------ tasks
 
@@ -20,11 +22,9 @@ final class SqliteSql {
     static final String SELECT_TASK = "SELECT name, payload, tag, eta_usec, retry_count, created_usec, retry_limit "
             + "FROM task WHERE queue = ? AND name = ?";
     /** A page of the listing, in name order; the payload is left out, only its length is read. */
-    static final String LIST_TASKS = "SELECT name, length(payload), tag, eta_usec, retry_count, created_usec, "
-            + "retry_limit FROM task WHERE queue = ? AND name > ? ORDER BY name LIMIT ?";
+    static final String LIST_TASKS = "SELECT name, length(payload)" + LIST_PAGE;
     /** {@link #LIST_TASKS} with the payloads. */
-    static final String LIST_TASKS_WITH_PAYLOADS = "SELECT name, payload, tag, eta_usec, retry_count, created_usec, "
-            + "retry_limit FROM task WHERE queue = ? AND name > ? ORDER BY name LIMIT ?";
+    static final String LIST_TASKS_WITH_PAYLOADS = "SELECT name, payload" + LIST_PAGE;
     static final String DELETE_TASK = "DELETE FROM task WHERE queue = ? AND name = ?";
     /** Moves a lease: the token check (stored ETA = token, still in the future) is part of the WHERE. */
     static final String MODIFY_LEASE = "UPDATE task SET eta_usec = ? "
