@@ -10,10 +10,10 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * The hot responses of the native API (a lease or listing of up to 1000 tasks, a batch delete's results) written
- * straight to UTF-8 bytes. Building them as JSON-P objects first cost about a quarter of the server's CPU in a
- * drain (one map per task, the payload's base64 copied three times, {@code Instant.toString} per timestamp); this
- * writes each byte once. The shapes are exactly those of {@link JsonOutput#task}, which the unit tests hold it to.
+ * The task shape of the native API (a task, a lease or listing of up to 1000 tasks) and a batch delete's results,
+ * written straight to UTF-8 bytes. Building them as JSON-P objects first cost about a quarter of the server's CPU
+ * in a drain (one map per task, the payload's base64 copied three times, {@code Instant.toString} per timestamp);
+ * this writes each byte once. Timestamps are written as {@link JsonOutput#rfc3339} writes them.
  */
 final class JsonBytes {
     /** 9999-12-31, the last day the fast timestamp path writes; later (and pre-1970) times use Instant. */
@@ -32,8 +32,7 @@ final class JsonBytes {
     static byte[] tasks(List<Task> tasks, long nowUsec, String nextPageToken) {
         int estimate = 16;
         for (Task t : tasks) {
-            estimate += 300 + (t.payload() == null ? 0 : (t.payload().length + 2) / 3 * 4)
-                    + (t.tag() == null ? 0 : t.tag().length() * 3) + t.name().length() + t.queue().length();
+            estimate += size(t);
         }
         JsonBytes w = new JsonBytes(estimate);
         w.ascii("{\"tasks\":[");
@@ -41,7 +40,7 @@ final class JsonBytes {
             if (i > 0) {
                 w.put((byte) ',');
             }
-            w.task(tasks.get(i), nowUsec);
+            w.writeTask(tasks.get(i), nowUsec);
         }
         w.put((byte) ']');
         if (nextPageToken != null) {
@@ -49,6 +48,19 @@ final class JsonBytes {
             w.string(nextPageToken);
         }
         w.put((byte) '}');
+        return w.bytes();
+    }
+
+    /** About how many bytes a task takes written (fields, base64 payload, worst-case UTF-8 tag). */
+    private static int size(Task t) {
+        return 300 + (t.payload() == null ? 0 : (t.payload().length + 2) / 3 * 4)
+                + (t.tag() == null ? 0 : t.tag().length() * 3) + t.name().length() + t.queue().length();
+    }
+
+    /** One task, as in a lease or a listing (the answer of {@code GET .../tasks/{name}}). */
+    static byte[] task(Task t, long nowUsec) {
+        JsonBytes w = new JsonBytes(size(t));
+        w.writeTask(t, nowUsec);
         return w.bytes();
     }
 
@@ -71,7 +83,7 @@ final class JsonBytes {
         return w.bytes();
     }
 
-    private void task(Task t, long nowUsec) {
+    private void writeTask(Task t, long nowUsec) {
         ascii("{\"name\":");
         string(t.name());
         ascii(",\"queue\":");

@@ -4,14 +4,12 @@ import io.pullqueue.core.AddResult;
 import io.pullqueue.core.QueueCounts;
 import io.pullqueue.core.QueueSpec;
 import io.pullqueue.core.QueueStats;
-import io.pullqueue.core.Task;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.time.Instant;
-import java.util.Base64;
 
-/** The JSON shapes of the native API: task, queue, add result. */
+/** The JSON-P shapes of the native API: queue and add result (tasks: {@link JsonBytes}). */
 final class JsonOutput {
     private JsonOutput() {
     }
@@ -20,30 +18,6 @@ final class JsonOutput {
     static String rfc3339(long usec) {
         return Instant.ofEpochSecond(Math.floorDiv(usec, 1_000_000L), Math.floorMod(usec, 1_000_000L) * 1000L)
                 .toString();
-    }
-
-    static JsonObject task(Task t, long nowUsec) {
-        JsonObjectBuilder b = Jsons.BUILDERS.createObjectBuilder()
-                .add("name", t.name())
-                .add("queue", t.queue());
-        if (t.payload() != null) {
-            b.add("payload", Base64.getEncoder().encodeToString(t.payload()));
-        }
-        b.add("payloadSize", t.payloadSize());
-        if (t.tag() != null) {
-            b.add("tag", t.tag());
-        }
-        b.add("eta", rfc3339(t.etaUsec()))
-                .add("etaUsec", t.etaUsec())
-                .add("leaseToken", Long.toString(t.etaUsec()))
-                .add("leased", t.isLeased(nowUsec))
-                .add("retryCount", t.retryCount())
-                .add("created", rfc3339(t.createdUsec()))
-                .add("createdUsec", t.createdUsec());
-        if (t.retryLimit() != null) {
-            b.add("retryLimit", t.retryLimit());
-        }
-        return b.build();
     }
 
     static JsonObject addResult(String queue, AddResult r) {

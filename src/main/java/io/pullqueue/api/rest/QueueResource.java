@@ -170,8 +170,8 @@ public class QueueResource {
 
     @GET
     @Path("{queue}/tasks/{name}")
-    public JsonObject get(@PathParam("queue") String queue, @PathParam("name") String name) {
-        return JsonOutput.task(service.get(queue, name), service.nowUsec());
+    public Response get(@PathParam("queue") String queue, @PathParam("name") String name) {
+        return json(JsonBytes.task(service.get(queue, name), service.nowUsec()));
     }
 
     @DELETE

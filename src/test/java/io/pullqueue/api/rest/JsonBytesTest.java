@@ -10,10 +10,11 @@ import jakarta.json.JsonReader;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The byte writer of leases, listings and batch-delete results says exactly what the JSON-P shapes say. */
+/** The byte writer of tasks, leases, listings and batch-delete results writes exactly the documented shapes. */
 class JsonBytesTest {
     private static final long NOW = 1_795_416_168_123_456L;
 
@@ -25,10 +26,30 @@ class JsonBytesTest {
 
     private static JsonObject expected(List<Task> tasks, String next) {
         JsonArrayBuilder a = Jsons.BUILDERS.createArrayBuilder();
-        tasks.forEach(t -> a.add(JsonOutput.task(t, NOW)));
+        tasks.forEach(t -> a.add(shape(t)));
         var b = Jsons.BUILDERS.createObjectBuilder().add("tasks", a);
         if (next != null) {
             b.add("nextPageToken", next);
+        }
+        return b.build();
+    }
+
+    /** The native API's task shape (docs/api.md), built field by field with JSON-P. */
+    private static JsonObject shape(Task t) {
+        var b = Jsons.BUILDERS.createObjectBuilder().add("name", t.name()).add("queue", t.queue());
+        if (t.payload() != null) {
+            b.add("payload", Base64.getEncoder().encodeToString(t.payload()));
+        }
+        b.add("payloadSize", t.payloadSize());
+        if (t.tag() != null) {
+            b.add("tag", t.tag());
+        }
+        b.add("eta", JsonOutput.rfc3339(t.etaUsec())).add("etaUsec", t.etaUsec())
+                .add("leaseToken", Long.toString(t.etaUsec())).add("leased", t.isLeased(NOW))
+                .add("retryCount", t.retryCount())
+                .add("created", JsonOutput.rfc3339(t.createdUsec())).add("createdUsec", t.createdUsec());
+        if (t.retryLimit() != null) {
+            b.add("retryLimit", t.retryLimit());
         }
         return b.build();
     }
@@ -59,6 +80,9 @@ class JsonBytesTest {
             assertEquals(expected(tasks, next), parse(JsonBytes.tasks(tasks, NOW, next)));
         }
         assertEquals(expected(List.of(), null), parse(JsonBytes.tasks(List.of(), NOW, null)));
+        for (Task t : tasks) {
+            assertEquals(shape(t), parse(JsonBytes.task(t, NOW)));
+        }
     }
 
     @Test
