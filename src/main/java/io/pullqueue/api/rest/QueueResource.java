@@ -1,5 +1,7 @@
 package io.pullqueue.api.rest;
 
+import io.pullqueue.api.http.JsonInput;
+import io.pullqueue.api.http.Jsons;
 import io.pullqueue.core.AddResult;
 import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.Limits;

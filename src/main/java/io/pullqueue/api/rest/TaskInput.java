@@ -1,5 +1,6 @@
 package io.pullqueue.api.rest;
 
+import io.pullqueue.api.http.JsonInput;
 import io.pullqueue.core.Limits;
 import io.pullqueue.core.QueueException;
 import io.pullqueue.core.TaskDraft;

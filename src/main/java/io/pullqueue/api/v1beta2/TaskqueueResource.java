@@ -1,6 +1,6 @@
 package io.pullqueue.api.v1beta2;
 
-import io.pullqueue.api.rest.JsonInput;
+import io.pullqueue.api.http.JsonInput;
 import io.pullqueue.core.AddResult;
 import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.Limits;
