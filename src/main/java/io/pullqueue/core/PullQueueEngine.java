@@ -297,6 +297,22 @@ public final class PullQueueEngine {
         return results;
     }
 
+    /**
+     * Deletes one task.
+     *
+     * @throws QueueException UNKNOWN_TASK, TOMBSTONED_TASK (already deleted) or INVALID_TASK_NAME, field
+     *     {@code name}, besides the errors of the whole call
+     */
+    public void deleteOne(String queue, String name) {
+        ErrorCode c = delete(queue, List.of(name)).get(0);
+        if (c != ErrorCode.OK) {
+            throw new QueueException(c, "name", c == ErrorCode.INVALID_TASK_NAME
+                    ? "task name must match [a-zA-Z0-9_-]{1,500}"
+                    : c == ErrorCode.TOMBSTONED_TASK ? "task " + name + " was already deleted"
+                    : "task " + name + " does not exist");
+        }
+    }
+
     /** The task with its payload. */
     public Task get(String queue, String name) {
         requirePull(requireQueue(queue));

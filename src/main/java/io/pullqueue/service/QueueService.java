@@ -126,6 +126,11 @@ public class QueueService {
         return engine.delete(queue, names);
     }
 
+    /** Deletes one task; any outcome but OK is thrown (see {@link PullQueueEngine#deleteOne}). */
+    public void deleteOne(String queue, String name) {
+        engine.deleteOne(queue, name);
+    }
+
     public Task get(String queue, String name) {
         return engine.get(queue, name);
     }

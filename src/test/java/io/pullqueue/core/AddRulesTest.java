@@ -105,6 +105,26 @@ class AddRulesTest extends EngineFixture {
         assertTrue(addOne(Q, draft("again").named("gone")).ok());
     }
 
+    /** Every door reports these outcomes in the engine's words, naming the field {@code name}. */
+    @Test
+    void conflictsAndSingleDeletesAreWordedByTheEngine() {
+        add(Q, draft("x").named("taken"));
+        QueueException exists = addOne(Q, draft("y").named("taken")).failure();
+        assertEquals(ErrorCode.TASK_ALREADY_EXISTS, exists.code());
+        assertEquals("name", exists.field());
+        assertEquals("a task named taken already exists", exists.getMessage());
+        assertEquals(null, addOne(Q, draft("z").named("free")).failure(), "an added task has no failure");
+
+        engine.deleteOne(Q, "taken");
+        QueueException reserved = addOne(Q, draft("y").named("taken")).failure();
+        assertEquals("the name taken belongs to a deleted task and stays reserved", reserved.getMessage());
+        assertEquals("task taken was already deleted",
+                expect(ErrorCode.TOMBSTONED_TASK, () -> engine.deleteOne(Q, "taken")).getMessage());
+        assertEquals("task never does not exist",
+                expect(ErrorCode.UNKNOWN_TASK, () -> engine.deleteOne(Q, "never")).getMessage());
+        assertEquals("name", expect(ErrorCode.INVALID_TASK_NAME, () -> engine.deleteOne(Q, "bad name")).field());
+    }
+
     @Test
     void chosenNamesAreRandomUrlSafeAndReported() {
         Set<String> names = new HashSet<>();
