@@ -13,7 +13,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The rules of App Engine pull queues (semantics.md §4 and §12), over any {@link TaskStore}. Every door calls
+ * The rules of App Engine pull queues (docs/semantics.md), over any {@link TaskStore}. Every door calls
  * these methods; none of them holds a rule of its own. Time comes from the injected {@link Clock}.
  */
 public final class PullQueueEngine {

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** semantics.md §4.1 and §12: adding tasks, names, limits, tombstones. */
+/** docs/semantics.md, Add and Tombstones: adding tasks, names, limits, tombstones. */
 class AddRulesTest extends EngineFixture {
 
     private static List<TaskDraft> many(int n) {
