@@ -1,6 +1,5 @@
 package io.pullqueue.core;
 
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -405,10 +404,5 @@ public final class PullQueueEngine {
         for (TaskAvailabilityListener l : listeners) {
             l.tasksAvailable(queue);
         }
-    }
-
-    /** UTF-8 helper for doors that carry tags as bytes. */
-    public static String tagFromBytes(byte[] tag) {
-        return tag == null ? null : new String(tag, StandardCharsets.UTF_8);
     }
 }

@@ -77,11 +77,6 @@ public class LongPollLeaser {
         return w.result;
     }
 
-    /** Number of lease calls waiting right now. */
-    public int waiting() {
-        return waiting.get();
-    }
-
     private void park(Waiter w) {
         waiters.computeIfAbsent(w.request.queue(), q -> ConcurrentHashMap.newKeySet()).add(w);
         long now = service.nowUsec();
