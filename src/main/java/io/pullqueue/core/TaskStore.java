@@ -53,11 +53,6 @@ public interface TaskStore {
      */
     TaskPage taskList(String queue, String afterName, int limit, boolean withPayloads);
 
-    /** {@link #taskList(String, String, int, boolean)} without payloads. */
-    default TaskPage taskList(String queue, String afterName, int limit) {
-        return taskList(queue, afterName, limit, false);
-    }
-
     /** True if the name is reserved by a tombstone that has not expired at {@code nowUsec}. */
     boolean tombstoneExists(String queue, String name, long nowUsec);
 

@@ -17,7 +17,7 @@ class AddRulesTest extends EngineFixture {
     private static List<TaskDraft> many(int n) {
         List<TaskDraft> l = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            l.add(draft("t" + i));
+            l.add(draft("t" + i).task());
         }
         return l;
     }
@@ -35,9 +35,9 @@ class AddRulesTest extends EngineFixture {
         String name = "n";
         String tag = "tg";
         byte[] exact = new byte[Limits.MAX_TASK_BYTES - name.length() - tag.length()];
-        assertTrue(addOne(Q, TaskDraft.of(exact).named(name).tagged(tag)).ok());
+        assertTrue(addOne(Q, Draft.of(exact).named(name).tagged(tag)).ok());
         byte[] over = new byte[exact.length + 1];
-        AddResult r = addOne(Q, TaskDraft.of(over).named("m").tagged(tag + "x"));
+        AddResult r = addOne(Q, Draft.of(over).named("m").tagged(tag + "x"));
         assertEquals(ErrorCode.TASK_TOO_LARGE, r.code());
         assertEquals("payload", r.error().field());
         assertEquals(1, store.queueCounts(Q, now()).tasks());
@@ -45,7 +45,7 @@ class AddRulesTest extends EngineFixture {
 
     @Test
     void emptyPayloadIsAllowedButAMissingOneIsNot() {
-        assertTrue(addOne(Q, TaskDraft.of(new byte[0])).ok());
+        assertTrue(addOne(Q, Draft.of(new byte[0])).ok());
         assertEquals(ErrorCode.INVALID_REQUEST, addOne(Q, new TaskDraft(null, null, null, null, null, null)).code());
     }
 
@@ -79,7 +79,7 @@ class AddRulesTest extends EngineFixture {
 
     @Test
     void oneInvalidTaskSkipsTheWholeBatch() {
-        List<AddResult> r = engine.add(Q, List.of(draft("a"), draft("b").named("bad name"), draft("c")));
+        List<AddResult> r = engine.add(Q, tasks(draft("a"), draft("b").named("bad name"), draft("c")));
         assertEquals(List.of(ErrorCode.SKIPPED, ErrorCode.INVALID_TASK_NAME, ErrorCode.SKIPPED),
                 r.stream().map(AddResult::code).toList());
         assertEquals(0, store.queueCounts(Q, now()).tasks());
@@ -88,7 +88,7 @@ class AddRulesTest extends EngineFixture {
     @Test
     void duplicatesAreReportedPerTaskAndTheOthersStillGoIn() {
         add(Q, draft("first").named("dup"));
-        List<AddResult> r = engine.add(Q, List.of(draft("a"), draft("b").named("dup"), draft("c").named("new")));
+        List<AddResult> r = engine.add(Q, tasks(draft("a"), draft("b").named("dup"), draft("c").named("new")));
         assertEquals(List.of(ErrorCode.OK, ErrorCode.TASK_ALREADY_EXISTS, ErrorCode.OK),
                 r.stream().map(AddResult::code).toList());
         assertEquals(3, store.queueCounts(Q, now()).tasks());
@@ -181,8 +181,8 @@ class AddRulesTest extends EngineFixture {
         List<String> woken = new ArrayList<>();
         engine.addListener(woken::add);
         add(Q, draft("x").named("w1"));
-        engine.add(Q, List.of(draft("y").named("w1")));
-        engine.add(Q, List.of(draft("z").named("bad name")));
+        engine.add(Q, tasks(draft("y").named("w1")));
+        engine.add(Q, tasks(draft("z").named("bad name")));
         assertEquals(List.of(Q), woken);
         assertNotEquals(0, store.queueCounts(Q, now()).tasks());
     }

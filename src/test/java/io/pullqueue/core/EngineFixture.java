@@ -4,6 +4,7 @@ import io.pullqueue.store.sqlite.SqliteTaskStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -67,15 +68,23 @@ abstract class EngineFixture {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    static TaskDraft draft(String payload) {
-        return TaskDraft.of(bytes(payload));
+    static Draft draft(String payload) {
+        return Draft.of(bytes(payload));
+    }
+
+    static List<TaskDraft> tasks(Draft... drafts) {
+        return Arrays.stream(drafts).map(Draft::task).toList();
     }
 
     AddResult addOne(String queue, TaskDraft d) {
         return engine.add(queue, List.of(d)).get(0);
     }
 
-    String add(String queue, TaskDraft d) {
+    AddResult addOne(String queue, Draft d) {
+        return addOne(queue, d.task());
+    }
+
+    String add(String queue, Draft d) {
         AddResult r = addOne(queue, d);
         if (!r.ok()) {
             throw new AssertionError("add failed: " + r);
