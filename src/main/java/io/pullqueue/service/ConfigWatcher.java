@@ -19,10 +19,10 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class ConfigWatcher {
 
     @Inject
-    @ConfigProperty(name = "pullqueue.queue.config", defaultValue = "queue.yaml")
+    @ConfigProperty(name = "pullqueue.queue.config")
     String file;
     @Inject
-    @ConfigProperty(name = "pullqueue.config.poll.seconds", defaultValue = "5")
+    @ConfigProperty(name = "pullqueue.config.poll.seconds")
     int pollSeconds;
 
     private ReloadingQueueRegistry registry;

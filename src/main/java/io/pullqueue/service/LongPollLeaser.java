@@ -40,7 +40,7 @@ public class LongPollLeaser {
     @Resource
     ManagedScheduledExecutorService executor;
     @Inject
-    @ConfigProperty(name = "pullqueue.longpoll.max.waiters", defaultValue = "1000")
+    @ConfigProperty(name = "pullqueue.longpoll.max.waiters")
     int maxWaiters;
 
     private final Map<String, Set<Waiter>> waiters = new ConcurrentHashMap<>();

@@ -34,10 +34,10 @@ public class MaintenanceTimer {
     @Inject
     ConfigWatcher config;
     @Inject
-    @ConfigProperty(name = "pullqueue.maintenance.seconds", defaultValue = "5")
+    @ConfigProperty(name = "pullqueue.maintenance.seconds")
     int maintenanceSeconds;
     @Inject
-    @ConfigProperty(name = "pullqueue.maintenance.batch", defaultValue = "1000")
+    @ConfigProperty(name = "pullqueue.maintenance.batch")
     int batch;
 
     private long ticks;

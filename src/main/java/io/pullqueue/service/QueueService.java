@@ -78,7 +78,7 @@ public class QueueService {
     @Inject
     QueueMetrics metrics;
     @Inject
-    @ConfigProperty(name = "pullqueue.tombstone.ttl.hours", defaultValue = "216")
+    @ConfigProperty(name = "pullqueue.tombstone.ttl.hours")
     long tombstoneTtlHours;
 
     private PullQueueEngine engine;

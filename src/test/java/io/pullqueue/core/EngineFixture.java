@@ -3,6 +3,7 @@ package io.pullqueue.core;
 import io.pullqueue.store.sqlite.SqliteTaskStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
@@ -53,7 +54,7 @@ abstract class EngineFixture {
             public Collection<QueueSpec> all() {
                 return queues.values();
             }
-        }, clock, EngineSettings.DEFAULTS);
+        }, clock, new EngineSettings(Duration.ofDays(9)));
     }
 
     void declare(QueueSpec spec) {
