@@ -1,7 +1,6 @@
 package io.pullqueue.core;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -92,12 +91,9 @@ public interface TaskStore {
     default void watchOtherInstances(TaskAvailabilityListener listener) {
     }
 
-    /**
-     * Figures an operator watches for the store's health, by name (for example live and dead rows per table).
-     * Read by the maintenance timer, never on a request path. Empty when the store has none.
-     */
-    default Map<String, Long> diagnostics() {
-        return Map.of();
+    /** Figures an operator watches for the store's health; read by the maintenance timer only. */
+    default StoreDiagnostics diagnostics() {
+        return StoreDiagnostics.NONE;
     }
 
     /**

@@ -30,10 +30,9 @@ public class HealthChecks {
             HealthCheckResponseBuilder b = HealthCheckResponse.named("store").status(service.storeReachable())
                     .withData("kind", service.storeKind());
             // Table bloat, as of the last maintenance pass: dead row versions autovacuum has not reclaimed yet.
-            metrics.storeDiagnostics().forEach((k, v) -> {
-                if (!k.startsWith("notifications")) {
-                    b.withData(k, v);
-                }
+            metrics.storeDiagnostics().tables().forEach((table, rows) -> {
+                b.withData(table + ".live", rows.live());
+                b.withData(table + ".dead", rows.dead());
             });
             return b.build();
         };

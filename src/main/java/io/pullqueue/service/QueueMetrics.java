@@ -3,6 +3,7 @@ package io.pullqueue.service;
 import io.pullqueue.core.QueueMode;
 import io.pullqueue.core.QueueSpec;
 import io.pullqueue.core.QueueStats;
+import io.pullqueue.core.StoreDiagnostics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -31,7 +32,9 @@ public class QueueMetrics {
     QueueService service;
 
     private final Map<String, QueueStats> latest = new ConcurrentHashMap<>();
-    private final Map<String, Long> store = new ConcurrentHashMap<>();
+    private volatile StoreDiagnostics store = StoreDiagnostics.NONE;
+    private final Set<String> tablesRegistered = ConcurrentHashMap.newKeySet();
+    private volatile boolean notificationsRegistered;
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
 
     /** Re-reads every pull queue's statistics and registers gauges for queues seen the first time. */
@@ -56,36 +59,36 @@ public class QueueMetrics {
      * dead rows that autovacuum has not reclaimed yet) and the task notifications this server received.
      */
     private void refreshStore() {
-        for (Map.Entry<String, Long> e : service.storeDiagnostics().entrySet()) {
-            if (store.put(e.getKey(), e.getValue()) == null) {
-                registerStore(e.getKey());
+        StoreDiagnostics d = service.storeDiagnostics();
+        store = d;
+        for (String table : d.tables().keySet()) {
+            if (tablesRegistered.add(table)) {
+                registerTable(table);
             }
         }
-    }
-
-    /** The last diagnostics read (empty for a store without any); see {@link #refreshStore()}. */
-    public Map<String, Long> storeDiagnostics() {
-        return Map.copyOf(store);
-    }
-
-    private void registerStore(String key) {
-        int dot = key.lastIndexOf('.');
-        String table = key.substring(0, dot);
-        String what = key.substring(dot + 1);
-        Metadata md;
-        Tag[] tags;
-        if ("notifications".equals(table)) {
-            md = Metadata.builder().withName("pullqueue.store.notifications.received")
+        if (d.notificationsReceived().isPresent() && !notificationsRegistered) {
+            notificationsRegistered = true;
+            registry.gauge(Metadata.builder().withName("pullqueue.store.notifications.received")
                     .withDescription("Task notifications (LISTEN/NOTIFY) this server received from the database")
-                    .build();
-            tags = new Tag[0];
-        } else {
-            md = Metadata.builder().withName("pullqueue.store.rows")
-                    .withDescription("Row versions per store table: live, and dead ones not yet vacuumed (bloat)")
-                    .build();
-            tags = new Tag[] {new Tag("table", table), new Tag("state", what)};
+                    .build(), this, m -> m.store.notificationsReceived().orElse(0));
         }
-        registry.gauge(md, store, m -> m.getOrDefault(key, 0L).doubleValue(), tags);
+    }
+
+    /** The last diagnostics read ({@link StoreDiagnostics#NONE} for a store without any). */
+    public StoreDiagnostics storeDiagnostics() {
+        return store;
+    }
+
+    private void registerTable(String table) {
+        Metadata md = Metadata.builder().withName("pullqueue.store.rows")
+                .withDescription("Row versions per store table: live, and dead ones not yet vacuumed (bloat)")
+                .build();
+        registry.gauge(md, this, m -> m.tableRows(table).live(), new Tag("table", table), new Tag("state", "live"));
+        registry.gauge(md, this, m -> m.tableRows(table).dead(), new Tag("table", table), new Tag("state", "dead"));
+    }
+
+    private StoreDiagnostics.TableRows tableRows(String table) {
+        return store.tables().getOrDefault(table, new StoreDiagnostics.TableRows(0, 0));
     }
 
     private volatile long lastRefreshUsec;

@@ -9,6 +9,7 @@ import io.pullqueue.core.PullQueueEngine;
 import io.pullqueue.core.QueueRegistry;
 import io.pullqueue.core.QueueSpec;
 import io.pullqueue.core.QueueStats;
+import io.pullqueue.core.StoreDiagnostics;
 import io.pullqueue.core.TagFilter;
 import io.pullqueue.core.Task;
 import io.pullqueue.core.TaskAvailabilityListener;
@@ -30,7 +31,6 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.OptionalLong;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -183,7 +183,7 @@ public class QueueService {
     }
 
     /** The store's health figures (live and dead rows per table, ...); read by the maintenance timer only. */
-    public Map<String, Long> storeDiagnostics() {
+    public StoreDiagnostics storeDiagnostics() {
         return store.diagnostics();
     }
 
