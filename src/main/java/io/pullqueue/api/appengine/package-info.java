@@ -7,6 +7,6 @@
  * See docs/compat.md.
  *
  * <p>Allowed imports: {@code service}, {@code core}, {@code api.http} (the body limit), protobuf, Jakarta Servlet,
- * CDI, MicroProfile Config.
+ * Jakarta Annotations, CDI, MicroProfile Config.
  */
 package io.pullqueue.api.appengine;
