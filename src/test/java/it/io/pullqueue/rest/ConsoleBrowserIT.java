@@ -89,10 +89,11 @@ class ConsoleBrowserIT {
 
     @Test
     void anOperatorFindsReadsPausesAndDeletesATask() {
-        Api.purge(Q);
+        NativeApi.purge(Q);
         assertEquals(200, Http.post("/api/v1/queues/" + Q + ":resume", "{}").status());
-        String name = Api.unique("console");
-        assertEquals(201, Api.add(Q, Api.task("hello from the console").add("name", name).add("tag", "blue"))
+        String name = NativeApi.unique("console");
+        assertEquals(201, NativeApi.add(Q, NativeApi.task("hello from the console").add("name", name).add("tag",
+                "blue"))
                 .status());
 
         browser.get(Http.base() + "/");
