@@ -19,7 +19,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class ConfigWatcher {
 
     @Inject
-    @ConfigProperty(name = "pullqueue.queue.config")
+    @ConfigProperty(name = "pullqueue.queue.config", defaultValue = "queue.yaml")
     String file;
     @Inject
     @ConfigProperty(name = "pullqueue.config.poll.seconds")
