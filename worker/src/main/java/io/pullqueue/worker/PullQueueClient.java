@@ -60,7 +60,10 @@ public final class PullQueueClient {
     private PullQueueClient(Builder b) {
         String base = b.baseUrl.endsWith("/") ? b.baseUrl : b.baseUrl + "/";
         this.api = URI.create(base).resolve("api/v1/queues/");
-        this.http = b.http != null ? b.http : HttpClient.newBuilder().connectTimeout(b.connectTimeout).build();
+        // HTTP/1.1: a connection per concurrent call. The JDK's default, HTTP/2 over cleartext (h2c upgrade), put
+        // all calls on one connection, and Open Liberty 26.0.0.3 wedged under it (response writes waiting forever).
+        this.http = b.http != null ? b.http : HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(b.connectTimeout).build();
         this.credentials = b.credentials;
         this.backoff = b.backoff;
         this.maxAttempts = b.maxAttempts;
@@ -123,7 +126,10 @@ public final class PullQueueClient {
             return this;
         }
 
-        /** Use this HttpClient (for TLS settings, a proxy or an executor) instead of a default one. */
+        /**
+         * Use this HttpClient (for TLS settings, a proxy or an executor) instead of a default one. Build it with
+         * {@code version(HttpClient.Version.HTTP_1_1)} for a plain-HTTP server (see the constructor).
+         */
         public Builder httpClient(HttpClient http) {
             this.http = http;
             return this;

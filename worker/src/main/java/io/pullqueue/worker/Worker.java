@@ -30,7 +30,7 @@ import java.util.logging.Logger;
  * <li>At most {@code limit} handlers run at once; the loop leases only as many tasks as there are free slots
  * (backpressure: nothing waits in a buffer while its lease runs). With adaptive concurrency the limit grows with
  * the queue's due backlog up to the maximum and halves when a lease comes back empty.</li>
- * <li>A lease is renewed when a third of it is left, for as long as the handler runs.</li>
+ * <li>A lease is renewed when half of it is left, for as long as the handler runs.</li>
  * <li>{@link #close()} stops leasing, lets running handlers finish within the grace time, gives back at once
  * (lease set to zero) the tasks whose handlers are still running after it, and deletes what finished.</li>
  * </ul>
@@ -477,12 +477,15 @@ public final class Worker implements AutoCloseable {
             return n;
         }
 
-        /** Renews when a third of the lease is left (by this process's clock, so server clock skew does not matter). */
+        /**
+         * Renews when half of the lease is left (by this process's clock, from when the call that set the lease
+         * began, so neither the server's clock nor a slow answer makes it late).
+         */
         synchronized void scheduleRenewal() {
             if (finished) {
                 return;
             }
-            long margin = Math.max(lease.toNanos() / 3, TimeUnit.MILLISECONDS.toNanos(200));
+            long margin = lease.toNanos() / 2;
             long delay = Math.max(TimeUnit.MILLISECONDS.toNanos(50), expiryNanos - margin - System.nanoTime());
             try {
                 renewal = renewals.schedule(this::renew, delay, TimeUnit.NANOSECONDS);

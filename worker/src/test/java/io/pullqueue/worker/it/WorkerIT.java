@@ -153,11 +153,11 @@ class WorkerIT {
         Queue<Handling> history = new ConcurrentLinkedQueue<>();
         List<Worker> workers = new ArrayList<>();
         for (String id : List.of("A", "B")) {
-            workers.add(Worker.builder(client, "slow").lease(Duration.ofSeconds(2)).concurrency(2)
+            workers.add(Worker.builder(client, "slow").lease(Duration.ofSeconds(4)).concurrency(2)
                     .pollWait(Duration.ofSeconds(1)).metrics(counting).handler(task -> {
                         long start = System.nanoTime();
                         if (task.name().equals("slow-0")) {
-                            // hold it through at least three renewals: well past the 2 s lease
+                            // hold it through at least three renewals: past the 4 s lease
                             long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
                             while (renewals.get() < 3 && System.nanoTime() < until) {
                                 TimeUnit.MILLISECONDS.sleep(20);
@@ -182,7 +182,7 @@ class WorkerIT {
             assertEquals(1, hs.get(0).retryCount(), "leased once: " + hs);
         }
         Handling slow = byTask.get("slow-0").get(0);
-        assertTrue(slow.end() - slow.start() > TimeUnit.SECONDS.toNanos(2), "held past its first lease: " + slow);
+        assertTrue(slow.end() - slow.start() > TimeUnit.SECONDS.toNanos(4), "held past its first lease: " + slow);
     }
 
     @Test
