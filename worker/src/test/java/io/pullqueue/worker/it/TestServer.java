@@ -49,6 +49,11 @@ final class TestServer implements AutoCloseable {
         return s;
     }
 
+    /** How long a start may take: a busy 2-core machine took 213 s (seconds; -Dpullqueue.it.start.seconds). */
+    private static long startSeconds() {
+        return Long.getLong("pullqueue.it.start.seconds", 420);
+    }
+
     String baseUrl() {
         return "http://localhost:" + httpPort;
     }
@@ -59,18 +64,23 @@ final class TestServer implements AutoCloseable {
         launch();
     }
 
+    /**
+     * SIGTERM to the launcher and to the server JVM it started (a runnable JAR runs the server in a child process),
+     * so that the server stops as an operator's stop would; forced after a minute.
+     */
     void stop() throws InterruptedException {
         if (process == null) {
             return;
         }
-        List<ProcessHandle> tree = new ArrayList<>(process.descendants().toList());
-        process.destroy();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            process.waitFor(10, TimeUnit.SECONDS);
-        }
-        for (ProcessHandle h : tree) {
-            h.destroyForcibly();
+        List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
+        all.add(process.toHandle());
+        all.forEach(ProcessHandle::destroy);
+        for (ProcessHandle h : all) {
+            try {
+                h.onExit().get(60, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                h.destroyForcibly();
+            }
         }
         process = null;
     }
@@ -92,15 +102,22 @@ final class TestServer implements AutoCloseable {
         env.put("PULLQUEUE_DATA_DIR", dir.resolve("data").toAbsolutePath().toString());
         env.put("PULLQUEUE_STORE", "sqlite");
         env.put("PULLQUEUE_MAINTENANCE_SECONDS", "1");
+        // a runnable JAR unpacks itself here (not under ~/wlpExtract), so `mvn clean` removes what a kill leaves
+        env.put("WLP_JAR_EXTRACT_ROOT", dir.resolve("extract").toAbsolutePath().toString());
         process = pb.start();
-        awaitReady();
+        try {
+            awaitReady();
+        } catch (IOException | RuntimeException | InterruptedException e) {
+            stop(); // never leave a server behind
+            throw e;
+        }
     }
 
     private void awaitReady() throws IOException, InterruptedException {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         HttpRequest ready = HttpRequest.newBuilder(URI.create(baseUrl() + "/health/ready"))
                 .timeout(Duration.ofSeconds(5)).build();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(startSeconds());
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("the server exited with " + process.exitValue() + ": " + logTail());
@@ -114,7 +131,7 @@ final class TestServer implements AutoCloseable {
             }
             TimeUnit.MILLISECONDS.sleep(250);
         }
-        throw new IllegalStateException("the server was not ready within 240 s: " + logTail());
+        throw new IllegalStateException("the server was not ready within " + startSeconds() + " s: " + logTail());
     }
 
     private String logTail() throws IOException {
