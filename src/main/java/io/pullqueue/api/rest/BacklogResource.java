@@ -1,5 +1,6 @@
 package io.pullqueue.api.rest;
 
+import io.pullqueue.api.http.Jsons;
 import io.pullqueue.core.QueueCounts;
 import io.pullqueue.service.QueueMetrics;
 import io.pullqueue.service.QueueService;
