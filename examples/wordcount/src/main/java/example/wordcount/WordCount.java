@@ -91,11 +91,7 @@ public final class WordCount {
         Worker w = worker(client);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                w.close(); // stop leasing, finish or give back what is held
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            w.close(); // stop leasing, finish or give back what is held
             stopped.countDown();
         }));
         stopped.await();

@@ -226,17 +226,29 @@ public final class Worker implements AutoCloseable {
         return busy.get();
     }
 
-    /** Stops the worker: see the class description. Waits for the grace time at most, plus the calls it makes. */
+    /**
+     * Stops the worker: see the class description. Waits for the grace time at most, plus the calls it makes. An
+     * interrupt of the calling thread ends the grace time at once (the tasks still running are given back); the
+     * thread's interrupt status is kept.
+     */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         if (stopping) {
             return;
         }
         stopping = true;
         leaseLoop.interrupt();
-        leaseLoop.join();
+        boolean interrupted = join(leaseLoop);
         handlers.shutdown();
-        if (!handlers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS)) {
+        boolean finished = false;
+        if (!interrupted) {
+            try {
+                finished = handlers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (!finished) {
             int n = 0;
             for (Unit u : running) {
                 n += u.abandon();
@@ -249,8 +261,24 @@ public final class Worker implements AutoCloseable {
         }
         renewals.shutdownNow();
         deletesStopping = true;
-        deleteLoop.join();
+        interrupted |= join(deleteLoop);
         LOG.info(() -> "Worker on queue " + queue + " stopped");
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Waits for a thread to end, through interrupts; whether one came. */
+    private static boolean join(Thread t) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                return interrupted;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
     }
 
     private void leaseLoop() {

@@ -101,10 +101,20 @@ public final class ScalingRun {
         Pool pool = new Pool(server.baseUrl(), queue);
         long start = System.nanoTime();
         Thread producer = new Thread(() -> produce(client, queue, start), "producer");
+        producer.setDaemon(true);
         producer.start();
         if (!autoscale) {
             pool.resize(MAX);
         }
+        try {
+            return measure(client, queue, autoscale, pool, producer, start);
+        } finally {
+            pool.killAll();
+        }
+    }
+
+    private static Result measure(PullQueueClient client, String queue, boolean autoscale, Pool pool,
+                                  Thread producer, long start) throws Exception {
         Deque<long[]> desiredHistory = new ArrayDeque<>(); // {nanos, desired}
         long productionEnd = start + TimeUnit.SECONDS.toNanos(2L * RAMP_SECONDS + HOLD_SECONDS);
         double drain = -1;
@@ -182,12 +192,15 @@ public final class ScalingRun {
         return 0;
     }
 
+    /** One worker process, the thread reading its output, and when it started (ns). */
+    private record Member(Process process, Thread reader, long started) {
+    }
+
     /** The worker processes: started and stopped (SIGTERM, graceful), their lifetimes and wait histograms summed. */
     private static final class Pool {
         private final String url;
         private final String queue;
-        private final List<Process> running = new ArrayList<>();
-        private final List<Long> started = new ArrayList<>();
+        private final List<Member> running = new ArrayList<>();
         private final long[] waits = new long[ScalingWorker.BUCKETS];
         private double workerSeconds;
         private int peak;
@@ -210,7 +223,9 @@ public final class ScalingRun {
         }
 
         long[] waits() {
-            return waits;
+            synchronized (waits) {
+                return waits.clone();
+            }
         }
 
         void resize(int n) throws Exception {
@@ -219,28 +234,44 @@ public final class ScalingRun {
                         "-Xmx96m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                         "-cp", System.getProperty("java.class.path"), ScalingWorker.class.getName(), url, queue,
                         String.valueOf(HANDLERS), String.valueOf(WORK_MS)).redirectErrorStream(true).start();
-                running.add(p);
-                started.add(System.nanoTime());
+                // its output is read as it comes (a full pipe would stall it); the DONE line carries its figures
+                Thread reader = new Thread(() -> {
+                    try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                            StandardCharsets.UTF_8))) {
+                        String line;
+                        while ((line = out.readLine()) != null) {
+                            if (line.startsWith("DONE ")) {
+                                String[] f = line.split(" ");
+                                synchronized (waits) {
+                                    for (int i = 0; i < ScalingWorker.BUCKETS; i++) {
+                                        waits[i] += Long.parseLong(f[i + 2]);
+                                    }
+                                }
+                            }
+                        }
+                    } catch (java.io.IOException gone) {
+                        // the process ended
+                    }
+                }, "worker-output");
+                reader.start();
+                running.add(new Member(p, reader, System.nanoTime()));
             }
             peak = Math.max(peak, running.size());
             while (running.size() > n) {
-                Process p = running.remove(running.size() - 1);
-                long since = started.remove(started.size() - 1);
-                p.destroy();
-                BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                        StandardCharsets.UTF_8));
-                String line;
-                while ((line = out.readLine()) != null) {
-                    if (line.startsWith("DONE ")) {
-                        String[] f = line.split(" ");
-                        for (int i = 0; i < ScalingWorker.BUCKETS; i++) {
-                            waits[i] += Long.parseLong(f[i + 2]);
-                        }
-                    }
+                Member m = running.remove(running.size() - 1);
+                m.process().destroy(); // SIGTERM: the worker gives back what it holds and prints its figures
+                if (!m.process().waitFor(60, TimeUnit.SECONDS)) {
+                    m.process().destroyForcibly();
                 }
-                p.waitFor(30, TimeUnit.SECONDS);
-                workerSeconds += (System.nanoTime() - since) / 1e9;
+                m.reader().join(10_000);
+                workerSeconds += (System.nanoTime() - m.started()) / 1e9;
             }
+        }
+
+        /** Kills whatever still runs (after a failure). */
+        void killAll() {
+            running.forEach(m -> m.process().destroyForcibly());
+            running.clear();
         }
     }
 }

@@ -42,11 +42,7 @@ public final class ScalingWorker {
                 .start();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            try {
-                w.close();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            w.close();
             StringBuilder out = new StringBuilder("DONE ").append(done.get());
             for (int i = 0; i < BUCKETS; i++) {
                 out.append(' ').append(waits.get(i));

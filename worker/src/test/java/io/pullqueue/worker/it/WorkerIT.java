@@ -189,7 +189,7 @@ class WorkerIT {
     @Order(4)
     void aFailedTaskIsGivenBackAndLeasedAgainAfterTheBackoff() throws Exception {
         Queue<Handling> history = new ConcurrentLinkedQueue<>();
-        try (Worker w = Worker.builder(client, "failing").lease(Duration.ofSeconds(30)).concurrency(1)
+        Worker w = Worker.builder(client, "failing").lease(Duration.ofSeconds(30)).concurrency(1)
                 .pollWait(Duration.ofSeconds(1))
                 .failureBackoff(new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(2), 2))
                 .handler(task -> {
@@ -197,9 +197,12 @@ class WorkerIT {
                     if (task.retryCount() == 1) {
                         throw new IllegalStateException("first attempt fails");
                     }
-                }).start()) {
+                }).start();
+        try {
             client.add("failing", NewTask.of("f").withName("f-1"));
             await("done on the second lease", () -> history.size() >= 2 && stats("failing").tasks() == 0, 60);
+        } finally {
+            w.close();
         }
         List<Handling> hs = List.copyOf(history);
         assertEquals(List.of(1, 2), hs.stream().map(Handling::retryCount).toList());
@@ -216,12 +219,15 @@ class WorkerIT {
         Queue<String> tags = new ConcurrentLinkedQueue<>();
         client.add("batches", List.of(NewTask.of("1").withTag("x"), NewTask.of("2").withTag("y"),
                 NewTask.of("3").withTag("x"), NewTask.of("4").withTag("y"), NewTask.of("5").withTag("x")));
-        try (Worker w = Worker.builder(client, "batches").concurrency(1).pollWait(Duration.ofSeconds(1))
+        Worker w = Worker.builder(client, "batches").concurrency(1).pollWait(Duration.ofSeconds(1))
                 .batchHandler(ts -> {
                     batches.add(ts.stream().map(LeasedTask::text).toList());
                     tags.add(ts.stream().map(LeasedTask::tag).distinct().collect(Collectors.joining(",")));
-                }, 10).start()) {
+                }, 10).start();
+        try {
             await("both tags done", () -> stats("batches").tasks() == 0, 60);
+        } finally {
+            w.close();
         }
         assertEquals(List.of(List.of("1", "3", "5"), List.of("2", "4")), List.copyOf(batches));
         assertEquals(List.of("x", "y"), List.copyOf(tags));
@@ -241,18 +247,21 @@ class WorkerIT {
         };
         client.add("adaptive", IntStream.range(0, 300).mapToObj(i -> NewTask.of("a" + i)).toList());
         CountDownLatch started = new CountDownLatch(1);
-        try (Worker w = Worker.builder(client, "adaptive").concurrency(1, 8).pollWait(Duration.ofSeconds(1))
+        Worker w = Worker.builder(client, "adaptive").concurrency(1, 8).pollWait(Duration.ofSeconds(1))
                 .backlogInterval(Duration.ofMillis(500)).metrics(limits).handler(task -> {
                     mostRunning.accumulateAndGet(running.incrementAndGet(), Math::max);
                     started.countDown();
                     TimeUnit.MILLISECONDS.sleep(30); // work that takes time, so that handlers overlap
                     running.decrementAndGet();
-                }).start()) {
+                }).start();
+        try {
             await("the backlog drained", () -> stats("adaptive").tasks() == 0, 120);
             assertTrue(highest.get() >= 4, "the limit grew with the backlog, to " + highest.get());
             assertTrue(mostRunning.get() > 1, "handlers ran side by side: at most " + mostRunning.get());
             assertTrue(mostRunning.get() <= 8, "never more than the maximum: " + mostRunning.get());
             await("the limit came back down on empty leases", () -> w.concurrencyLimit() == 1, 30);
+        } finally {
+            w.close();
         }
     }
 
@@ -276,15 +285,18 @@ class WorkerIT {
     @Order(8)
     void theWorkerCarriesOnAcrossAServerRestart() throws Exception {
         Set<String> done = ConcurrentHashMap.newKeySet();
-        try (Worker w = Worker.builder(client, "restart").concurrency(2).pollWait(Duration.ofSeconds(2))
+        Worker w = Worker.builder(client, "restart").concurrency(2).pollWait(Duration.ofSeconds(2))
                 .errorBackoff(new Backoff(Duration.ofMillis(200), Duration.ofSeconds(1), 2))
-                .handler(task -> done.add(task.name())).start()) {
+                .handler(task -> done.add(task.name())).start();
+        try {
             client.add("restart", names("before", 20));
             await("the first tasks done", () -> done.size() == 20 && stats("restart").tasks() == 0, 60);
             server.restart();
             client.add("restart", names("after", 20));
             await("the tasks added after the restart done", () -> done.size() == 40
                     && stats("restart").tasks() == 0, 120);
+        } finally {
+            w.close();
         }
         for (int i = 0; i < 20; i++) {
             assertTrue(done.contains("before-" + i) && done.contains("after-" + i), done.toString());
