@@ -12,7 +12,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Provides the queues of queue.yaml ({@code pullqueue.queue.config}, env {@code PULLQUEUE_QUEUE_CONFIG}) and
- * re-reads the file when it changed, at most every {@code pullqueue.config.poll.seconds}.
+ * re-reads the file when it changed, at most every {@code pullqueue.config.poll.seconds}; the API key file too.
  */
 @ApplicationScoped
 public class ConfigWatcher {
@@ -23,6 +23,8 @@ public class ConfigWatcher {
     @Inject
     @ConfigProperty(name = "pullqueue.config.poll.seconds", defaultValue = "5")
     int pollSeconds;
+    @Inject
+    Authenticator authenticator;
 
     private ReloadingQueueRegistry registry;
 
@@ -40,9 +42,10 @@ public class ConfigWatcher {
 
     /** Called by the maintenance timer once a second. */
     public void reloadIfDue(long tick) {
-        if (tick % Math.max(1, pollSeconds) == 0) {
-            registry.reloadIfChanged();
+        if (tick % Math.max(1, pollSeconds) == 0 && registry.reloadIfChanged()) {
+            Audit.log(Audit.FILE, "reloaded queue.yaml " + registry.path());
         }
+        authenticator.reloadIfDue(tick);
     }
 
     /** True when a valid queue.yaml is in force. */

@@ -72,7 +72,7 @@ public class TaskqueueResource {
                     ? "a task named " + r.name() + " already exists"
                     : "the name " + r.name() + " belongs to a deleted task and stays reserved", "id");
         }
-        return TaskJson.task(service.get(q, r.name()));
+        return TaskJson.task(service.added(q, r.name()));
     }
 
     @POST
