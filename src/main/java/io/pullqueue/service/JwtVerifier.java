@@ -61,7 +61,8 @@ final class JwtVerifier {
             seenModified = modified;
             String pem = Files.readString(keyFile, StandardCharsets.US_ASCII);
             String base64 = pem.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-            key = KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
+            key = KeyFactory.getInstance("RSA")
+                    .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
             remembered.clear();
             lastError = null;
             LOG.info(() -> "JWT: accepting RS256 tokens of issuer " + issuer + " signed by the key in " + keyFile);

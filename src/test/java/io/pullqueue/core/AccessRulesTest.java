@@ -36,7 +36,8 @@ class AccessRulesTest {
         Identity producer = who("p@example.com", Role.PRODUCER);
         Identity consumer = who("c@example.com", Role.CONSUMER);
         for (Operation op : Operation.values()) {
-            assertEquals(op == Operation.ADD || op == Operation.VIEW, AccessRules.allows(producer, op, OPEN), op.name());
+            assertEquals(op == Operation.ADD || op == Operation.VIEW, AccessRules.allows(producer, op, OPEN),
+                    op.name());
             assertEquals(CONSUME.contains(op) || op == Operation.VIEW, AccessRules.allows(consumer, op, OPEN),
                     op.name());
         }

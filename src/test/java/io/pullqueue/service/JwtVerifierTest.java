@@ -77,7 +77,8 @@ class JwtVerifierTest {
     @Test
     void expiredForeignUnsignedOrForgedTokensAreRefused() throws Exception {
         String good = "{\"iss\":\"" + ISSUER + "\",\"exp\":" + (NOW + 60) + ",\"sub\":\"s\"}";
-        assertFalse(verify("{\"iss\":\"" + ISSUER + "\",\"exp\":" + (NOW - 61) + ",\"sub\":\"s\"}").isPresent(), "expired");
+        assertFalse(verify("{\"iss\":\"" + ISSUER + "\",\"exp\":" + (NOW - 61) + ",\"sub\":\"s\"}").isPresent(),
+                "expired");
         assertFalse(verify("{\"iss\":\"" + ISSUER + "\",\"sub\":\"s\"}").isPresent(), "no expiry");
         assertFalse(verify("{\"iss\":\"https://other.example\",\"exp\":" + (NOW + 60) + ",\"sub\":\"s\"}").isPresent());
         assertFalse(verifier.verify(token(keyPair().getPrivate(), "RS256", good), NOW).isPresent(), "another key");
@@ -90,7 +91,8 @@ class JwtVerifierTest {
 
     @Test
     void aRememberedTokenStillExpiresAndARotatedKeyForgetsTheOldOnes() throws Exception {
-        String t = token(pair.getPrivate(), "RS256", "{\"iss\":\"" + ISSUER + "\",\"exp\":" + (NOW + 60) + ",\"sub\":\"s\"}");
+        String t = token(pair.getPrivate(), "RS256",
+                "{\"iss\":\"" + ISSUER + "\",\"exp\":" + (NOW + 60) + ",\"sub\":\"s\"}");
         assertTrue(verifier.verify(t, NOW).isPresent());
         assertTrue(verifier.verify(t, NOW + 100).isPresent(), "within the allowed clock skew");
         assertFalse(verifier.verify(t, NOW + 121).isPresent(), "remembered, but expired");

@@ -69,7 +69,8 @@ public class ConsoleSignIn extends HttpServlet {
         }
         String id = sessions.open(who.get());
         resp.addHeader("Set-Cookie", ConsoleSessions.COOKIE + "=" + id + "; Path=/; Max-Age="
-                + ConsoleSessions.LIFETIME.toSeconds() + "; HttpOnly; SameSite=Strict" + (req.isSecure() ? "; Secure" : ""));
+                + ConsoleSessions.LIFETIME.toSeconds() + "; HttpOnly; SameSite=Strict"
+                + (req.isSecure() ? "; Secure" : ""));
         json(resp, 200, who.get());
     }
 

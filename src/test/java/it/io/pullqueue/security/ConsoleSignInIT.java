@@ -1,14 +1,17 @@
 package it.io.pullqueue.security;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.sun.net.httpserver.HttpServer;
 import it.io.pullqueue.Chromium;
 import it.io.pullqueue.Http;
 import it.io.pullqueue.security.AuthServer.Who;
-import java.net.URLEncoder;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,6 +21,7 @@ import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -59,10 +63,12 @@ class ConsoleSignInIT {
         waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("signin-key")))
                 .sendKeys(Who.CONSUMER.key);
         browser.findElement(By.id("signin-submit")).click();
-        waiting().until(d -> d.findElements(By.cssSelector("#queues tbody tr td")).stream()
-                .anyMatch(td -> td.getText().equals(AuthServer.OPEN)));
-        assertTrue(browser.findElements(By.cssSelector("#queues tbody tr td")).stream()
-                .noneMatch(td -> td.getText().equals(AuthServer.ACL)), "a queue whose acl does not list it is hidden");
+        List<String> shown = waiting().until(d -> {
+            List<String> names = d.findElements(By.cssSelector("#queues tbody tr td:first-child")).stream()
+                    .map(WebElement::getText).toList();
+            return names.contains(AuthServer.OPEN) ? names : null;
+        });
+        assertFalse(shown.contains(AuthServer.ACL), "a queue whose acl does not list it is hidden: " + shown);
 
         Cookie session = browser.manage().getCookieNamed("pullqueue_session");
         assertTrue(session.isHttpOnly());
@@ -82,18 +88,31 @@ class ConsoleSignInIT {
     }
 
     @Test
-    void anotherSitesFormPostAndFetchChangeNothingOnALoopbackServer() {
-        // The IT server needs no credential from this machine: only the cross-site checks stand in the way.
+    void anotherSitesFormPostAndFetchChangeNothingOnALoopbackServer() throws Exception {
+        // The IT server needs no credential from this machine: only the cross-site checks stand in the way. The
+        // other site is a page served by this test on another port of 127.0.0.1 (another origin).
         String q = "/api/v1/queues/" + AuthServer.OPEN;
         Http.post(q + ":resume", "");
         assertEquals(201, Http.post(q + "/tasks", "{\"payload\":\"aGk=\"}").status());
         long before = Http.get(q).json().getJsonObject("stats").getJsonNumber("tasks").longValue();
-        String evil = "<form id=f method=post enctype=text/plain action='" + Http.base() + q + ":purge'>"
-                + "<input name=x value=y></form>"
-                + "<script>fetch('" + Http.base() + q + ":pause',{method:'POST',mode:'no-cors'})"
-                + ".finally(()=>{document.title='fetched';document.getElementById('f').submit();});</script>";
-        browser.get("data:text/html," + URLEncoder.encode(evil, StandardCharsets.UTF_8).replace("+", "%20"));
-        waiting().until(d -> d.getPageSource().contains("CROSS_SITE"));
+        byte[] evil = ("<!DOCTYPE html><title>evil</title><form id=f method=post enctype=text/plain action='"
+                + Http.base() + q + ":purge'><input name=x value=y></form><script>fetch('" + Http.base() + q
+                + ":pause',{method:'POST',mode:'no-cors'}).finally(()=>document.getElementById('f').submit());"
+                + "</script>").getBytes(StandardCharsets.UTF_8);
+        HttpServer site = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        site.createContext("/", exchange -> {
+            exchange.getResponseHeaders().add("Content-Type", "text/html");
+            exchange.sendResponseHeaders(200, evil.length);
+            exchange.getResponseBody().write(evil);
+            exchange.close();
+        });
+        site.start();
+        try {
+            browser.get("http://127.0.0.1:" + site.getAddress().getPort() + "/");
+            waiting().until(d -> d.getPageSource().contains("CROSS_SITE"));
+        } finally {
+            site.stop(0);
+        }
         assertEquals(before, Http.get(q).json().getJsonObject("stats").getJsonNumber("tasks").longValue(),
                 "the cross-site form purged nothing");
         assertEquals(false, Http.get(q).json().getBoolean("paused"), "the cross-origin fetch paused nothing");

@@ -29,7 +29,8 @@ class CrossSiteIT {
 
     @Test
     void theCrossSitePurgeOfTheIssueIsRefused() {
-        // curl -XPOST localhost:9080/api/v1/queues/reports:purge -H 'Origin: http://evil.example' -H 'Content-Type: text/plain'
+        // The issue's: curl -XPOST localhost:9080/api/v1/queues/reports:purge -H 'Origin: http://evil.example'
+        //                   -H 'Content-Type: text/plain'
         Http.Resp r = Http.send(HttpRequest.newBuilder(Http.uri(Q + ":purge")).header("Origin", "http://evil.example")
                 .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("x")));
         assertEquals(403, r.status(), r.body());
@@ -96,7 +97,8 @@ class CrossSiteIT {
                 .header("Access-Control-Request-Headers", "authorization")
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
         assertEquals(204, preflight.status());
-        assertEquals(AuthServer.ALLOWED_ORIGIN, preflight.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+        assertEquals(AuthServer.ALLOWED_ORIGIN,
+                preflight.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
         Http.Resp call = Http.send(AuthServer.request("/api/v1/queues", Who.ADMIN)
                 .header("Origin", AuthServer.ALLOWED_ORIGIN).GET());
         assertEquals(200, call.status());

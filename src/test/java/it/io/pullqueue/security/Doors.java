@@ -27,7 +27,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.UUID;
 
-/** Each operation through each door, as a caller; the answer classified as allowed, 401 or 403 in the door's shape. */
+/** Each operation through each door, as a caller; the answer classified as allowed, 401 or 403 in the door's shape.
+ */
 final class Doors {
     private Doors() {
     }
@@ -183,14 +184,16 @@ final class Doors {
         assertEquals(200, r.statusCode(), "the protocol answers 200 once the caller is known");
         RemoteApiPb.Response response = parse(r.body());
         if (response.hasApplicationError()) {
-            assertEquals(TaskQueueServiceError.ErrorCode.PERMISSION_DENIED_VALUE, response.getApplicationError().getCode(),
+            assertEquals(TaskQueueServiceError.ErrorCode.PERMISSION_DENIED_VALUE,
+                    response.getApplicationError().getCode(),
                     () -> op + " " + queue + " as " + who + ": " + response.getApplicationError());
             assertTrue(response.hasJavaException(), "the Java SDK raises SecurityException from it");
             return Outcome.DENIED;
         }
         assertTrue(!response.hasRpcError(), () -> "rpc error " + response.getRpcError());
         if (op == Op.ADD) {
-            assertEquals(TaskQueueServiceError.ErrorCode.OK, bulkAdd(response.getResponse()).getTaskResult(0).getResult());
+            assertEquals(TaskQueueServiceError.ErrorCode.OK,
+                    bulkAdd(response.getResponse()).getTaskResult(0).getResult());
         }
         return Outcome.ALLOWED;
     }

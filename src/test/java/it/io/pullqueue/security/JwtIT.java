@@ -82,7 +82,8 @@ class JwtIT {
 
     @Test
     void expiredOrForeignTokensAreUnauthenticated() throws Exception {
-        Http.Resp expired = call("/api/v1/queues", token("{\"email\":\"listed@example.com\",\"groups\":[\"admin\"]}", -120));
+        Http.Resp expired = call("/api/v1/queues",
+                token("{\"email\":\"listed@example.com\",\"groups\":[\"admin\"]}", -120));
         assertEquals(401, expired.status());
         KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
         g.initialize(2048);
