@@ -3,6 +3,8 @@ package io.pullqueue.service;
 import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.Identity;
 import io.pullqueue.core.QueueException;
+import io.pullqueue.core.Role;
+import java.util.Set;
 import java.util.function.Supplier;
 
 /**
@@ -11,6 +13,8 @@ import java.util.function.Supplier;
  */
 public final class Caller {
     private static final ThreadLocal<Identity> CURRENT = new ThreadLocal<>();
+    /** The server's own bookkeeping (metrics of every queue), which no request makes. */
+    static final Identity SERVER = new Identity("server", Set.of(Role.ADMIN));
 
     private Caller() {
     }

@@ -1,5 +1,6 @@
 package io.pullqueue.service;
 
+import io.pullqueue.config.QueueConfig;
 import io.pullqueue.config.ReloadingQueueRegistry;
 import io.pullqueue.core.QueueRegistry;
 import jakarta.annotation.PostConstruct;
@@ -12,7 +13,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Provides the queues of queue.yaml ({@code pullqueue.queue.config}, env {@code PULLQUEUE_QUEUE_CONFIG}) and
- * re-reads the file when it changed, at most every {@code pullqueue.config.poll.seconds}; the API key file too.
+ * re-reads the file when it changed, at most every {@code pullqueue.config.poll.seconds}.
  */
 @ApplicationScoped
 public class ConfigWatcher {
@@ -23,8 +24,6 @@ public class ConfigWatcher {
     @Inject
     @ConfigProperty(name = "pullqueue.config.poll.seconds", defaultValue = "5")
     int pollSeconds;
-    @Inject
-    Authenticator authenticator;
 
     private ReloadingQueueRegistry registry;
 
@@ -40,12 +39,17 @@ public class ConfigWatcher {
         return registry;
     }
 
-    /** Called by the maintenance timer once a second. */
-    public void reloadIfDue(long tick) {
-        if (tick % Math.max(1, pollSeconds) == 0 && registry.reloadIfChanged()) {
-            Audit.log(Audit.FILE, "reloaded queue.yaml " + registry.path());
-        }
-        authenticator.reloadIfDue(tick);
+    /**
+     * Called by the maintenance timer once a second: a new, valid version of queue.yaml when one is due to be
+     * looked for and the file changed. {@link QueueService#swapQueues} applies it.
+     */
+    public Optional<QueueConfig> changedIfDue(long tick) {
+        return tick % Math.max(1, pollSeconds) == 0 ? registry.readIfChanged() : Optional.empty();
+    }
+
+    /** Puts a version read by {@link #changedIfDue} in force. */
+    void apply(QueueConfig newVersion) {
+        registry.apply(newVersion);
     }
 
     /** True when a valid queue.yaml is in force. */

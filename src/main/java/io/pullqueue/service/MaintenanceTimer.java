@@ -28,11 +28,13 @@ public class MaintenanceTimer {
     private static final Logger LOG = Logger.getLogger(MaintenanceTimer.class.getName());
 
     @Inject
-    LeaseManager manager;
+    QueueService service;
     @Inject
     QueueMetrics metrics;
     @Inject
     ConfigWatcher config;
+    @Inject
+    Authenticator authenticator;
     @Inject
     @ConfigProperty(name = "pullqueue.maintenance.seconds", defaultValue = "5")
     int maintenanceSeconds;
@@ -47,7 +49,8 @@ public class MaintenanceTimer {
     void tick() {
         ticks++;
         try {
-            config.reloadIfDue(ticks);
+            config.changedIfDue(ticks).ifPresent(service::swapQueues);
+            authenticator.reloadIfDue(ticks);
             if (ticks % Math.max(1, maintenanceSeconds) == 0) {
                 maintain();
                 metrics.refresh();
@@ -58,7 +61,7 @@ public class MaintenanceTimer {
     }
 
     private void maintain() {
-        MaintenanceReport r = manager.maintain(batch);
+        MaintenanceReport r = service.maintain(batch);
         if (r.exhaustedTasksRemoved() > 0 || r.tombstonesRemoved() > 0 || r.tablesReclaimed() > 0) {
             LOG.info(() -> "maintenance: removed " + r.exhaustedTasksRemoved() + " tasks past their retry limit, "
                     + r.tombstonesRemoved() + " expired tombstones"

@@ -1,7 +1,7 @@
 package io.pullqueue.api.appengine;
 
 import io.pullqueue.api.appengine.pb.RemoteApiPb;
-import io.pullqueue.api.rest.BodyLimitFilter;
+import io.pullqueue.api.http.BodyLimits;
 import io.pullqueue.api.security.SecurityFilter;
 import io.pullqueue.core.Identity;
 import io.pullqueue.service.Authenticator;
@@ -51,7 +51,7 @@ public class RemoteApiServlet extends HttpServlet {
     @ConfigProperty(name = "pullqueue.app.id")
     transient String appId;
 
-    private final transient long maxBytes = BodyLimitFilter.configuredMax();
+    private final transient long maxBytes = BodyLimits.configuredMax();
 
     @Override
     public void init() {
@@ -107,7 +107,7 @@ public class RemoteApiServlet extends HttpServlet {
         if (req.getContentLengthLong() > maxBytes) {
             throw new TooLarge(tooLarge);
         }
-        try (InputStream in = BodyLimitFilter.limit(req.getInputStream(), maxBytes)) {
+        try (InputStream in = BodyLimits.limit(req.getInputStream(), maxBytes)) {
             return in.readAllBytes();
         } catch (IOException e) {
             // Either the limit was passed while reading, or the client went away; in both cases nothing was done.
