@@ -1,10 +1,13 @@
 package it.io.pullqueue;
 
 import java.io.File;
+import java.time.Duration;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** Debian's headless Chromium through chromedriver ({@code apt-get install chromium chromium-driver}). */
 public final class Chromium {
@@ -26,5 +29,12 @@ public final class Chromium {
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,900");
         return new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
                 .usingAnyFreePort().build(), options);
+    }
+
+    /** A wait that looks again when the page re-rendered what it had found (the console refreshes its tables). */
+    public static WebDriverWait waiting(WebDriver browser, Duration timeout) {
+        WebDriverWait w = new WebDriverWait(browser, timeout);
+        w.ignoring(StaleElementReferenceException.class);
+        return w;
     }
 }

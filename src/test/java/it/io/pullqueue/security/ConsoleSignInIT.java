@@ -19,7 +19,6 @@ import org.junit.jupiter.api.condition.EnabledIf;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -30,13 +29,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * page's reach, is refused an action its role may not take; and another site's form post and cross-origin fetch
  * change nothing, also on a loopback server that needs no credential at all.
  */
-@EnabledIf("browserInstalled")
+@EnabledIf("it.io.pullqueue.Chromium#installed")
 class ConsoleSignInIT {
     private static WebDriver browser;
-
-    static boolean browserInstalled() {
-        return Chromium.installed();
-    }
 
     @BeforeAll
     static void start() {
@@ -45,15 +40,11 @@ class ConsoleSignInIT {
 
     @AfterAll
     static void stop() {
-        if (browser != null) {
-            browser.quit();
-        }
+        browser.quit();
     }
 
     private static WebDriverWait waiting() {
-        WebDriverWait w = new WebDriverWait(browser, Duration.ofSeconds(20));
-        w.ignoring(StaleElementReferenceException.class);
-        return w;
+        return Chromium.waiting(browser, Duration.ofSeconds(20));
     }
 
     @Test
