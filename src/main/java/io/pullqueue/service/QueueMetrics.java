@@ -39,6 +39,13 @@ public class QueueMetrics {
 
     /** Re-reads every pull queue's statistics and registers gauges for queues seen the first time. */
     public void refresh() {
+        try (Caller.Scope s = Caller.bind(Caller.SERVER)) {
+            refreshQueues();
+        }
+        refreshStore();
+    }
+
+    private void refreshQueues() {
         long now = service.nowUsec();
         for (QueueSpec spec : service.queues()) {
             if (spec.mode() != QueueMode.PULL) {
@@ -51,7 +58,6 @@ public class QueueMetrics {
         }
         latest.keySet().removeIf(q -> service.queues().stream().noneMatch(s -> s.name().equals(q)));
         lastRefreshUsec = now;
-        refreshStore();
     }
 
     /**

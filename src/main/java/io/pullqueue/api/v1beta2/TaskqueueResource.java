@@ -70,7 +70,7 @@ public class TaskqueueResource {
         if (!r.ok()) {
             throw GoogleErrors.web(409, r.code().name(), r.failure().getMessage(), "id");
         }
-        return TaskJson.task(service.get(q, r.name()));
+        return TaskJson.task(service.added(q, r.name()));
     }
 
     @POST
