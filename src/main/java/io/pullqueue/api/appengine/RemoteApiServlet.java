@@ -3,6 +3,7 @@ package io.pullqueue.api.appengine;
 import io.pullqueue.api.appengine.pb.RemoteApiPb;
 import io.pullqueue.api.rest.BodyLimitFilter;
 import jakarta.inject.Inject;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -27,7 +28,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code rpc_error} REQUEST_TOO_LARGE and never held in memory.
  */
 @WebServlet(name = "appengine-api", urlPatterns = {RemoteApiServlet.REMOTE_API, RemoteApiServlet.RPC_HTTP},
-        loadOnStartup = 1)
+        loadOnStartup = 1, asyncSupported = true)
 public class RemoteApiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = Logger.getLogger(RemoteApiServlet.class.getName());
@@ -57,16 +58,26 @@ public class RemoteApiServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        if (!REMOTE_API.equals(req.getServletPath())) {
-            resp.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED, "POST a remote_api.Request to " + RPC_HTTP);
-            return;
-        }
         String rtok = req.getParameter("rtok");
         String body = "{rtok: " + (rtok != null && RTOK.matcher(rtok).matches() ? rtok : "null")
                 + ", app_id: " + appId + "}";
         resp.setContentType("text/plain");
         resp.setCharacterEncoding(StandardCharsets.UTF_8.name());
         resp.getWriter().write(body);
+    }
+
+    /**
+     * Only GET (the handshake, on {@code /remote_api}) and POST (a call) are part of the protocol; any other method
+     * gets 405 with {@code Allow} (HttpServlet's default would be 501 for a method it does not know, such as PATCH).
+     */
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
+        String m = req.getMethod();
+        if ("POST".equals(m) || "GET".equals(m) && REMOTE_API.equals(req.getServletPath())) {
+            super.service(req, resp);
+            return;
+        }
+        resp.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
     }
 
     @Override
@@ -82,7 +93,9 @@ public class RemoteApiServlet extends HttpServlet {
         }
         byte[] body;
         try (InputStream in = BodyLimitFilter.limit(req.getInputStream(), maxBytes)) {
-            body = in.readAllBytes();
+            long declared = req.getContentLengthLong();
+            // A declared length is read into one array of that size (readAllBytes would hold it twice).
+            body = declared >= 0 ? in.readNBytes((int) declared) : in.readAllBytes();
         } catch (IOException e) {
             // Either the limit was passed while reading, or the client went away; in both cases nothing was done.
             return tooLarge(e.getMessage() == null ? tooLarge : e.getMessage());
@@ -90,12 +103,12 @@ public class RemoteApiServlet extends HttpServlet {
         return dispatcher.dispatch(body);
     }
 
-    private static RemoteApiPb.Response tooLarge(String detail) {
+    static RemoteApiPb.Response tooLarge(String detail) {
         return ApiDispatcher.rpcError(RemoteApiPb.RpcError.ErrorCode.REQUEST_TOO_LARGE, detail,
                 JavaExceptions.requestTooLarge(detail));
     }
 
-    private static void write(HttpServletResponse resp, RemoteApiPb.Response response) throws IOException {
+    static void write(HttpServletResponse resp, RemoteApiPb.Response response) throws IOException {
         byte[] bytes = response.toByteArray();
         resp.setStatus(HttpServletResponse.SC_OK);
         resp.setContentType(OCTETS);

@@ -7,6 +7,7 @@
  * See docs/compat.md.
  *
  * <p>Allowed imports: {@code service}, {@code core}, the body limit of {@code api.rest} ({@code BodyLimitFilter}),
+ * {@code api.edge} (the edge's error shape SPI),
  * protobuf, Jakarta Servlet, CDI, MicroProfile Config.
  */
 package io.pullqueue.api.appengine;

@@ -60,8 +60,9 @@ final class ExceptionMappers {
                 if (status >= 500) {
                     return ApiError.of(Failures.translate(w));
                 }
+                // The runtime's own message names its classes and methods: never pass it on.
                 reason = "INVALID_REQUEST";
-                message = w.getMessage();
+                message = "the request is malformed (HTTP " + status + ")";
         }
         return ApiError.of(status, reason, message, null);
     }

@@ -128,7 +128,8 @@ final class GoogleErrors {
                 if (status >= 500) {
                     return of(Failures.translate(w));
                 }
-                return of(status, "INVALID_REQUEST", w.getMessage(), null);
+                // The runtime's own message names its classes and methods: never pass it on.
+                return of(status, "INVALID_REQUEST", "the request is malformed (HTTP " + status + ")", null);
         }
     }
 }

@@ -6,6 +6,7 @@
  * maps {@link io.pullqueue.core.QueueException} to HTTP. See docs/compat.md.
  *
  * <p>Allowed imports: {@code service}, {@code core}, the shared request helpers of {@code api.rest}
- * ({@code JsonInput}, {@code BodyLimitFilter}, {@code ApiError.status}), Jakarta REST, JSON-P, MicroProfile Config.
+ * ({@code JsonInput}, {@code BodyLimitFilter}, {@code ApiError.status}), Jakarta REST, JSON-P, MicroProfile Config, {@code api.edge} (the
+ * edge's error shape SPI), CDI, Jakarta Servlet (for {@code GoogleErrorShape}).
  */
 package io.pullqueue.api.v1beta2;
