@@ -1,9 +1,9 @@
 package io.pullqueue.api.appengine;
 
 import io.pullqueue.api.appengine.pb.RemoteApiPb;
-import io.pullqueue.api.edge.EdgeError;
-import io.pullqueue.api.edge.ErrorShape;
-import io.pullqueue.api.edge.ErrorShapes;
+import io.pullqueue.api.http.EdgeError;
+import io.pullqueue.api.http.ErrorShape;
+import io.pullqueue.api.http.ErrorShapes;
 import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.QueueException;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,7 +1,7 @@
 package io.pullqueue.api.appengine;
 
 import io.pullqueue.api.appengine.pb.RemoteApiPb;
-import io.pullqueue.api.rest.BodyLimitFilter;
+import io.pullqueue.api.http.BodyLimits;
 import jakarta.inject.Inject;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebServlet;
@@ -44,7 +44,7 @@ public class RemoteApiServlet extends HttpServlet {
     @ConfigProperty(name = "pullqueue.app.id")
     transient String appId;
 
-    private final transient long maxBytes = BodyLimitFilter.configuredMax();
+    private final transient long maxBytes = BodyLimits.configuredMax();
 
     @Override
     public void init() {
@@ -92,7 +92,7 @@ public class RemoteApiServlet extends HttpServlet {
             return tooLarge(tooLarge);
         }
         byte[] body;
-        try (InputStream in = BodyLimitFilter.limit(req.getInputStream(), maxBytes)) {
+        try (InputStream in = BodyLimits.limit(req.getInputStream(), maxBytes)) {
             long declared = req.getContentLengthLong();
             // A declared length is read into one array of that size (readAllBytes would hold it twice).
             body = declared >= 0 ? in.readNBytes((int) declared) : in.readAllBytes();

@@ -1,8 +1,8 @@
 package io.pullqueue.api.rest;
 
-import io.pullqueue.api.edge.EdgeError;
-import io.pullqueue.api.edge.ErrorShape;
-import io.pullqueue.api.edge.ErrorShapes;
+import io.pullqueue.api.http.EdgeError;
+import io.pullqueue.api.http.ErrorShape;
+import io.pullqueue.api.http.ErrorShapes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;

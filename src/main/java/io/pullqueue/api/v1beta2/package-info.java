@@ -5,8 +5,7 @@
  * error envelope. A thin door: it parses the wire format, calls {@link io.pullqueue.service.QueueService}, and
  * maps {@link io.pullqueue.core.QueueException} to HTTP. See docs/compat.md.
  *
- * <p>Allowed imports: {@code service}, {@code core}, the shared request helpers of {@code api.rest}
- * ({@code JsonInput}, {@code BodyLimitFilter}, {@code ApiError.status}), Jakarta REST, JSON-P, MicroProfile Config, {@code api.edge} (the
- * edge's error shape SPI), CDI, Jakarta Servlet (for {@code GoogleErrorShape}).
+ * <p>Allowed imports: {@code service}, {@code core}, {@code api.http}, Jakarta REST, JSON-P, MicroProfile Config,
+ * CDI and Jakarta Servlet (for {@code GoogleErrorShape}, the edge's error shape of this door).
  */
 package io.pullqueue.api.v1beta2;

@@ -1,4 +1,4 @@
-package io.pullqueue.api.edge;
+package io.pullqueue.api.http;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;

@@ -1,4 +1,4 @@
-package io.pullqueue.api.edge;
+package io.pullqueue.api.http;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

@@ -1,4 +1,4 @@
-package io.pullqueue.api.edge;
+package io.pullqueue.api.http;
 
 import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.QueueException;

@@ -1,6 +1,5 @@
-package io.pullqueue.api.rest;
+package io.pullqueue.api.http;
 
-import io.pullqueue.api.edge.StrictJson;
 import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.QueueException;
 import jakarta.json.JsonArray;
@@ -17,8 +16,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 
 /**
- * Reads request bodies and typed fields; every failure names the field and what was expected. Shared with the
- * v1beta2 door.
+ * Reads JSON request bodies and typed fields; every failure names the field and what was expected. Used by the
+ * native and the v1beta2 doors.
  */
 public final class JsonInput {
     private JsonInput() {
@@ -28,7 +27,7 @@ public final class JsonInput {
     public static JsonObject object(InputStream body) {
         try {
             return StrictJson.object(body);
-        } catch (BodyLimitFilter.TooLargeException t) {
+        } catch (BodyLimits.TooLargeException t) {
             throw new WebApplicationException(t.getMessage(), 413);
         } catch (IOException e) {
             throw invalid(null, "the request body could not be read");
@@ -91,7 +90,7 @@ public final class JsonInput {
         return integer(o, field);
     }
 
-    static Double number(JsonObject o, String field) {
+    public static Double number(JsonObject o, String field) {
         JsonValue v = value(o, field);
         if (v == null) {
             return null;
@@ -102,7 +101,7 @@ public final class JsonInput {
         throw invalid(field, field + " must be a number (a JSON number)");
     }
 
-    static boolean bool(JsonObject o, String field) {
+    public static boolean bool(JsonObject o, String field) {
         JsonValue v = value(o, field);
         if (v == null) {
             return false;
@@ -113,7 +112,7 @@ public final class JsonInput {
         throw invalid(field, field + " must be true or false");
     }
 
-    static JsonArray array(JsonObject o, String field) {
+    public static JsonArray array(JsonObject o, String field) {
         JsonValue v = value(o, field);
         if (v == null) {
             throw invalid(field, field + " is required");
@@ -138,7 +137,7 @@ public final class JsonInput {
     }
 
     /** An RFC 3339 timestamp as µs since the epoch. */
-    static Long timestamp(JsonObject o, String field) {
+    public static Long timestamp(JsonObject o, String field) {
         String s = string(o, field);
         if (s == null) {
             return null;

@@ -1,4 +1,4 @@
-package io.pullqueue.api.edge;
+package io.pullqueue.api.http;
 
 /**
  * An error found at the edge, before or outside a door: the HTTP status, the App Engine style reason (such as

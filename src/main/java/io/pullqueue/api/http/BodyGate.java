@@ -1,4 +1,4 @@
-package io.pullqueue.api.edge;
+package io.pullqueue.api.http;
 
 import jakarta.inject.Inject;
 import jakarta.servlet.AsyncContext;

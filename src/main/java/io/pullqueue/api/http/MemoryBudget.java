@@ -1,4 +1,4 @@
-package io.pullqueue.api.edge;
+package io.pullqueue.api.http;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
