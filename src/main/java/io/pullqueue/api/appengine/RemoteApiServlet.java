@@ -28,7 +28,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code rpc_error} REQUEST_TOO_LARGE and never held in memory.
  */
 @WebServlet(name = "appengine-api", urlPatterns = {RemoteApiServlet.REMOTE_API, RemoteApiServlet.RPC_HTTP},
-        loadOnStartup = 1, asyncSupported = true)
+        loadOnStartup = 1)
 public class RemoteApiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = Logger.getLogger(RemoteApiServlet.class.getName());

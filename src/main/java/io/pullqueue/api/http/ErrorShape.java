@@ -19,6 +19,14 @@ public interface ErrorShape {
     /** How strongly this door claims {@code path} (the request URI without the context root). */
     int claim(String path);
 
+    /**
+     * The most a body on this door may take in memory after gzip inflation, given the server's limit
+     * {@code max}: what the memory budget reserves for a compressed or chunked body.
+     */
+    default long inflatedLimit(long max) {
+        return max;
+    }
+
     /** Writes {@code error} to {@code resp} in this door's shape. */
     void write(HttpServletRequest req, HttpServletResponse resp, EdgeError error) throws IOException;
 }

@@ -21,13 +21,8 @@ public class ErrorShapes {
 
     private volatile List<ErrorShape> all;
 
-    /** Writes {@code error} for a request on {@code path}; a response already committed is left alone. */
-    public void write(String path, HttpServletRequest req, HttpServletResponse resp, EdgeError error)
-            throws IOException {
-        if (resp.isCommitted()) {
-            return;
-        }
-        resp.resetBuffer();
+    /** The door whose path this is, or null. */
+    private ErrorShape owner(String path) {
         ErrorShape best = null;
         int claim = ErrorShape.NONE;
         for (ErrorShape s : shapes()) {
@@ -37,6 +32,23 @@ public class ErrorShapes {
                 claim = c;
             }
         }
+        return best;
+    }
+
+    /** The most a body on {@code path} may take in memory after inflation (see {@link ErrorShape}). */
+    public long inflatedLimit(String path, long max) {
+        ErrorShape s = owner(path);
+        return s == null ? max : s.inflatedLimit(max);
+    }
+
+    /** Writes {@code error} for a request on {@code path}; a response already committed is left alone. */
+    public void write(String path, HttpServletRequest req, HttpServletResponse resp, EdgeError error)
+            throws IOException {
+        if (resp.isCommitted()) {
+            return;
+        }
+        resp.resetBuffer();
+        ErrorShape best = owner(path);
         if (best == null) {
             resp.setStatus(error.status());
             resp.setContentType("text/plain;charset=UTF-8");

@@ -19,6 +19,11 @@ public class GoogleErrorShape implements ErrorShape {
     }
 
     @Override
+    public long inflatedLimit(long max) {
+        return Math.min(max, WireFilter.MAX_BODY_BYTES);
+    }
+
+    @Override
     public void write(HttpServletRequest req, HttpServletResponse resp, EdgeError e) throws IOException {
         Response r = GoogleErrors.of(e.status(), e.reason(), e.message(), e.field());
         ErrorShapes.send(resp, r.getStatus(), r.getStringHeaders(),

@@ -14,17 +14,17 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.microshed.testing.jupiter.MicroShedTest;
 
-/** The native door under {@value #CASES} generated requests: see {@link Fuzzer} for the properties. */
+/** The native door under 2,000 generated requests in the build ({@code -Dpullqueue.fuzz.cases=10000} for more): see {@link Fuzzer} for the properties. */
 @MicroShedTest
 class NativeFuzzIT extends Fuzzer {
-    static final int CASES = 10_000;
+    static final int CASES = Integer.getInteger("pullqueue.fuzz.cases", 2_000);
     private static final String Q = "fuzz-native";
     private static final String BASE = "/api/v1/queues/" + Q;
 
     /** Requests that once broke a property (issue 12's findings among them); run before every fuzz run. */
     private static List<Case> regressions() {
         List<Case> c = new ArrayList<>();
-        c.add(raw("GET", BASE + "/tasks?pageToken=%25%25%25%25", null, null, "pageToken=%%%%"));
+        c.add(raw("GET", BASE + "/tasks?pageToken=%ff%fe", null, null, "pageToken not UTF-8"));
         c.add(raw("GET", BASE + "/tasks?pageSize=abc", null, null, "pageSize=abc"));
         c.add(raw("GET", BASE + "/tasks?pageSize=99999999999", null, null, "pageSize=99999999999"));
         c.add(raw("GET", "/api/v1/queues/%2e%2e/tasks", null, null, "%2e in a path"));
@@ -162,7 +162,7 @@ class NativeFuzzIT extends Fuzzer {
                 }
                 case 3 -> path = path + (path.contains("?") ? "&" : "?") + "pageSize=1&pageSize=2";
                 case 4 -> path = "/api/v1/queues/" + segment(r) + "/tasks";
-                case 5 -> path = path + (path.contains("?") ? "&" : "?") + "x=%" + "zz".substring(r.nextInt(2));
+                case 5 -> path = path + (path.contains("?") ? "&" : "?") + "x=%ff%fe";
                 default -> path = "/api/" + segment(r);
             }
         }
