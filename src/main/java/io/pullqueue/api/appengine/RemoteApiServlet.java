@@ -7,6 +7,7 @@ import io.pullqueue.core.Identity;
 import io.pullqueue.service.Authenticator;
 import io.pullqueue.service.Caller;
 import jakarta.inject.Inject;
+import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -65,16 +66,26 @@ public class RemoteApiServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        if (!REMOTE_API.equals(req.getServletPath())) {
-            resp.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED, "POST a remote_api.Request to " + RPC_HTTP);
-            return;
-        }
         String rtok = req.getParameter("rtok");
         String body = "{rtok: " + (rtok != null && RTOK.matcher(rtok).matches() ? rtok : "null")
                 + ", app_id: " + appId + "}";
         resp.setContentType("text/plain");
         resp.setCharacterEncoding(StandardCharsets.UTF_8.name());
         resp.getWriter().write(body);
+    }
+
+    /**
+     * Only GET (the handshake, on {@code /remote_api}) and POST (a call) are part of the protocol; any other method
+     * gets 405 with {@code Allow} (HttpServlet's default would be 501 for a method it does not know, such as PATCH).
+     */
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws ServletException, IOException {
+        String m = req.getMethod();
+        if ("POST".equals(m) || "GET".equals(m) && REMOTE_API.equals(req.getServletPath())) {
+            super.service(req, resp);
+            return;
+        }
+        resp.sendError(HttpServletResponse.SC_METHOD_NOT_ALLOWED);
     }
 
     @Override
@@ -108,7 +119,9 @@ public class RemoteApiServlet extends HttpServlet {
             throw new TooLarge(tooLarge);
         }
         try (InputStream in = BodyLimits.limit(req.getInputStream(), maxBytes)) {
-            return in.readAllBytes();
+            long declared = req.getContentLengthLong();
+            // A declared length is read into one array of that size (readAllBytes would hold it twice).
+            return declared >= 0 ? in.readNBytes((int) declared) : in.readAllBytes();
         } catch (IOException e) {
             // Either the limit was passed while reading, or the client went away; in both cases nothing was done.
             throw new TooLarge(e.getMessage() == null ? tooLarge : e.getMessage());
@@ -124,12 +137,12 @@ public class RemoteApiServlet extends HttpServlet {
         }
     }
 
-    private static RemoteApiPb.Response tooLarge(String detail) {
+    static RemoteApiPb.Response tooLarge(String detail) {
         return ApiDispatcher.rpcError(RemoteApiPb.RpcError.ErrorCode.REQUEST_TOO_LARGE, detail,
                 JavaExceptions.requestTooLarge(detail));
     }
 
-    private static void write(HttpServletResponse resp, RemoteApiPb.Response response) throws IOException {
+    static void write(HttpServletResponse resp, RemoteApiPb.Response response) throws IOException {
         byte[] bytes = response.toByteArray();
         resp.setStatus(HttpServletResponse.SC_OK);
         resp.setContentType(OCTETS);
