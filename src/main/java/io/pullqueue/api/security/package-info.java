@@ -3,6 +3,7 @@
  * send), refusal of requests that another web site makes through a browser, and the browser security headers.
  * What a caller may do is decided in {@code core.AccessRules}, checked by {@code service.QueueService}.
  *
- * <p>Allowed imports: {@code service}, {@code core}, Jakarta Servlet, MicroProfile Config.
+ * <p>Allowed imports: {@code service}, {@code core}, Jakarta Servlet, Jakarta Annotations, CDI, JSON-P, MicroProfile
+ * Config.
  */
 package io.pullqueue.api.security;
