@@ -8,6 +8,7 @@ import io.pullqueue.core.PullQueueEngine;
 import io.pullqueue.core.QueueRegistry;
 import io.pullqueue.core.QueueSpec;
 import io.pullqueue.core.QueueStats;
+import io.pullqueue.core.StorageStatus;
 import io.pullqueue.core.TagFilter;
 import io.pullqueue.core.Task;
 import io.pullqueue.core.TaskAvailabilityListener;
@@ -144,6 +145,12 @@ public class LeaseManager {
     @Lock(LockType.READ)
     public boolean storeReachable() {
         return store.isReachable();
+    }
+
+    /** The store's room for new tasks as measured now, or {@code null} when it cannot measure it. */
+    @Lock(LockType.READ)
+    public StorageStatus storage() {
+        return store.storage();
     }
 
     /** Which store serves the queues ({@code sqlite} or {@code postgres}). */

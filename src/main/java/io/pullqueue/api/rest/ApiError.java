@@ -3,9 +3,11 @@ package io.pullqueue.api.rest;
 import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.QueueException;
 import io.pullqueue.service.Failures;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 
 /**
  * The one error shape of the native API:
@@ -17,16 +19,26 @@ public final class ApiError {
     }
 
     static Response of(QueueException e) {
-        return of(status(e.code()), e.code().name(), e.getMessage(), e.field());
+        return of(status(e.code()), e.code().name(), e.getMessage(), e.field(), e.taskNames());
     }
 
     static Response of(int status, String reason, String message, String field) {
+        return of(status, reason, message, field, List.of());
+    }
+
+    /** With {@code names}: the task names the error is about (a COMMIT_UNCERTAIN add: the names to retry with). */
+    static Response of(int status, String reason, String message, String field, List<String> names) {
         JsonObjectBuilder err = Jsons.BUILDERS.createObjectBuilder()
                 .add("code", status)
                 .add("reason", reason)
                 .add("message", message == null ? reason : message);
         if (field != null) {
             err.add("field", field);
+        }
+        if (!names.isEmpty()) {
+            JsonArrayBuilder a = Jsons.BUILDERS.createArrayBuilder();
+            names.forEach(a::add);
+            err.add("names", a);
         }
         Response.ResponseBuilder r = Response.status(status)
                 .type(MediaType.APPLICATION_JSON_TYPE)
@@ -56,7 +68,10 @@ public final class ApiError {
             case PERMISSION_DENIED:
                 return 403;
             case TRANSIENT_ERROR:
+            case COMMIT_UNCERTAIN:
                 return 503;
+            case STORAGE_FULL:
+                return 507;
             case INTERNAL_ERROR:
                 return 500;
             default:

@@ -83,6 +83,7 @@ final class GoogleErrors {
             case 415:
                 return "unsupportedMediaType";
             case 503:
+            case 507:
                 return "backendError";
             default:
                 return status >= 500 ? "internalError" : "badRequest";
