@@ -101,9 +101,8 @@ public final class PullQueueEngine {
         for (NewTask t : tasks) {
             bytes += t.payload().length + t.name().length() + (t.tag() == null ? 0 : t.tag().length());
         }
-        store.requireRoom(bytes);
         List<ErrorCode> codes;
-        try {
+        try (TaskStore.Room room = store.reserveRoom(bytes)) {
             codes = store.taskAddMany(queue, tasks, now);
         } catch (CommitUncertainException e) {
             // Every task was named before the commit, so a retry with these names cannot duplicate: a task that

@@ -119,13 +119,24 @@ public interface TaskStore {
     }
 
     /**
-     * Refuses, before it starts, an add of about {@code bytes} bytes that the store has no room for: throws
-     * {@link QueueException} with {@link ErrorCode#STORAGE_FULL}. Only writes that grow the store ask; leases, lease
-     * changes and deletes do not, so they keep working (and free room) while adds are refused. A store that cannot
-     * measure its room (PostgreSQL: the database server's disk) accepts, and reports a full disk when the write
-     * fails.
+     * Holds room for an add of about {@code bytes} bytes until the returned {@link Room} is closed, or refuses the
+     * add before it starts: throws {@link QueueException} with {@link ErrorCode#STORAGE_FULL} when the store has no
+     * room for it. Concurrent adds each count the room the others hold. Only writes that grow the store ask; leases,
+     * lease changes and deletes do not, so they keep working (and free room) while adds are refused. A store that
+     * cannot measure its room (PostgreSQL: the database server's disk) accepts, and reports a full disk when the
+     * write fails.
      */
-    default void requireRoom(long bytes) {
+    default Room reserveRoom(long bytes) {
+        return Room.NONE;
+    }
+
+    /** Room held for one add; closing it gives the room back to the count (the add has then taken what it used). */
+    interface Room extends AutoCloseable {
+        Room NONE = () -> {
+        };
+
+        @Override
+        void close();
     }
 
     /** The store's room as measured now, or {@code null} when it cannot measure it. */

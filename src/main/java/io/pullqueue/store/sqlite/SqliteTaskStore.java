@@ -26,6 +26,7 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -52,6 +53,8 @@ public final class SqliteTaskStore implements TaskStore {
     private volatile boolean reserveHeld;
     private volatile FileStore disk;
     private volatile boolean full;
+    /** Room that adds in progress hold (bytes). */
+    private final AtomicLong inFlight = new AtomicLong();
     /** Bytes the last add needed when it was refused; 0 once an add fitted. */
     private volatile long refusedNeed;
 
@@ -131,21 +134,32 @@ public final class SqliteTaskStore implements TaskStore {
     }
 
     /**
-     * Refuses an add that would leave less room than the floor. The filesystem's usable space is read on every add
-     * (one statfs call); only below the floor are the database's own free pages counted too (deleted tasks leave
-     * their pages to SQLite for reuse, the file does not shrink). A write needs its bytes twice: once in the WAL,
-     * once in the database file when the WAL is checkpointed.
+     * Refuses an add that would leave less room than the floor, counting the room that adds in progress hold. The
+     * filesystem's usable space is read on every add (one statfs call); only below the floor are the database's own
+     * free pages counted too (deleted tasks leave their pages to SQLite for reuse, the file does not shrink). A
+     * write needs its bytes twice: once in the WAL, once in the database file when the WAL is checkpointed.
      */
     @Override
-    public void requireRoom(long bytes) {
-        StorageStatus s = measure(2 * bytes, false);
-        refusedNeed = s != null && s.full() ? 2 * bytes : 0;
+    public Room reserveRoom(long bytes) {
+        long need = 2 * bytes;
+        long held = inFlight.addAndGet(need);
+        StorageStatus s;
+        try {
+            s = measure(held, false);
+        } catch (RuntimeException e) {
+            inFlight.addAndGet(-need);
+            throw e;
+        }
         if (s != null && s.full()) {
+            inFlight.addAndGet(-need);
+            refusedNeed = need;
             throw new QueueException(ErrorCode.STORAGE_FULL, null, "storage full: the database's filesystem has "
                     + s.usableBytes() + " bytes of room; adds that would leave less than " + minFreeBytes
                     + " bytes (pullqueue.storage.min.free.bytes) are refused, nothing was added; leases and deletes "
                     + "still work, and adds resume by themselves when room is freed");
         }
+        refusedNeed = 0;
+        return () -> inFlight.addAndGet(-need);
     }
 
     /**

@@ -11,14 +11,14 @@ import org.junit.jupiter.api.Assumptions;
  * A real small filesystem for full-disk tests: a tmpfs of the given size mounted on a fresh directory (needs root,
  * as CI has). When mounting is impossible the test is skipped with the reason.
  */
-final class SmallDisk implements AutoCloseable {
-    final Path dir;
+public final class SmallDisk implements AutoCloseable {
+    public final Path dir;
 
     private SmallDisk(Path dir) {
         this.dir = dir;
     }
 
-    static SmallDisk mount(String size) throws IOException, InterruptedException {
+    public static SmallDisk mount(String size) throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("pullqueue-small-disk");
         String out = run("mount", "-t", "tmpfs", "-o", "size=" + size, "tmpfs", dir.toString());
         if (out != null) {
@@ -29,7 +29,7 @@ final class SmallDisk implements AutoCloseable {
     }
 
     /** Fills the filesystem up to the last byte with a file {@code filler}. */
-    Path fill() throws IOException {
+    public Path fill() throws IOException {
         Path filler = dir.resolve("filler");
         byte[] chunk = new byte[4096];
         try (OutputStream o = Files.newOutputStream(filler)) {
@@ -41,7 +41,7 @@ final class SmallDisk implements AutoCloseable {
         }
     }
 
-    long usable() throws IOException {
+    public long usable() throws IOException {
         return Files.getFileStore(dir).getUsableSpace();
     }
 

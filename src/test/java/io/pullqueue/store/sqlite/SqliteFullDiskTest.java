@@ -78,9 +78,10 @@ class SqliteFullDiskTest {
         List<String> names = tasks.stream().map(NewTask::name).toList();
         try {
             long bytes = tasks.stream().mapToLong(t -> t.payload().length + t.name().length()).sum();
-            store.requireRoom(bytes);
-            List<ErrorCode> codes = store.taskAddMany(Q, tasks, NOW);
-            assertEquals(Collections.nCopies(tasks.size(), ErrorCode.OK), codes);
+            try (var room = store.reserveRoom(bytes)) {
+                List<ErrorCode> codes = store.taskAddMany(Q, tasks, NOW);
+                assertEquals(Collections.nCopies(tasks.size(), ErrorCode.OK), codes);
+            }
             acked.addAll(names);
             return null;
         } catch (QueueException e) {
@@ -186,7 +187,7 @@ class SqliteFullDiskTest {
     @Test
     void refusalNamesTheFloorAndTheWayOut() {
         SqliteTaskStore store = open(64 * MIB, 0);
-        QueueException e = assertThrows(QueueException.class, () -> store.requireRoom(1));
+        QueueException e = assertThrows(QueueException.class, () -> store.reserveRoom(1));
         assertEquals(ErrorCode.STORAGE_FULL, e.code());
         assertTrue(e.getMessage().contains("pullqueue.storage.min.free.bytes"), e.getMessage());
         assertTrue(e.getMessage().contains("leases and deletes still work"), e.getMessage());

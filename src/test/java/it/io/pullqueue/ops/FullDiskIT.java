@@ -1,0 +1,323 @@
+package it.io.pullqueue.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.pullqueue.store.sqlite.SmallDisk;
+import it.io.pullqueue.Http;
+import jakarta.json.Json;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonValue;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The WAR on a real Liberty whose data directory is an 8 MiB tmpfs (mounted by this test; skipped when mounting is
+ * impossible): adds fill it until they are refused with 507 STORAGE_FULL; readiness stays UP and says FULL; leases,
+ * lease changes and deletes go on, also when something else fills the disk to the last byte; adds resume by
+ * themselves when room returns. After a restart: nothing acknowledged is missing and nothing refused is stored.
+ * Runs its own server (pullqueue-it-disk, a copy of pullqueue-it), in the SQLite pass only: on PostgreSQL a full
+ * disk is the database server's (docs/operations.md).
+ */
+class FullDiskIT {
+    private static final String Q = "pull-queue";
+    private static final int CLIENTS = 4;
+    private static SmallDisk disk;
+    private static Path wlp;
+    private static String base;
+    private static final Map<String, String> ENV = new ConcurrentHashMap<>();
+
+    private final Set<String> acked = ConcurrentHashMap.newKeySet();
+    private final Set<String> refused = ConcurrentHashMap.newKeySet();
+    private final Set<String> ackedTags = ConcurrentHashMap.newKeySet();
+    private final Set<String> refusedTags = ConcurrentHashMap.newKeySet();
+    private final List<String> unexpected = new ArrayList<>();
+
+    @BeforeAll
+    static void startServerOnSmallDisk() throws Exception {
+        Assumptions.assumeFalse("postgres".equals(System.getProperty("pullqueue.it.store")),
+                "full disk is tested on the embedded store; PostgreSQL's disk is the database server's");
+        String itServer = System.getProperty("pullqueue.it.server.dir");
+        Assumptions.assumeTrue(itServer != null, "pullqueue.it.server.dir is not set (run through mvn verify)");
+        disk = SmallDisk.mount("8m");
+        Path source = Path.of(itServer);
+        Path server = source.resolveSibling("pullqueue-it-disk");
+        wlp = source.getParent().getParent().getParent();
+        copyServer(source, server);
+        int http = freePort();
+        ENV.putAll(Map.of("HTTP_PORT", String.valueOf(http), "HTTPS_PORT", String.valueOf(freePort()),
+                "PULLQUEUE_DATA_DIR", disk.dir.toString(), "PULLQUEUE_STORAGE_MIN_FREE_BYTES", "1048576",
+                "PULLQUEUE_STORAGE_RESERVE_BYTES", "1048576"));
+        base = "http://localhost:" + http;
+        server("start");
+    }
+
+    @AfterAll
+    static void stopServer() throws Exception {
+        try {
+            if (base != null) {
+                server("stop");
+            }
+        } finally {
+            if (disk != null) {
+                disk.close();
+            }
+        }
+    }
+
+    @Test
+    void fullDiskRefusesAddsHonestlyKeepsLeasesAndDeletesAndRecovers() throws Exception {
+        // 1. Fill: eight clients add batches of ten (named, or unnamed with a tag per batch) until refused.
+        ExecutorService pool = Executors.newFixedThreadPool(CLIENTS);
+        List<Future<?>> clients = new ArrayList<>();
+        for (int t = 0; t < CLIENTS; t++) {
+            int client = t;
+            clients.add(pool.submit(() -> {
+                Random random = new Random(client);
+                for (int b = 0, refusedInARow = 0; refusedInARow < 3; b++) {
+                    refusedInARow = addBatch(random, "c" + client + "-b" + b, client % 2 == 0) ? 0 : refusedInARow + 1;
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : clients) {
+            f.get(5, TimeUnit.MINUTES);
+        }
+        pool.shutdown();
+        assertEquals(List.of(), unexpected, "every add answered 200 or 507 STORAGE_FULL");
+        assertTrue(acked.size() + ackedTags.size() > 0 && refused.size() + refusedTags.size() > 0,
+                "some adds went in, later ones were refused");
+        JsonObject store = storeCheck();
+        assertEquals("FULL", store.getJsonObject("data").getString("storage"), store.toString());
+
+        // 2. Leases, a lease change and deletes while adds are refused: drain half of the queue.
+        drain(acked.size() / 2);
+
+        // 3. Something else fills the disk to the last byte: leases and deletes go on (on the reserve).
+        Path filler = disk.fill();
+        assertEquals(507, add(List.of(task("after-filler", null, "x"))).status(), "adds are refused");
+        drain(20);
+
+        // 4. Room returns: adds resume by themselves.
+        Files.delete(filler);
+        Instant deadline = Instant.now().plusSeconds(30);
+        Http.Resp r;
+        while ((r = add(List.of(task("recovered", null, "x")))).status() != 200) {
+            assertTrue(Instant.now().isBefore(deadline), "adds did not resume: " + r.body());
+        }
+        acked.add("recovered");
+        assertEquals("OK", storeCheck().getJsonObject("data").getString("storage"));
+
+        // 5. After a restart: 0 acknowledged-but-missing, 0 refused-but-stored.
+        server("stop");
+        server("start");
+        Map<String, String> stored = listAll();
+        Set<String> missing = new HashSet<>(acked);
+        missing.removeAll(stored.keySet());
+        Set<String> refusedStored = new HashSet<>(refused);
+        refusedStored.retainAll(stored.keySet());
+        Set<String> tagsStored = new HashSet<>(stored.values());
+        Set<String> missingTags = new HashSet<>(ackedTags);
+        missingTags.removeAll(tagsStored);
+        Set<String> refusedTagsStored = new HashSet<>(refusedTags);
+        refusedTagsStored.retainAll(tagsStored);
+        System.out.printf("full disk over HTTP: acknowledged %d named + %d unnamed batches, refused %d named tasks "
+                + "+ %d unnamed batches; acknowledged-but-missing %d, refused-but-stored %d%n", acked.size(),
+                ackedTags.size(), refused.size(), refusedTags.size(), missing.size() + missingTags.size(),
+                refusedStored.size() + refusedTagsStored.size());
+        assertEquals(Set.of(), missing, "acknowledged but missing");
+        assertEquals(Set.of(), missingTags, "acknowledged unnamed batches missing");
+        assertEquals(Set.of(), refusedStored, "refused but stored");
+        assertEquals(Set.of(), refusedTagsStored, "refused unnamed batches stored");
+    }
+
+    /** One batch of ten; true when acknowledged. */
+    private boolean addBatch(Random random, String id, boolean named) {
+        List<JsonObject> tasks = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            byte[] payload = new byte[random.nextInt(30_000)];
+            random.nextBytes(payload);
+            String name = named ? id + "-" + i : null;
+            names.add(name);
+            tasks.add(task(name, payload, named ? null : id));
+        }
+        Http.Resp r = add(tasks);
+        if (r.status() == 200 && r.json().getJsonArray("results").stream()
+                .allMatch(v -> "OK".equals(v.asJsonObject().getString("status")))) {
+            if (named) {
+                acked.addAll(names);
+            } else {
+                ackedTags.add(id);
+            }
+            return true;
+        }
+        if (r.status() == 507 && "STORAGE_FULL".equals(r.reason())) {
+            if (named) {
+                refused.addAll(names);
+            } else {
+                refusedTags.add(id);
+            }
+        } else {
+            synchronized (unexpected) {
+                unexpected.add(r.status() + " " + r.body());
+            }
+        }
+        return false;
+    }
+
+    private static JsonObject task(String name, Object payload, String tag) {
+        byte[] bytes = payload instanceof byte[] b ? b : new byte[] {1};
+        var t = Json.createObjectBuilder().add("payload", Base64.getEncoder().encodeToString(bytes));
+        if (name != null) {
+            t.add("name", name);
+        }
+        if (tag != null) {
+            t.add("tag", tag);
+        }
+        return t.build();
+    }
+
+    private static Http.Resp add(List<JsonObject> tasks) {
+        JsonArrayBuilder a = Json.createArrayBuilder();
+        tasks.forEach(a::add);
+        return post("/api/v1/queues/" + Q + "/tasks:batchAdd", Json.createObjectBuilder().add("tasks", a).build());
+    }
+
+    /** Leases up to {@code count} tasks, extends one lease, deletes them: every call must succeed. */
+    private void drain(int count) {
+        Http.Resp lease = post("/api/v1/queues/" + Q + "/tasks:lease", Json.createObjectBuilder()
+                .add("maxTasks", Math.max(1, Math.min(count, 1000))).add("leaseSeconds", 300).build());
+        assertEquals(200, lease.status(), "lease: " + lease.body());
+        List<JsonObject> leased = lease.json().getJsonArray("tasks").getValuesAs(JsonObject.class);
+        assertTrue(!leased.isEmpty(), "something to lease");
+        JsonObject first = leased.get(0);
+        Http.Resp modify = post("/api/v1/queues/" + Q + "/tasks/" + first.getString("name") + ":modifyLease",
+                Json.createObjectBuilder().add("leaseToken", first.getString("leaseToken")).add("leaseSeconds", 600)
+                        .build());
+        assertEquals(200, modify.status(), "modifyLease: " + modify.body());
+        JsonArrayBuilder names = Json.createArrayBuilder();
+        leased.forEach(t -> names.add(t.getString("name")));
+        Http.Resp delete = post("/api/v1/queues/" + Q + "/tasks:batchDelete",
+                Json.createObjectBuilder().add("names", names).build());
+        assertEquals(200, delete.status(), "batchDelete: " + delete.body());
+        for (JsonObject t : leased) {
+            acked.remove(t.getString("name"));
+            ackedTags.remove(t.getString("tag", ""));
+        }
+    }
+
+    /** Every stored task: name → tag ("" when untagged). */
+    private static Map<String, String> listAll() {
+        Map<String, String> all = new java.util.HashMap<>();
+        String token = null;
+        do {
+            Http.Resp r = get("/api/v1/queues/" + Q + "/tasks?pageSize=1000" + (token == null ? "" : "&pageToken=" + token));
+            assertEquals(200, r.status(), r.body());
+            JsonObject page = r.json();
+            page.getJsonArray("tasks").getValuesAs(JsonObject.class)
+                    .forEach(t -> all.put(t.getString("name"), t.getString("tag", "")));
+            JsonValue next = page.get("nextPageToken");
+            token = next == null || next == JsonValue.NULL ? null : page.getString("nextPageToken");
+        } while (token != null);
+        return all;
+    }
+
+    private static JsonObject storeCheck() {
+        Http.Resp r = get("/health/ready");
+        assertEquals(200, r.status(), "readiness stays UP while storage is full: " + r.body());
+        return r.json().getJsonArray("checks").getValuesAs(JsonObject.class).stream()
+                .filter(c -> "store".equals(c.getString("name"))).findFirst().orElseThrow();
+    }
+
+    private static Http.Resp get(String path) {
+        return Http.send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    }
+
+    private static Http.Resp post(String path, Object json) {
+        return Http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(String.valueOf(json))));
+    }
+
+    // ------------------------------------------------------------------------------------- the server
+
+    private static void copyServer(Path from, Path to) throws IOException {
+        if (Files.exists(to)) {
+            try (Stream<Path> old = Files.walk(to)) {
+                for (Path p : old.sorted((a, b) -> b.compareTo(a)).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : files.toList()) {
+                Path rel = from.relativize(p);
+                String top = rel.getNameCount() == 0 ? "" : rel.getName(0).toString();
+                if (top.equals("logs") || top.equals("workarea") || top.startsWith("pullqueue.")) {
+                    continue;
+                }
+                Path target = to.resolve(rel.toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+
+    private static void server(String action) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(wlp.resolve("bin/server").toString(), action, "pullqueue-it-disk")
+                .redirectErrorStream(true);
+        pb.environment().putAll(ENV);
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(3, TimeUnit.MINUTES), "server " + action + " finished");
+        assertEquals(0, p.exitValue(), "server " + action + ": " + out);
+        if (action.equals("start")) {
+            Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
+            while (true) {
+                try {
+                    if (get("/health/ready").status() == 200) {
+                        return;
+                    }
+                } catch (RuntimeException notYet) {
+                    // not listening yet
+                }
+                assertTrue(Instant.now().isBefore(deadline), "server ready within 2 minutes");
+                TimeUnit.MILLISECONDS.sleep(200); // poll interval, not a wait for time to pass
+            }
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
