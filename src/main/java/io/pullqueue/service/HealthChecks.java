@@ -18,7 +18,7 @@ import org.eclipse.microprofile.health.Readiness;
 public class HealthChecks {
 
     @Inject
-    LeaseManager manager;
+    QueueService service;
     @Inject
     ConfigWatcher config;
     @Inject
@@ -28,12 +28,12 @@ public class HealthChecks {
     @Readiness
     HealthCheck store() {
         return () -> {
-            HealthCheckResponseBuilder b = HealthCheckResponse.named("store").status(manager.storeReachable())
-                    .withData("kind", manager.storeKind());
+            HealthCheckResponseBuilder b = HealthCheckResponse.named("store").status(service.storeReachable())
+                    .withData("kind", service.storeKind());
             // Table bloat, as of the last maintenance pass: dead row versions autovacuum has not reclaimed yet.
             // Full storage keeps the server ready on purpose: workers must go on leasing and deleting, which is
             // what frees room; adds are refused with STORAGE_FULL meanwhile.
-            StorageStatus room = manager.storage();
+            StorageStatus room = service.storage();
             if (room != null) {
                 b.withData("storage", room.full() ? "FULL" : "OK").withData("storage.usableBytes", room.usableBytes())
                         .withData("storage.minFreeBytes", room.minFreeBytes());

@@ -5,17 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pullqueue.store.sqlite.SmallDisk;
 import it.io.pullqueue.Http;
+import it.io.pullqueue.JarServer;
 import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,7 +28,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,16 +38,15 @@ import org.junit.jupiter.api.Test;
  * impossible): adds fill it until they are refused with 507 STORAGE_FULL; readiness stays UP and says FULL; leases,
  * lease changes and deletes go on, also when something else fills the disk to the last byte; adds resume by
  * themselves when room returns. After a restart: nothing acknowledged is missing and nothing refused is stored.
- * Runs its own server (pullqueue-it-disk, a copy of pullqueue-it), in the SQLite pass only: on PostgreSQL a full
+ * Runs its own server (the runnable JAR), in the SQLite pass only: on PostgreSQL a full
  * disk is the database server's (docs/operations.md).
  */
 class FullDiskIT {
     private static final String Q = "pull-queue";
     private static final int CLIENTS = 4;
     private static SmallDisk disk;
-    private static Path wlp;
+    private static JarServer server;
     private static String base;
-    private static final Map<String, String> ENV = new ConcurrentHashMap<>();
 
     private final Set<String> acked = ConcurrentHashMap.newKeySet();
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
@@ -62,26 +58,24 @@ class FullDiskIT {
     static void startServerOnSmallDisk() throws Exception {
         Assumptions.assumeFalse("postgres".equals(System.getProperty("pullqueue.it.store")),
                 "full disk is tested on the embedded store; PostgreSQL's disk is the database server's");
-        String itServer = System.getProperty("pullqueue.it.server.dir");
-        Assumptions.assumeTrue(itServer != null, "pullqueue.it.server.dir is not set (run through mvn verify)");
         disk = SmallDisk.mount("8m");
-        Path source = Path.of(itServer);
-        Path server = source.resolveSibling("pullqueue-it-disk");
-        wlp = source.getParent().getParent().getParent();
-        copyServer(source, server);
-        int http = freePort();
-        ENV.putAll(Map.of("HTTP_PORT", String.valueOf(http), "HTTPS_PORT", String.valueOf(freePort()),
-                "PULLQUEUE_DATA_DIR", disk.dir.toString(), "PULLQUEUE_STORAGE_MIN_FREE_BYTES", "1048576",
-                "PULLQUEUE_STORAGE_RESERVE_BYTES", "1048576"));
-        base = "http://localhost:" + http;
-        server("start");
+        Path work = Files.createTempDirectory("pullqueue-full-disk-it");
+        Map<String, String> env = new java.util.HashMap<>(Map.of("PULLQUEUE_DATA_DIR", disk.dir.toString(),
+                "PULLQUEUE_STORAGE_MIN_FREE_BYTES", "1048576", "PULLQUEUE_STORAGE_RESERVE_BYTES", "1048576"));
+        String queues = System.getProperty("pullqueue.it.queue.config");
+        if (queues != null) {
+            env.put("PULLQUEUE_QUEUE_CONFIG", queues);
+        }
+        server = new JarServer(work, env);
+        base = server.base();
+        server.start(Duration.ofMinutes(3));
     }
 
     @AfterAll
     static void stopServer() throws Exception {
         try {
-            if (base != null) {
-                server("stop");
+            if (server != null) {
+                server.stop();
             }
         } finally {
             if (disk != null) {
@@ -134,8 +128,8 @@ class FullDiskIT {
         assertEquals("OK", storeCheck().getJsonObject("data").getString("storage"));
 
         // 5. After a restart: 0 acknowledged-but-missing, 0 refused-but-stored.
-        server("stop");
-        server("start");
+        server.stop();
+        server.start(Duration.ofMinutes(3));
         Map<String, String> stored = listAll();
         Set<String> missing = new HashSet<>(acked);
         missing.removeAll(stored.keySet());
@@ -262,62 +256,5 @@ class FullDiskIT {
     private static Http.Resp post(String path, Object json) {
         return Http.send(HttpRequest.newBuilder(URI.create(base + path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(String.valueOf(json))));
-    }
-
-    // ------------------------------------------------------------------------------------- the server
-
-    private static void copyServer(Path from, Path to) throws IOException {
-        if (Files.exists(to)) {
-            try (Stream<Path> old = Files.walk(to)) {
-                for (Path p : old.sorted((a, b) -> b.compareTo(a)).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
-        try (Stream<Path> files = Files.walk(from)) {
-            for (Path p : files.toList()) {
-                Path rel = from.relativize(p);
-                String top = rel.getNameCount() == 0 ? "" : rel.getName(0).toString();
-                if (top.equals("logs") || top.equals("workarea") || top.startsWith("pullqueue.")) {
-                    continue;
-                }
-                Path target = to.resolve(rel.toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target, StandardCopyOption.COPY_ATTRIBUTES);
-                }
-            }
-        }
-    }
-
-    private static void server(String action) throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(wlp.resolve("bin/server").toString(), action, "pullqueue-it-disk")
-                .redirectErrorStream(true);
-        pb.environment().putAll(ENV);
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(3, TimeUnit.MINUTES), "server " + action + " finished");
-        assertEquals(0, p.exitValue(), "server " + action + ": " + out);
-        if (action.equals("start")) {
-            Instant deadline = Instant.now().plus(Duration.ofMinutes(2));
-            while (true) {
-                try {
-                    if (get("/health/ready").status() == 200) {
-                        return;
-                    }
-                } catch (RuntimeException notYet) {
-                    // not listening yet
-                }
-                assertTrue(Instant.now().isBefore(deadline), "server ready within 2 minutes");
-                TimeUnit.MILLISECONDS.sleep(200); // poll interval, not a wait for time to pass
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }
