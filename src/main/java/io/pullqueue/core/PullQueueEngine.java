@@ -101,7 +101,8 @@ public final class PullQueueEngine {
             bytes += t.payload().length + t.name().length() + (t.tag() == null ? 0 : t.tag().length());
         }
         List<ErrorCode> codes;
-        try (TaskStore.Room room = store.reserveRoom(bytes)) {
+        TaskStore.Room room = store.reserveRoom(bytes);
+        try {
             codes = store.taskAddMany(queue, tasks, now);
         } catch (CommitUncertainException e) {
             // Every task was named before the commit, so a retry with these names cannot duplicate: a task that
@@ -110,6 +111,8 @@ public final class PullQueueEngine {
             throw new QueueException(ErrorCode.COMMIT_UNCERTAIN, "tasks", "the database may or may not have "
                     + "committed this add (" + tasks.size() + " tasks); add them again with these names (a task "
                     + "that was committed answers TASK_ALREADY_EXISTS): " + String.join(", ", names), names);
+        } finally {
+            room.close();
         }
         boolean added = false;
         for (int i = 0; i < tasks.size(); i++) {

@@ -46,10 +46,14 @@ public final class SmallDisk implements AutoCloseable {
     }
 
     @Override
-    public void close() throws IOException, InterruptedException {
-        String out = run("umount", "-l", dir.toString());
-        if (out == null) {
-            Files.deleteIfExists(dir);
+    public void close() throws IOException {
+        try {
+            if (run("umount", "-l", dir.toString()) == null) {
+                Files.deleteIfExists(dir);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while unmounting " + dir, e);
         }
     }
 

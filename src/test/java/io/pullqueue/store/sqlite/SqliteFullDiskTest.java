@@ -12,6 +12,7 @@ import io.pullqueue.core.QueueException;
 import io.pullqueue.core.TagFilter;
 import io.pullqueue.core.Task;
 import io.pullqueue.core.TaskPage;
+import io.pullqueue.core.TaskStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -78,9 +79,12 @@ class SqliteFullDiskTest {
         List<String> names = tasks.stream().map(NewTask::name).toList();
         try {
             long bytes = tasks.stream().mapToLong(t -> t.payload().length + t.name().length()).sum();
-            try (var room = store.reserveRoom(bytes)) {
+            TaskStore.Room room = store.reserveRoom(bytes);
+            try {
                 List<ErrorCode> codes = store.taskAddMany(Q, tasks, NOW);
                 assertEquals(Collections.nCopies(tasks.size(), ErrorCode.OK), codes);
+            } finally {
+                room.close();
             }
             acked.addAll(names);
             return null;

@@ -45,7 +45,10 @@ class FullDiskIT {
     private static final String Q = "pull-queue";
     private static final int CLIENTS = 4;
     private static SmallDisk disk;
+    /** Bounded, and generous: on a machine shared by several builds a start has taken over 3 minutes. */
+    private static final Duration STARTUP = Duration.ofMinutes(10);
     private static JarServer server;
+    private static Path work;
     private static String base;
 
     private final Set<String> acked = ConcurrentHashMap.newKeySet();
@@ -59,7 +62,7 @@ class FullDiskIT {
         Assumptions.assumeFalse("postgres".equals(System.getProperty("pullqueue.it.store")),
                 "full disk is tested on the embedded store; PostgreSQL's disk is the database server's");
         disk = SmallDisk.mount("8m");
-        Path work = Files.createTempDirectory("pullqueue-full-disk-it");
+        work = Files.createTempDirectory("pullqueue-full-disk-it");
         Map<String, String> env = new java.util.HashMap<>(Map.of("PULLQUEUE_DATA_DIR", disk.dir.toString(),
                 "PULLQUEUE_STORAGE_MIN_FREE_BYTES", "1048576", "PULLQUEUE_STORAGE_RESERVE_BYTES", "1048576"));
         String queues = System.getProperty("pullqueue.it.queue.config");
@@ -68,7 +71,7 @@ class FullDiskIT {
         }
         server = new JarServer(work, env);
         base = server.base();
-        server.start(Duration.ofMinutes(3));
+        server.start(STARTUP);
     }
 
     @AfterAll
@@ -80,6 +83,13 @@ class FullDiskIT {
         } finally {
             if (disk != null) {
                 disk.close();
+            }
+            if (work != null) {
+                try (var files = Files.walk(work)) {
+                    for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
             }
         }
     }
@@ -129,7 +139,7 @@ class FullDiskIT {
 
         // 5. After a restart: 0 acknowledged-but-missing, 0 refused-but-stored.
         server.stop();
-        server.start(Duration.ofMinutes(3));
+        server.start(STARTUP);
         Map<String, String> stored = listAll();
         Set<String> missing = new HashSet<>(acked);
         missing.removeAll(stored.keySet());
