@@ -74,7 +74,24 @@ public final class PullQueueEngine {
         if (tasks.isEmpty()) {
             return results;
         }
-        List<ErrorCode> codes = store.taskAddMany(queue, tasks, now);
+        long bytes = 0;
+        for (NewTask t : tasks) {
+            bytes += t.payload().length + t.name().length() + (t.tag() == null ? 0 : t.tag().length());
+        }
+        List<ErrorCode> codes;
+        TaskStore.Room room = store.reserveRoom(bytes);
+        try {
+            codes = store.taskAddMany(queue, tasks, now);
+        } catch (CommitUncertainException e) {
+            // Every task was named before the commit, so a retry with these names cannot duplicate: a task that
+            // was committed answers TASK_ALREADY_EXISTS (or TOMBSTONED_TASK once deleted), the others are added.
+            List<String> names = tasks.stream().map(NewTask::name).toList();
+            throw new QueueException(ErrorCode.COMMIT_UNCERTAIN, "tasks", "the database may or may not have "
+                    + "committed this add (" + tasks.size() + " tasks); add them again with these names (a task "
+                    + "that was committed answers TASK_ALREADY_EXISTS): " + String.join(", ", names), names);
+        } finally {
+            room.close();
+        }
         boolean added = false;
         for (int i = 0; i < tasks.size(); i++) {
             NewTask t = tasks.get(i);
@@ -112,7 +129,14 @@ public final class PullQueueEngine {
         // Selection is serialized by the store, not here: SQLite runs each lease alone inside its single writer
         // (whose commits are grouped, which a lock held across the commit would prevent); PostgreSQL skips rows
         // another transaction has locked.
-        LeaseOutcome outcome = store.taskLease(q);
+        LeaseOutcome outcome;
+        try {
+            outcome = store.taskLease(q);
+        } catch (CommitUncertainException e) {
+            throw new QueueException(ErrorCode.COMMIT_UNCERTAIN, null, "the database may or may not have committed "
+                    + "this lease; tasks it may have leased are due again when the lease would end, in "
+                    + Validation.leaseUsec(leaseSeconds) / Limits.USEC_PER_SECOND + " s; lease again");
+        }
         leaseCounter.record(queue, outcome.leased().size(), now);
         return outcome.leased();
     }
@@ -136,7 +160,15 @@ public final class PullQueueEngine {
         Validation.checkTaskName(name);
         long now = nowUsec();
         long newEta = now + Validation.leaseUsec(leaseSeconds);
-        ErrorCode code = store.taskModifyLease(queue, name, tokenEtaUsec, newEta, now);
+        ErrorCode code;
+        try {
+            code = store.taskModifyLease(queue, name, tokenEtaUsec, newEta, now);
+        } catch (CommitUncertainException e) {
+            throw new QueueException(ErrorCode.COMMIT_UNCERTAIN, "leaseToken", "the database may or may not have "
+                    + "committed this lease change of task " + name + ": the lease token is now either " + newEta
+                    + " (committed) or still " + tokenEtaUsec + "; retry with the old token, and if that answers "
+                    + "TASK_LEASE_EXPIRED, use " + newEta, List.of(name));
+        }
         switch (code) {
             case OK:
                 break;
@@ -173,8 +205,13 @@ public final class PullQueueEngine {
             }
         }
         long now = nowUsec();
-        List<ErrorCode> stored = valid.isEmpty() ? List.of()
-                : store.taskDeleteMany(queue, valid, now, tombstoneExpiry(now));
+        List<ErrorCode> stored;
+        try {
+            stored = valid.isEmpty() ? List.of() : store.taskDeleteMany(queue, valid, now, tombstoneExpiry(now));
+        } catch (CommitUncertainException e) {
+            throw new QueueException(ErrorCode.COMMIT_UNCERTAIN, "names", "the database may or may not have "
+                    + "committed this delete; delete again (a name that was deleted answers TOMBSTONED_TASK)", valid);
+        }
         List<ErrorCode> results = new ArrayList<>(names.size());
         int j = 0;
         for (int i = 0; i < names.size(); i++) {

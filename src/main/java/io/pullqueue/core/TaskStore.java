@@ -8,6 +8,10 @@ import java.util.OptionalLong;
  * The port to durable task storage. Every method that changes data returns only after the change is
  * committed. Times are µs since the epoch and are always passed in: a store never reads a clock.
  *
+ * <p>Failures of a write: a {@link QueueException} with {@link ErrorCode#STORAGE_FULL} or any other exception
+ * means that nothing changed (the transaction was rolled back); {@link CommitUncertainException} means that the
+ * commit itself failed and the change may or may not have taken effect.
+ *
  * <p>Callers validate input first; a store assumes well-formed names, tags and limits.
  */
 public interface TaskStore {
@@ -103,6 +107,32 @@ public interface TaskStore {
      */
     default int reclaimSpace() {
         return 0;
+    }
+
+    /**
+     * Holds room for an add of about {@code bytes} bytes until the returned {@link Room} is closed, or refuses the
+     * add before it starts: throws {@link QueueException} with {@link ErrorCode#STORAGE_FULL} when the store has no
+     * room for it. Concurrent adds each count the room the others hold. Only writes that grow the store ask; leases,
+     * lease changes and deletes do not, so they keep working (and free room) while adds are refused. A store that
+     * cannot measure its room (PostgreSQL: the database server's disk) accepts, and reports a full disk when the
+     * write fails.
+     */
+    default Room reserveRoom(long bytes) {
+        return Room.NONE;
+    }
+
+    /** Room held for one add; closing it gives the room back to the count (the add has then taken what it used). */
+    interface Room extends AutoCloseable {
+        Room NONE = () -> {
+        };
+
+        @Override
+        void close();
+    }
+
+    /** The store's room as measured now, or {@code null} when it cannot measure it. */
+    default StorageStatus storage() {
+        return null;
     }
 
     /** Stops what the store runs in the background (such as a notification listener). */

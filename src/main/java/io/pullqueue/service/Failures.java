@@ -1,5 +1,6 @@
 package io.pullqueue.service;
 
+import io.pullqueue.core.CommitUncertainException;
 import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.QueueException;
 import io.pullqueue.store.StoreException;
@@ -27,6 +28,11 @@ public final class Failures {
         if (e instanceof BulkheadException) {
             return new QueueException(ErrorCode.TRANSIENT_ERROR,
                     "too many concurrent lease calls on this server; retry shortly");
+        }
+        if (e instanceof CommitUncertainException) {
+            LOG.log(Level.WARNING, "commit outcome unknown: " + e.getMessage(), e);
+            return new QueueException(ErrorCode.COMMIT_UNCERTAIN, "the database may or may not have committed "
+                    + "this change; read the state again before retrying");
         }
         if (e instanceof StoreException) {
             LOG.log(Level.WARNING, "store failure: " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package io.pullqueue.service;
 
+import io.pullqueue.core.StorageStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
@@ -33,6 +34,13 @@ public class HealthChecks {
             HealthCheckResponseBuilder b = HealthCheckResponse.named("store").status(service.storeReachable())
                     .withData("kind", service.storeKind());
             // Table bloat, as of the last maintenance pass: dead row versions autovacuum has not reclaimed yet.
+            // Full storage keeps the server ready on purpose: workers must go on leasing and deleting, which is
+            // what frees room; adds are refused with STORAGE_FULL meanwhile.
+            StorageStatus room = service.storage();
+            if (room != null) {
+                b.withData("storage", room.full() ? "FULL" : "OK").withData("storage.usableBytes", room.usableBytes())
+                        .withData("storage.minFreeBytes", room.minFreeBytes());
+            }
             metrics.storeDiagnostics().tables().forEach((table, rows) -> {
                 b.withData(table + ".live", rows.live());
                 b.withData(table + ".dead", rows.dead());

@@ -14,6 +14,7 @@ import io.pullqueue.core.QueueSpec;
 import io.pullqueue.core.QueueStats;
 import io.pullqueue.core.StoreDiagnostics;
 import io.pullqueue.core.Role;
+import io.pullqueue.core.StorageStatus;
 import io.pullqueue.core.TagFilter;
 import io.pullqueue.core.Task;
 import io.pullqueue.core.TaskAvailabilityListener;
@@ -220,6 +221,11 @@ public class QueueService {
 
     public boolean storeReachable() {
         return store.isReachable();
+    }
+
+    /** The store's room for new tasks as measured now, or {@code null} when it cannot measure it. */
+    public StorageStatus storage() {
+        return store.storage();
     }
 
     /** Which store serves the queues ({@code sqlite} or {@code postgres}). */

@@ -42,6 +42,16 @@ public class StoreProducer {
     @ConfigProperty(name = "pullqueue.data.dir")
     Optional<String> dataDir;
 
+    /** Adds are refused (STORAGE_FULL) when they would leave less room than this for the embedded database. */
+    @Inject
+    @ConfigProperty(name = "pullqueue.storage.min.free.bytes", defaultValue = "67108864")
+    long minFreeBytes;
+
+    /** Size of the reserve file that leases and deletes may use when something else filled the disk. */
+    @Inject
+    @ConfigProperty(name = "pullqueue.storage.reserve.bytes", defaultValue = "16777216")
+    long reserveBytes;
+
     @Produces
     @ApplicationScoped
     TaskStore store() {
@@ -49,7 +59,7 @@ public class StoreProducer {
             case "sqlite":
                 dataDir.filter(d -> !d.contains("${")).ifPresent(StoreProducer::ensureDirectory);
                 LOG.info(() -> "pullqueue store: embedded SQLite in " + dataDir.orElse("the server output directory"));
-                return new SqliteTaskStore(sqlite);
+                return new SqliteTaskStore(sqlite, minFreeBytes, reserveBytes);
             case "postgres":
                 LOG.info("pullqueue store: PostgreSQL (data source jdbc/pullqueue-postgres); several servers may share it");
                 return new PostgresTaskStore(postgres);

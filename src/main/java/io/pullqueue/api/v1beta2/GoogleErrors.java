@@ -99,6 +99,7 @@ final class GoogleErrors extends ErrorResponses {
             case 415:
                 return "unsupportedMediaType";
             case 503:
+            case 507:
                 return "backendError";
             default:
                 return status >= 500 ? "internalError" : "badRequest";

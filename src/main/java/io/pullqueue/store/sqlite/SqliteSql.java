@@ -7,6 +7,11 @@ package io.pullqueue.store.sqlite;
 final class SqliteSql {
 
     static final String PING = "SELECT 1";
+    /** The path of the main database file. */
+    static final String DATABASE_FILE = "SELECT file FROM pragma_database_list WHERE name = 'main'";
+    /** Bytes of the database's free pages, which new rows reuse before the file grows. */
+    static final String FREE_BYTES = "SELECT f.freelist_count * s.page_size FROM pragma_freelist_count f, "
+            + "pragma_page_size s";
     private static final String LIST_PAGE = ", tag, eta_usec, retry_count, created_usec, retry_limit "
             + "FROM task WHERE queue = ? AND name > ? ORDER BY name LIMIT ?";
 

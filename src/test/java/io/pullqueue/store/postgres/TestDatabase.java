@@ -45,7 +45,7 @@ final class TestDatabase {
         return dataSource(NAME, schema);
     }
 
-    private static DataSource dataSource(String database, String schema) {
+    static DataSource dataSource(String database, String schema) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setUrl("jdbc:postgresql://" + HOST_PORT + "/" + database);
         ds.setUser(USER);
@@ -55,7 +55,7 @@ final class TestDatabase {
         return ds;
     }
 
-    private static void admin(String sql) throws SQLException {
+    static void admin(String sql) throws SQLException {
         try (Connection c = dataSource("postgres", null).getConnection(); Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
