@@ -11,6 +11,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -32,12 +34,37 @@ public final class ReloadingQueueRegistry implements QueueRegistry {
     private volatile Map<String, QueueSpec> queues = Map.of("default", QueueSpec.push("default"));
     private volatile boolean loaded;
     private volatile String lastError;
+    private volatile Instant appliedAt;
+    private volatile Instant refusedAt;
+    private final Clock clock;
     private long seenSize = -1;
     private long seenModified = -1;
     private byte[] seenHash;
 
     public ReloadingQueueRegistry(Path path) {
+        this(path, Clock.systemUTC());
+    }
+
+    /** @param clock tells when a version was applied or refused */
+    public ReloadingQueueRegistry(Path path, Clock clock) {
         this.path = path;
+        this.clock = clock;
+    }
+
+    /**
+     * The last reload's outcome.
+     *
+     * @param loaded a valid version is in force
+     * @param appliedAt when the version in force was applied ({@code null} before the first)
+     * @param error why the newest version of the file was refused, or {@code null} when it is the one in force
+     * @param refusedAt when it was refused ({@code null} when it was not)
+     */
+    public record Status(boolean loaded, Instant appliedAt, String error, Instant refusedAt) {
+    }
+
+    public Status status() {
+        String error = lastError;
+        return new Status(loaded, appliedAt, error, error == null ? null : refusedAt);
     }
 
     @Override
@@ -116,6 +143,7 @@ public final class ReloadingQueueRegistry implements QueueRegistry {
         queues = Map.copyOf(m);
         loaded = true;
         lastError = null;
+        appliedAt = clock.instant();
         config.warnings().forEach(w -> LOG.warning("queue.yaml: " + w));
         LOG.info(() -> "queue.yaml applied from " + path + ": pull queues " + m.values().stream()
                 .filter(q -> q.mode() == QueueMode.PULL).map(QueueSpec::name).collect(Collectors.joining(", "))
@@ -130,6 +158,7 @@ public final class ReloadingQueueRegistry implements QueueRegistry {
         seenHash = hash;
         lastError = error;
         if (changed) {
+            refusedAt = clock.instant();
             LOG.severe("queue.yaml refused" + (loaded ? " (the last good version stays in force)" : "") + ": "
                     + error);
         }

@@ -25,6 +25,7 @@ public final class PullQueueEngine {
     private final EngineSettings settings;
     private final LeaseThrottle throttle = new LeaseThrottle();
     private final LeaseCounter leaseCounter = new LeaseCounter();
+    private final QueueActivity activity = new QueueActivity();
     private final List<TaskAvailabilityListener> listeners = new CopyOnWriteArrayList<>();
 
     public PullQueueEngine(TaskStore store, QueueRegistry registry, Clock clock, EngineSettings settings) {
@@ -98,14 +99,15 @@ public final class PullQueueEngine {
             return results;
         }
         List<ErrorCode> codes = store.taskAddMany(queue, tasks, now);
-        boolean added = false;
+        int added = 0;
         for (int i = 0; i < tasks.size(); i++) {
             NewTask t = tasks.get(i);
             ErrorCode c = codes.get(i);
-            added |= c == ErrorCode.OK;
+            added += c == ErrorCode.OK ? 1 : 0;
             results.add(new AddResult(c, t.name(), drafts.get(i).name() == null, t.etaUsec(), null));
         }
-        if (added) {
+        activity.added(queue, added);
+        if (added > 0) {
             notifyAvailable(queue);
         }
         return results;
@@ -226,6 +228,7 @@ public final class PullQueueEngine {
         // another transaction has locked.
         LeaseOutcome outcome = store.taskLease(q);
         leaseCounter.record(queue, outcome.leased().size(), now);
+        activity.leased(queue, outcome.leased().size());
         return outcome.leased();
     }
 
@@ -278,6 +281,19 @@ public final class PullQueueEngine {
             throw new QueueException(ErrorCode.TOO_MANY_TASKS, "names",
                     "at most " + Limits.MAX_NAMES_PER_DELETE + " names per delete call, got " + names.size());
         }
+        long now = nowUsec();
+        List<ErrorCode> results = perValidName(names, valid -> store.taskDeleteMany(queue, valid, now,
+                tombstoneExpiry(now)));
+        activity.deleted(queue, results.stream().filter(c -> c == ErrorCode.OK).count());
+        return results;
+    }
+
+    /**
+     * Runs {@code action} on the valid names (when there are any) and gives one result per name in order: the
+     * action's for a valid name, INVALID_TASK_NAME for the others.
+     */
+    static List<ErrorCode> perValidName(List<String> names,
+                                        java.util.function.Function<List<String>, List<ErrorCode>> action) {
         List<String> valid = new ArrayList<>(names.size());
         boolean[] isValid = new boolean[names.size()];
         for (int i = 0; i < names.size(); i++) {
@@ -286,13 +302,11 @@ public final class PullQueueEngine {
                 valid.add(names.get(i));
             }
         }
-        long now = nowUsec();
-        List<ErrorCode> stored = valid.isEmpty() ? List.of()
-                : store.taskDeleteMany(queue, valid, now, tombstoneExpiry(now));
+        List<ErrorCode> done = valid.isEmpty() ? List.of() : action.apply(valid);
         List<ErrorCode> results = new ArrayList<>(names.size());
         int j = 0;
         for (int i = 0; i < names.size(); i++) {
-            results.add(isValid[i] ? stored.get(j++) : ErrorCode.INVALID_TASK_NAME);
+            results.add(isValid[i] ? done.get(j++) : ErrorCode.INVALID_TASK_NAME);
         }
         return results;
     }
@@ -374,14 +388,24 @@ public final class PullQueueEngine {
                 new QueueException(ErrorCode.UNKNOWN_QUEUE, "queue", "queue " + queue + " is not declared"));
     }
 
-    private static void requirePull(QueueSpec spec) {
+    /** What this server added, leased and deleted per queue since the last sample. */
+    QueueActivity activity() {
+        return activity;
+    }
+
+    /** Tells the listeners (long-poll waiters) that tasks of the queue may have become leasable. */
+    void tasksAvailable(String queue) {
+        notifyAvailable(queue);
+    }
+
+    static void requirePull(QueueSpec spec) {
         if (spec.mode() != QueueMode.PULL) {
             throw new QueueException(ErrorCode.INVALID_QUEUE_MODE, "queue",
                     "queue " + spec.name() + " is a push queue; this operation needs a pull queue");
         }
     }
 
-    private long tombstoneExpiry(long now) {
+    long tombstoneExpiry(long now) {
         return now + settings.tombstoneTtl().toNanos() / 1000;
     }
 

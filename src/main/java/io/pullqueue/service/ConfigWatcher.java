@@ -55,6 +55,11 @@ public class ConfigWatcher {
         return registry.path().toString();
     }
 
+    /** The last reload's outcome: when the version in force was applied, and why a newer one was refused. */
+    public ReloadingQueueRegistry.Status status() {
+        return registry.status();
+    }
+
     /** Why the newest version of queue.yaml was refused, if it was. */
     public Optional<String> lastError() {
         return registry.lastError();

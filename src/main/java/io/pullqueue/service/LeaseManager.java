@@ -5,6 +5,7 @@ import io.pullqueue.core.EngineSettings;
 import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.MaintenanceReport;
 import io.pullqueue.core.PullQueueEngine;
+import io.pullqueue.core.QueueOperations;
 import io.pullqueue.core.QueueRegistry;
 import io.pullqueue.core.QueueSpec;
 import io.pullqueue.core.QueueStats;
@@ -59,7 +60,12 @@ public class LeaseManager {
     @ConfigProperty(name = "pullqueue.tombstone.ttl.hours", defaultValue = "216")
     long tombstoneTtlHours;
 
+    @Inject
+    @ConfigProperty(name = "pullqueue.history.sample.seconds", defaultValue = "10")
+    int sampleSeconds;
+
     private PullQueueEngine engine;
+    private QueueOperations operations;
 
     @PostConstruct
     void start() {
@@ -67,6 +73,7 @@ public class LeaseManager {
         engine = new PullQueueEngine(store, registry, clock,
                 new EngineSettings(Duration.ofHours(tombstoneTtlHours)));
         store.watchOtherInstances(engine::tasksAvailableElsewhere);
+        operations = new QueueOperations(engine, store, Math.max(1, sampleSeconds) * 1_000_000L);
         LOG.info(() -> "pullqueue lease manager ready: " + registry.all().size() + " queues declared, "
                 + "deleted task names reserved for " + tombstoneTtlHours + " h");
     }
@@ -156,6 +163,12 @@ public class LeaseManager {
     @Lock(LockType.READ)
     public Map<String, Long> storeDiagnostics() {
         return store.diagnostics();
+    }
+
+    /** What an operator reads and does beyond a worker's calls (the console): see {@link QueueOperations}. */
+    @Lock(LockType.READ)
+    public QueueOperations operations() {
+        return operations;
     }
 
     /** Bookkeeping for the maintenance timer; reads and writes in bounded batches. */

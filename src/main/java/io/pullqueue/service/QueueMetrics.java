@@ -1,5 +1,6 @@
 package io.pullqueue.service;
 
+import io.pullqueue.core.QueueCounts;
 import io.pullqueue.core.QueueMode;
 import io.pullqueue.core.QueueSpec;
 import io.pullqueue.core.QueueStats;
@@ -61,6 +62,13 @@ public class QueueMetrics {
                 registerStore(e.getKey());
             }
         }
+    }
+
+    /** Each pull queue's counts as the last refresh read them. */
+    public Map<String, QueueCounts> latestCounts() {
+        Map<String, QueueCounts> out = new java.util.HashMap<>();
+        latest.forEach((q, s) -> out.put(q, s.counts()));
+        return out;
     }
 
     /** The last diagnostics read (empty for a store without any); see {@link #refreshStore()}. */

@@ -2,6 +2,7 @@ package io.pullqueue.service;
 
 import io.pullqueue.core.AddResult;
 import io.pullqueue.core.ErrorCode;
+import io.pullqueue.core.QueueOperations;
 import io.pullqueue.core.QueueSpec;
 import io.pullqueue.core.QueueStats;
 import io.pullqueue.core.TagFilter;
@@ -87,6 +88,11 @@ public class QueueService {
 
     public Collection<QueueSpec> queues() {
         return manager.queues();
+    }
+
+    /** Filtered task pages, making tasks due now, and each queue's history: what the console reads and does. */
+    public QueueOperations operations() {
+        return manager.operations();
     }
 
     public long nowUsec() {

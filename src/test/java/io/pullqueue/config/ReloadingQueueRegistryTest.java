@@ -11,6 +11,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -117,5 +122,44 @@ class ReloadingQueueRegistryTest {
         assertFalse(r.reloadIfChanged());
         assertTrue(r.lastError().orElseThrow().contains("the limit is " + QueueYamlParser.MAX_FILE_BYTES));
         assertEquals(Set.of("a", "default"), names(r));
+    }
+
+    @Test
+    void theStatusSaysWhenTheVersionInForceWasAppliedAndWhyANewerOneWasRefused() throws IOException {
+        Instant t0 = Instant.parse("2026-12-03T10:00:00Z");
+        Instant t1 = t0.plusSeconds(5);
+        Instant t2 = t0.plusSeconds(9);
+        java.util.Iterator<Instant> times = List.of(t0, t1, t2).iterator();
+        Clock stepping = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                return times.next();
+            }
+        };
+        ReloadingQueueRegistry r = new ReloadingQueueRegistry(write("queue:\n- name: a\n  mode: pull\n"), stepping);
+        assertEquals(new ReloadingQueueRegistry.Status(false, null, null, null), r.status());
+        r.reloadIfChanged();
+        assertEquals(new ReloadingQueueRegistry.Status(true, t0, null, null), r.status());
+
+        write("queue:\n- name: a\n  mode: pull\n  rate: 5/s\n");
+        r.reloadIfChanged();
+        ReloadingQueueRegistry.Status refused = r.status();
+        assertEquals(t0, refused.appliedAt(), "the last good version stays, with its time");
+        assertEquals(t1, refused.refusedAt());
+        assertTrue(refused.error().contains("key \"rate\""), refused.error());
+
+        write("queue:\n- name: a\n  mode: pull\n- name: b\n  mode: pull\n");
+        r.reloadIfChanged();
+        assertEquals(new ReloadingQueueRegistry.Status(true, t2, null, null), r.status());
     }
 }
