@@ -1,5 +1,6 @@
 package io.pullqueue.config;
 
+import io.pullqueue.core.ConfigStatus;
 import io.pullqueue.core.QueueMode;
 import io.pullqueue.core.QueueRegistry;
 import io.pullqueue.core.QueueSpec;
@@ -51,20 +52,10 @@ public final class ReloadingQueueRegistry implements QueueRegistry {
         this.clock = clock;
     }
 
-    /**
-     * The last reload's outcome.
-     *
-     * @param loaded a valid version is in force
-     * @param appliedAt when the version in force was applied ({@code null} before the first)
-     * @param error why the newest version of the file was refused, or {@code null} when it is the one in force
-     * @param refusedAt when it was refused ({@code null} when it was not)
-     */
-    public record Status(boolean loaded, Instant appliedAt, String error, Instant refusedAt) {
-    }
-
-    public Status status() {
+    /** The last reload's outcome. */
+    public ConfigStatus status() {
         String error = lastError;
-        return new Status(loaded, appliedAt, error, error == null ? null : refusedAt);
+        return new ConfigStatus(loaded, appliedAt, error, error == null ? null : refusedAt);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.pullqueue.service;
 
 import io.pullqueue.config.ReloadingQueueRegistry;
+import io.pullqueue.core.ConfigStatus;
 import io.pullqueue.core.QueueRegistry;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -56,7 +57,7 @@ public class ConfigWatcher {
     }
 
     /** The last reload's outcome: when the version in force was applied, and why a newer one was refused. */
-    public ReloadingQueueRegistry.Status status() {
+    public ConfigStatus status() {
         return registry.status();
     }
 

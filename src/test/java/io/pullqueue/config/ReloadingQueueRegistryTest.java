@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pullqueue.core.ConfigStatus;
 import io.pullqueue.core.QueueMode;
 import io.pullqueue.core.QueueSpec;
 import io.pullqueue.core.TestClock;
@@ -127,14 +128,14 @@ class ReloadingQueueRegistryTest {
         Instant t0 = Instant.parse("2026-12-03T10:00:00Z");
         TestClock clock = new TestClock(t0);
         ReloadingQueueRegistry r = new ReloadingQueueRegistry(write("queue:\n- name: a\n  mode: pull\n"), clock);
-        assertEquals(new ReloadingQueueRegistry.Status(false, null, null, null), r.status());
+        assertEquals(new ConfigStatus(false, null, null, null), r.status());
         r.reloadIfChanged();
-        assertEquals(new ReloadingQueueRegistry.Status(true, t0, null, null), r.status());
+        assertEquals(new ConfigStatus(true, t0, null, null), r.status());
 
         clock.advance(Duration.ofSeconds(5));
         write("queue:\n- name: a\n  mode: pull\n  rate: 5/s\n");
         r.reloadIfChanged();
-        ReloadingQueueRegistry.Status refused = r.status();
+        ConfigStatus refused = r.status();
         assertEquals(t0, refused.appliedAt(), "the last good version stays, with its time");
         assertEquals(t0.plusSeconds(5), refused.refusedAt());
         assertTrue(refused.error().contains("key \"rate\""), refused.error());
@@ -142,6 +143,6 @@ class ReloadingQueueRegistryTest {
         clock.advance(Duration.ofSeconds(4));
         write("queue:\n- name: a\n  mode: pull\n- name: b\n  mode: pull\n");
         r.reloadIfChanged();
-        assertEquals(new ReloadingQueueRegistry.Status(true, t0.plusSeconds(9), null, null), r.status());
+        assertEquals(new ConfigStatus(true, t0.plusSeconds(9), null, null), r.status());
     }
 }

@@ -64,7 +64,7 @@ final class TaskInput {
         JsonArray a = JsonInput.array(body, "names");
         if (a.size() > Limits.MAX_NAMES_PER_DELETE) {
             throw new QueueException(io.pullqueue.core.ErrorCode.TOO_MANY_TASKS, "names",
-                    "at most " + Limits.MAX_NAMES_PER_DELETE + " names per delete call, got " + a.size());
+                    "at most " + Limits.MAX_NAMES_PER_DELETE + " names per call, got " + a.size());
         }
         List<String> names = new ArrayList<>(a.size());
         for (int i = 0; i < a.size(); i++) {
