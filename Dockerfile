@@ -1,32 +1,33 @@
-# pullqueue on Open Liberty, following the kernel-slim convention: configuration first, features.sh installs only
-# the features server.xml lists, then the application, then configure.sh.
+# pullqueue as a container image, from the same runnable JAR that `mvn verify` builds and tests
+# (target/pullqueue.jar: Open Liberty minified to the features liberty/server.xml lists, with the WAR, the JDBC
+# drivers and the top-level queue.yaml inside).
 #
-# Build the WAR and the JDBC driver first:   mvn -DskipTests package
-# Then:                                        docker build -t pullqueue .
-#                                              docker run -p 9080:9080 -v pullqueue-data:/data pullqueue
+# Build:   mvn -DskipTests package            (makes target/pullqueue.jar)
+#          docker build -t pullqueue .
+# Run:     docker run -p 9080:9080 -v pullqueue-data:/data pullqueue
+#          with your own queues:  -v $PWD/queue.yaml:/config/queue.yaml -e PULLQUEUE_QUEUE_CONFIG=/config/queue.yaml
 # Several servers on one PostgreSQL (docs/scaling.md):
 #   docker run -p 9080:9080 -e PULLQUEUE_STORE=postgres -e PULLQUEUE_POSTGRES_HOST=db -e PULLQUEUE_POSTGRES_PASSWORD=... pullqueue
-# (The test suite does not build this image: there is no Docker engine on the build machines.)
-FROM icr.io/appcafe/open-liberty:kernel-slim-java17-openj9-ubi
+#
+# The test suite does not build this image (the build machines have no Docker engine); what it runs is the JAR,
+# started by RunnableJarIT exactly as the CMD below starts it.
+FROM eclipse-temurin:17-jre
 
-COPY --chown=1001:0 liberty/server.xml liberty/jvm.options /config/
-RUN features.sh
+RUN useradd --system --uid 1001 --home-dir /opt/pullqueue pullqueue \
+    && mkdir -p /opt/pullqueue /data \
+    && chown 1001:0 /opt/pullqueue /data
+COPY --chown=1001:0 target/pullqueue.jar /opt/pullqueue/pullqueue.jar
 
-COPY --chown=1001:0 target/jdbc/ /config/lib/jdbc/
-COPY --chown=1001:0 queue.yaml /config/queue.yaml
-COPY --chown=1001:0 target/pullqueue.war /config/apps/
-
-# Listen on all interfaces inside the container; keep the database on a volume.
+# Listen on all interfaces inside the container; keep the database on a volume; extract Liberty into the
+# container's own file system, once per start.
 ENV HTTP_HOST=* \
     HTTP_PORT=9080 \
     HTTPS_PORT=9443 \
-    APP_CONTEXT_ROOT=/ \
-    PULLQUEUE_QUEUE_CONFIG=/config/queue.yaml \
-    PULLQUEUE_DATA_DIR=/data
-USER root
-RUN mkdir -p /data && chown 1001:0 /data
-USER 1001
-VOLUME /data
-EXPOSE 9080
+    PULLQUEUE_DATA_DIR=/data \
+    WLP_JAR_EXTRACT_ROOT=/opt/pullqueue/extract
 
-RUN configure.sh
+USER 1001
+WORKDIR /opt/pullqueue
+VOLUME /data
+EXPOSE 9080 9443
+CMD ["java", "-jar", "/opt/pullqueue/pullqueue.jar"]
