@@ -8,8 +8,9 @@ import { lineChart, formatNumber } from './charts.js';
 
 const API = '../api/v1';
 const $ = id => document.getElementById(id);
-let timer = null;
+let timer = null; // refreshes the view shown, skipped while the tab is hidden (counting a big queue is not free)
 let route = null;
+let carried = ''; // what the next view says on arrival (the result of the action that led there)
 
 // ------------------------------------------------------------------------------------------------ helpers
 
@@ -163,11 +164,11 @@ async function render() {
     if (route.view === 'queues') {
       document.title = 'Queues · pullqueue';
       await renderQueues();
-      timer = setInterval(() => renderQueues().catch(e => showError(e.message)), 5000);
+      timer = setInterval(() => document.hidden || renderQueues().catch(e => showError(e.message)), 5000);
     } else if (route.view === 'queue') {
       document.title = route.queue + ' · pullqueue';
       await renderQueue();
-      timer = setInterval(() => refreshQueue().catch(e => showError(e.message)), 10000);
+      timer = setInterval(() => document.hidden || refreshQueue().catch(e => showError(e.message)), 10000);
     } else {
       document.title = route.task + ' · ' + route.queue + ' · pullqueue';
       await renderTask();
@@ -445,11 +446,14 @@ async function taskAction(what) {
   const name = route.task;
   const path = q(route.queue) + '/tasks';
   if (what === 'delete') {
-    const done = await act('Delete task ' + name + '? Its name stays reserved.', 'Delete', async () => {
+    if (!(await confirmAction('Delete task ' + name + '? Its name stays reserved.', 'Delete'))) return;
+    try {
       await call('DELETE', path + '/' + encodeURIComponent(name));
-      return 'Deleted task ' + name + '.';
-    });
-    if (done) location.hash = queueHref(route.queue);
+      carried = 'Deleted task ' + name + '.';
+      location.hash = queueHref(route.queue);
+    } catch (e) {
+      showError(e.message);
+    }
     return;
   }
   const release = what === 'release';
@@ -497,7 +501,8 @@ $('queue-filter').addEventListener('input', () => {
   renderQueues().catch(e => showError(e.message));
 });
 window.addEventListener('hashchange', () => {
-  say('');
+  say(carried);
+  carried = '';
   render().then(() => $('content').focus({ preventScroll: true }));
 });
 render();

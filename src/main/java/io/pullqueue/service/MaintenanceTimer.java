@@ -55,11 +55,15 @@ public class MaintenanceTimer {
         ticks++;
         try {
             config.reloadIfDue(ticks);
-            if (ticks % Math.max(1, maintenanceSeconds) == 0) {
+            boolean maintenanceDue = ticks % Math.max(1, maintenanceSeconds) == 0;
+            boolean sampleDue = ticks % Math.max(1, sampleSeconds) == 0;
+            if (maintenanceDue) {
                 maintain();
-                metrics.refresh();
             }
-            if (ticks % Math.max(1, sampleSeconds) == 0) {
+            if (maintenanceDue || sampleDue) {
+                metrics.refresh(); // a sample takes the counts read now (by default every other maintenance pass)
+            }
+            if (sampleDue) {
                 manager.operations().sample(server, metrics.latestCounts());
             }
         } catch (RuntimeException e) {

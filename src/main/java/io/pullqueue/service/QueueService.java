@@ -1,14 +1,17 @@
 package io.pullqueue.service;
 
 import io.pullqueue.core.AddResult;
+import io.pullqueue.core.ConfigStatus;
 import io.pullqueue.core.ErrorCode;
-import io.pullqueue.core.QueueOperations;
+import io.pullqueue.core.QueueHistory;
 import io.pullqueue.core.QueueSpec;
 import io.pullqueue.core.QueueStats;
 import io.pullqueue.core.TagFilter;
 import io.pullqueue.core.Task;
 import io.pullqueue.core.TaskDraft;
+import io.pullqueue.core.TaskListing;
 import io.pullqueue.core.TaskPage;
+import io.pullqueue.core.TaskQuery;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -32,6 +35,8 @@ public class QueueService {
     LeaseManager manager;
     @Inject
     QueueMetrics metrics;
+    @Inject
+    ConfigWatcher config;
 
     public List<AddResult> add(String queue, List<TaskDraft> tasks) {
         return manager.add(queue, tasks);
@@ -90,9 +95,32 @@ public class QueueService {
         return manager.queues();
     }
 
-    /** Filtered task pages, making tasks due now, and each queue's history: what the console reads and does. */
-    public QueueOperations operations() {
-        return manager.operations();
+    // ----------------------------------------------- what an operator reads and does (QueueOperations)
+
+    /** A page of the queue's tasks filtered by state and tag, in name or ETA order, without payloads. */
+    public TaskListing search(String queue, TaskQuery.State state, String tag, TaskQuery.Order order,
+                              TaskQuery.Cursor after, int pageSize) {
+        return manager.operations().search(queue, state, tag, order, after, pageSize);
+    }
+
+    /** The operator's override: the named tasks become due now (leases given back, delayed tasks run now). */
+    public List<ErrorCode> runNow(String queue, List<String> names) {
+        return manager.operations().runNow(queue, names);
+    }
+
+    /** The queue's samples over the last {@code seconds}. */
+    public QueueHistory history(String queue, long seconds) {
+        return manager.operations().history(queue, seconds);
+    }
+
+    /** Which queue.yaml is in force and the last reload's outcome. */
+    public ConfigStatus configStatus() {
+        return config.status();
+    }
+
+    /** The path of queue.yaml. */
+    public String configPath() {
+        return config.path();
     }
 
     public long nowUsec() {

@@ -1,7 +1,7 @@
 package io.pullqueue.api.rest;
 
 import io.pullqueue.core.ConfigStatus;
-import io.pullqueue.service.ConfigWatcher;
+import io.pullqueue.service.QueueService;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
@@ -21,11 +21,11 @@ import jakarta.ws.rs.core.MediaType;
 public class ConfigResource {
 
     @Inject
-    ConfigWatcher config;
+    QueueService service;
 
     @GET
     public JsonObject config() {
-        ConfigStatus s = config.status();
+        ConfigStatus s = service.configStatus();
         JsonObjectBuilder reload = Jsons.BUILDERS.createObjectBuilder()
                 .add("result", s.error() == null ? "applied" : "refused");
         if (s.appliedAt() != null) {
@@ -35,7 +35,7 @@ public class ConfigResource {
             reload.add("error", s.error());
             reload.add("refusedAt", s.refusedAt().toString());
         }
-        return Jsons.BUILDERS.createObjectBuilder().add("path", config.path()).add("loaded", s.loaded())
+        return Jsons.BUILDERS.createObjectBuilder().add("path", service.configPath()).add("loaded", s.loaded())
                 .add("reload", reload).build();
     }
 }

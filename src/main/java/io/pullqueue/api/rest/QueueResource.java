@@ -151,7 +151,7 @@ public class QueueResource {
                          @QueryParam("pageToken") String pageToken, @QueryParam("state") String state,
                          @QueryParam("tag") String tag, @QueryParam("order") String order) {
         TaskQuery.Order o = TaskListParams.order(order);
-        TaskListing page = service.operations().search(queue, TaskListParams.state(state), tag, o,
+        TaskListing page = service.search(queue, TaskListParams.state(state), tag, o,
                 TaskListParams.cursor(o, pageToken), pageSize == null ? Limits.DEFAULT_LIST_PAGE_SIZE : pageSize);
         return json(JsonBytes.tasks(page.tasks(), service.nowUsec(), TaskListParams.token(o, page.next())));
     }
@@ -161,14 +161,14 @@ public class QueueResource {
     @Path("{queue}/tasks:runNow")
     public Response runNow(@PathParam("queue") String queue, InputStream body) {
         List<String> names = TaskInput.names(JsonInput.object(body));
-        return json(JsonBytes.deleteResults(names, service.operations().runNow(queue, names)));
+        return json(JsonBytes.deleteResults(names, service.runNow(queue, names)));
     }
 
     /** The queue's samples over the last {@code seconds} (default an hour, at most a day). */
     @GET
     @Path("{queue}/history")
     public JsonObject history(@PathParam("queue") String queue, @QueryParam("seconds") Long seconds) {
-        return JsonOutput.history(queue, service.operations().history(queue, seconds == null ? 3600 : seconds));
+        return JsonOutput.history(queue, service.history(queue, seconds == null ? 3600 : seconds));
     }
 
     @GET

@@ -214,9 +214,31 @@ class ConsoleBrowserIT {
         browser.findElement(By.id("queue-filter")).sendKeys("console");
         await(d -> d.findElements(By.cssSelector("#queues tbody tr")).size() == 1 ? true : null);
         shot("queues");
-        browser.findElement(By.linkText(Q)).click();
+        await(d -> {
+            d.findElement(By.linkText(Q)).click(); // the table is redrawn on every refresh: retried when stale
+            return true;
+        });
         await(d -> d.getCurrentUrl().endsWith("#/queues/" + Q) ? true : null);
         assertEquals(Q, await(d -> text("queue-name").isEmpty() ? null : text("queue-name")));
+    }
+
+    @Test
+    void aRefusedQueueYamlIsShownWithItsErrorWhileTheLastGoodVersionStays() throws IOException {
+        Path file = Path.of(System.getProperty("pullqueue.it.queue.config"));
+        String original = Files.readString(file);
+        try {
+            Files.writeString(file, original + "\n- name: console-broken\n  mode: pull\n  rate: 5/s\n");
+            await(d -> Http.get("/api/v1/config").body().contains("refused") ? true : null);
+            open("/");
+            String box = await(d -> text("config-status").contains("refused") ? text("config-status") : null);
+            assertTrue(box.contains("key \"rate\""), box);
+            assertTrue(box.contains("stays in force"), box);
+            assertTrue(browser.findElement(By.id("config-status")).getAttribute("class").contains("refused"));
+            shot("queues-config-refused");
+        } finally {
+            Files.writeString(file, original);
+        }
+        await(d -> Http.get("/api/v1/config").body().contains("applied") ? true : null);
     }
 
     @Test
@@ -419,6 +441,7 @@ class ConsoleBrowserIT {
         browser.findElement(By.id("task-delete")).click();
         answer(true, "Delete task " + n.get(3));
         await(d -> d.getCurrentUrl().endsWith("#/queues/" + Q) ? true : null);
+        assertEquals("Deleted task " + n.get(3) + ".", text("status"), "the queue view says what was done");
         assertEquals("TOMBSTONED_TASK", Http.get(QPATH + "/tasks/" + n.get(3)).reason());
     }
 }
