@@ -29,7 +29,7 @@ public class MaintenanceTimer {
     private static final Logger LOG = Logger.getLogger(MaintenanceTimer.class.getName());
 
     @Inject
-    LeaseManager manager;
+    QueueService service;
     @Inject
     QueueMetrics metrics;
     @Inject
@@ -54,7 +54,7 @@ public class MaintenanceTimer {
     void tick() {
         ticks++;
         try {
-            config.reloadIfDue(ticks);
+            config.changedIfDue(ticks).ifPresent(service::swapQueues);
             boolean maintenanceDue = ticks % Math.max(1, maintenanceSeconds) == 0;
             boolean sampleDue = ticks % Math.max(1, sampleSeconds) == 0;
             if (maintenanceDue) {
@@ -64,7 +64,7 @@ public class MaintenanceTimer {
                 metrics.refresh(); // a sample takes the counts read now (by default every other maintenance pass)
             }
             if (sampleDue) {
-                manager.operations().sample(server, metrics.latestCounts());
+                service.sample(server, metrics.latestCounts());
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "maintenance pass failed; will retry next tick: " + e, e);
@@ -72,7 +72,7 @@ public class MaintenanceTimer {
     }
 
     private void maintain() {
-        MaintenanceReport r = manager.maintain(batch);
+        MaintenanceReport r = service.maintain(batch);
         if (r.exhaustedTasksRemoved() > 0 || r.tombstonesRemoved() > 0 || r.tablesReclaimed() > 0) {
             LOG.info(() -> "maintenance: removed " + r.exhaustedTasksRemoved() + " tasks past their retry limit, "
                     + r.tombstonesRemoved() + " expired tombstones"

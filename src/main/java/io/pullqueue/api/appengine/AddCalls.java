@@ -76,7 +76,7 @@ record AddCalls(QueueService service, String appId) {
             }
         }
         for (AddResult r : service.add(queue, drafts)) {
-            outcomes.add(new Outcome(r.code(), r.ok() && r.nameChosen() ? r.name() : null, error(r)));
+            outcomes.add(new Outcome(r.code(), r.ok() && r.nameChosen() ? r.name() : null, r.failure()));
         }
         return outcomes;
     }
@@ -109,23 +109,6 @@ record AddCalls(QueueService service, String appId) {
                 ? a.getRetryParameters().getRetryLimit() : null;
         byte[] body = a.hasBody() ? a.getBody().toByteArray() : null;
         return new TaskDraft(name, body, tag, a.getEtaUsec(), null, retryLimit);
-    }
-
-    private static QueueException error(AddResult r) {
-        if (r.error() != null) {
-            return r.error();
-        }
-        switch (r.code()) {
-            case TASK_ALREADY_EXISTS:
-                return new QueueException(r.code(), "task_name", "a task named " + r.name() + " already exists");
-            case TOMBSTONED_TASK:
-                return new QueueException(r.code(), "task_name", "the name " + r.name()
-                        + " belongs to a deleted task and stays reserved");
-            case SKIPPED:
-                return skipped();
-            default:
-                return new QueueException(r.code(), "task " + r.name() + ": " + r.code());
-        }
     }
 
     private static QueueException skipped() {

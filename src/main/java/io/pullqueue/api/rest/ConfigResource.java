@@ -1,5 +1,6 @@
 package io.pullqueue.api.rest;
 
+import io.pullqueue.api.http.Jsons;
 import io.pullqueue.core.ConfigStatus;
 import io.pullqueue.service.QueueService;
 import jakarta.enterprise.context.RequestScoped;

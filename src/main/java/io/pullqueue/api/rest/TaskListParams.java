@@ -1,5 +1,6 @@
 package io.pullqueue.api.rest;
 
+import io.pullqueue.api.http.JsonInput;
 import io.pullqueue.core.TaskQuery;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
