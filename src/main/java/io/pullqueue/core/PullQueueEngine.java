@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -23,8 +24,7 @@ public final class PullQueueEngine {
     private final QueueRegistry registry;
     private final Clock clock;
     private final EngineSettings settings;
-    private final LeaseThrottle throttle = new LeaseThrottle();
-    private final LeaseCounter leaseCounter = new LeaseCounter();
+    private final LeaseFigures figures;
     private final List<TaskAvailabilityListener> listeners = new CopyOnWriteArrayList<>();
 
     public PullQueueEngine(TaskStore store, QueueRegistry registry, Clock clock, EngineSettings settings) {
@@ -32,6 +32,7 @@ public final class PullQueueEngine {
         this.registry = registry;
         this.clock = clock;
         this.settings = settings;
+        this.figures = store.leaseFigures();
     }
 
     public void addListener(TaskAvailabilityListener listener) {
@@ -65,38 +66,83 @@ public final class PullQueueEngine {
      */
     public List<AddResult> add(String queue, List<TaskDraft> drafts) {
         QueueSpec spec = requireQueue(queue);
+        checkTaskCount(drafts);
+        return add(queue, spec, drafts, Collections.nCopies(drafts.size(), null), null, true);
+    }
+
+    /**
+     * App Engine's {@code BulkAdd} (semantics.md §4.1, the stub's rules). Each task is validated on its own, its
+     * queue included: an unknown or malformed queue name is the error of every task that is otherwise valid, not of
+     * the call. A task in {@code refusals} (non-null at its index) is invalid with that error, which its door found.
+     * If any task is invalid, nothing is added: each invalid task gets its error, every other task SKIPPED. Only
+     * then is the mode checked, for the whole call: every task must be a pull task ({@code pullTasks}) and the queue
+     * a pull queue, else INVALID_QUEUE_MODE. Then as {@link #add(String, List)}.
+     *
+     * @param drafts the tasks; an entry may be {@code null} where {@code refusals} holds an error
+     * @throws QueueException for errors of the whole call (too many tasks, the mode)
+     */
+    public List<AddResult> bulkAdd(String queue, List<TaskDraft> drafts, List<QueueException> refusals,
+                                   boolean pullTasks) {
+        checkTaskCount(drafts);
+        QueueSpec spec = null;
+        QueueException queueError = null;
+        try {
+            spec = requireQueue(queue);
+        } catch (QueueException e) {
+            queueError = e;
+        }
+        return add(queue, spec, drafts, refusals, queueError, pullTasks);
+    }
+
+    private static void checkTaskCount(List<TaskDraft> drafts) {
         if (drafts.size() > Limits.MAX_TASKS_PER_ADD) {
             throw new QueueException(ErrorCode.TOO_MANY_TASKS, "tasks",
                     "at most " + Limits.MAX_TASKS_PER_ADD + " tasks per add call, got " + drafts.size());
         }
+    }
+
+    private List<AddResult> add(String queue, QueueSpec spec, List<TaskDraft> drafts, List<QueueException> refusals,
+                                QueueException queueError, boolean pullTasks) {
         long now = nowUsec();
         List<NewTask> tasks = new ArrayList<>(drafts.size());
         List<QueueException> errors = new ArrayList<>(drafts.size());
         boolean anyInvalid = false;
-        for (TaskDraft d : drafts) {
-            try {
-                tasks.add(validate(d, now));
-                errors.add(null);
-            } catch (QueueException e) {
-                tasks.add(null);
-                errors.add(e);
-                anyInvalid = true;
+        for (int i = 0; i < drafts.size(); i++) {
+            QueueException error = refusals.get(i);
+            NewTask task = null;
+            if (error == null) {
+                try {
+                    task = validate(queue, drafts.get(i), now);
+                } catch (QueueException e) {
+                    error = e;
+                }
             }
+            if (error == null && queueError != null) {
+                error = queueError;
+            }
+            tasks.add(error == null ? task : null);
+            errors.add(error);
+            anyInvalid |= error != null;
         }
         List<AddResult> results = new ArrayList<>(drafts.size());
         if (anyInvalid) {
             for (int i = 0; i < drafts.size(); i++) {
                 QueueException e = errors.get(i);
+                String name = drafts.get(i) == null ? null : drafts.get(i).name();
                 results.add(e == null
-                        ? new AddResult(ErrorCode.SKIPPED, drafts.get(i).name(), false, 0, null)
-                        : new AddResult(e.code(), drafts.get(i).name(), false, 0, e));
+                        ? new AddResult(ErrorCode.SKIPPED, name, false, 0, null)
+                        : new AddResult(e.code(), name, false, 0, e));
             }
             return results;
         }
-        requirePull(spec);
         if (tasks.isEmpty()) {
             return results;
         }
+        if (!pullTasks) {
+            throw new QueueException(ErrorCode.INVALID_QUEUE_MODE, "mode", "pullqueue serves pull tasks only; "
+                    + "a task without mode PULL cannot be added (queue " + queue + ")");
+        }
+        requirePull(spec);
         List<ErrorCode> codes = store.taskAddMany(queue, tasks, now);
         boolean added = false;
         for (int i = 0; i < tasks.size(); i++) {
@@ -111,7 +157,8 @@ public final class PullQueueEngine {
         return results;
     }
 
-    private NewTask validate(TaskDraft d, long now) {
+    /** One task's rules, in the stub's order where it has them (the ETA before the size). */
+    private NewTask validate(String queue, TaskDraft d, long now) {
         String name = d.name();
         if (name != null) {
             Validation.checkTaskName(name);
@@ -120,17 +167,20 @@ public final class PullQueueEngine {
             throw new QueueException(ErrorCode.INVALID_REQUEST, "payload", "payload is required (it may be empty)");
         }
         String tag = d.tag() == null || d.tag().isEmpty() ? null : d.tag();
-        int tagBytes = tag == null ? 0 : Validation.checkTag(tag, "tag");
-        long size = (long) d.payload().length + tagBytes + (name == null ? 0 : name.length());
-        if (size > Limits.MAX_TASK_BYTES) {
-            throw new QueueException(ErrorCode.TASK_TOO_LARGE, "payload", "task is " + size
-                    + " bytes (payload + tag + name); the limit is " + Limits.MAX_TASK_BYTES + " bytes");
+        if (tag != null) {
+            Validation.checkTag(tag, "tag");
         }
         if (d.retryLimit() != null && d.retryLimit() < 0) {
             throw new QueueException(ErrorCode.INVALID_RETRY_PARAMETERS, "retryLimit",
                     "retryLimit must be 0 or more, got " + d.retryLimit());
         }
         long eta = resolveEta(d, now);
+        long size = TaskSize.of(queue, name, eta, d.payload(), tag, d.retryLimit());
+        if (size > Limits.MAX_TASK_BYTES) {
+            throw new QueueException(ErrorCode.TASK_TOO_LARGE, "payload", "task is " + size + " bytes as App "
+                    + "Engine measures it (its add request: payload, tag, names, ETA); the limit is "
+                    + Limits.MAX_TASK_BYTES + " bytes");
+        }
         return new NewTask(name == null ? chooseName(now) : name, d.payload(), tag, eta, d.retryLimit());
     }
 
@@ -216,7 +266,7 @@ public final class PullQueueEngine {
             throw new QueueException(ErrorCode.QUEUE_PAUSED, "queue", "queue " + queue + " is paused");
         }
         long now = nowUsec();
-        if (!throttle.tryAcquire(queue, spec.leaseRequestsPerSecond(), now)) {
+        if (!figures.tryAcquire(queue, spec.leaseRequestsPerSecond(), now)) {
             return List.of();
         }
         LeaseQuery q = new LeaseQuery(queue, (int) maxTasks, filter, now, now + Validation.leaseUsec(leaseSeconds),
@@ -225,7 +275,7 @@ public final class PullQueueEngine {
         // (whose commits are grouped, which a lock held across the commit would prevent); PostgreSQL skips rows
         // another transaction has locked.
         LeaseOutcome outcome = store.taskLease(q);
-        leaseCounter.record(queue, outcome.leased().size(), now);
+        figures.record(queue, outcome.leased().size(), now);
         return outcome.leased();
     }
 
@@ -345,8 +395,9 @@ public final class PullQueueEngine {
         if (spec.mode() != QueueMode.PULL) {
             return new QueueStats(spec, false, QueueCounts.EMPTY, 0, 0);
         }
-        return new QueueStats(spec, store.queuePaused(queue), store.queueCounts(queue, now),
-                leaseCounter.sum(queue, 60, now), leaseCounter.sum(queue, 3600, now));
+        LeaseFigures.Leased leased = figures.leased(queue, now);
+        return new QueueStats(spec, store.queuePaused(queue), store.queueCounts(queue, now), leased.lastMinute(),
+                leased.lastHour());
     }
 
     /**
@@ -363,6 +414,7 @@ public final class PullQueueEngine {
             }
         }
         int tombstones = store.tombstoneDeleteExpired(now, batch);
+        figures.forget(now, batch);
         return new MaintenanceReport(exhausted, tombstones, store.reclaimSpace());
     }
 

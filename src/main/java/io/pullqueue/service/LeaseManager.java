@@ -6,6 +6,7 @@ import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.MaintenanceReport;
 import io.pullqueue.core.PullQueueEngine;
 import io.pullqueue.core.QueueRegistry;
+import io.pullqueue.core.QueueException;
 import io.pullqueue.core.QueueSpec;
 import io.pullqueue.core.QueueStats;
 import io.pullqueue.core.TagFilter;
@@ -79,6 +80,12 @@ public class LeaseManager {
     @Lock(LockType.READ)
     public List<AddResult> add(String queue, List<TaskDraft> tasks) {
         return engine.add(queue, tasks);
+    }
+
+    @Lock(LockType.READ)
+    public List<AddResult> bulkAdd(String queue, List<TaskDraft> tasks, List<QueueException> refusals,
+                                   boolean pullTasks) {
+        return engine.bulkAdd(queue, tasks, refusals, pullTasks);
     }
 
     @Lock(LockType.READ)

@@ -2,6 +2,7 @@ package io.pullqueue.service;
 
 import io.pullqueue.core.AddResult;
 import io.pullqueue.core.ErrorCode;
+import io.pullqueue.core.QueueException;
 import io.pullqueue.core.QueueSpec;
 import io.pullqueue.core.QueueStats;
 import io.pullqueue.core.TagFilter;
@@ -34,6 +35,12 @@ public class QueueService {
 
     public List<AddResult> add(String queue, List<TaskDraft> tasks) {
         return manager.add(queue, tasks);
+    }
+
+    /** App Engine's BulkAdd rules; see {@link io.pullqueue.core.PullQueueEngine#bulkAdd}. */
+    public List<AddResult> bulkAdd(String queue, List<TaskDraft> tasks, List<QueueException> refusals,
+                                   boolean pullTasks) {
+        return manager.bulkAdd(queue, tasks, refusals, pullTasks);
     }
 
     @Timeout(value = 10, unit = ChronoUnit.SECONDS)
