@@ -68,13 +68,24 @@ public final class ReloadingQueueRegistry implements QueueRegistry {
      * Re-reads the file if its size, modification time or content changed since the last look, and applies it
      * when valid. Returns true when a new version was applied.
      */
-    public synchronized boolean reloadIfChanged() {
+    public boolean reloadIfChanged() {
+        Optional<QueueConfig> changed = readIfChanged();
+        changed.ifPresent(this::apply);
+        return changed.isPresent();
+    }
+
+    /**
+     * Re-reads the file if its size, modification time or content changed since the last look: the new version
+     * when it is valid (not yet in force: {@link #apply} does that), empty when nothing changed or the new version
+     * was refused.
+     */
+    public synchronized Optional<QueueConfig> readIfChanged() {
         byte[] content;
         try {
             BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class);
             long modified = a.lastModifiedTime().toMillis();
             if (a.size() == seenSize && modified == seenModified) {
-                return false;
+                return Optional.empty();
             }
             if (a.size() > QueueYamlParser.MAX_FILE_BYTES) {
                 return refuse(null, path + ": file is " + a.size() + " bytes; the limit is "
@@ -85,7 +96,7 @@ public final class ReloadingQueueRegistry implements QueueRegistry {
             if (Arrays.equals(hash, seenHash)) {
                 seenSize = a.size();
                 seenModified = modified;
-                return false;
+                return Optional.empty();
             }
             seenSize = a.size();
             seenModified = modified;
@@ -96,8 +107,7 @@ public final class ReloadingQueueRegistry implements QueueRegistry {
             return refuse(null, path + ": cannot be read: " + e.getMessage(), -2, -2);
         }
         try {
-            apply(parser.parse(path.getFileName().toString(), content));
-            return true;
+            return Optional.of(parser.parse(path.getFileName().toString(), content));
         } catch (QueueConfigException e) {
             return refuse(seenHash, String.join("; ", e.errors()), seenSize, seenModified);
         }
@@ -110,7 +120,8 @@ public final class ReloadingQueueRegistry implements QueueRegistry {
         }
     }
 
-    private void apply(QueueConfig config) {
+    /** Puts a version read by {@link #readIfChanged} in force, at once. */
+    public void apply(QueueConfig config) {
         Map<String, QueueSpec> m = new LinkedHashMap<>();
         config.queues().forEach(q -> m.put(q.name(), q));
         queues = Map.copyOf(m);
@@ -123,7 +134,7 @@ public final class ReloadingQueueRegistry implements QueueRegistry {
                 .map(QueueSpec::name).collect(Collectors.joining(", ")));
     }
 
-    private boolean refuse(byte[] hash, String error, long size, long modified) {
+    private Optional<QueueConfig> refuse(byte[] hash, String error, long size, long modified) {
         boolean changed = !error.equals(lastError);
         seenSize = size;
         seenModified = modified;
@@ -133,7 +144,7 @@ public final class ReloadingQueueRegistry implements QueueRegistry {
             LOG.severe("queue.yaml refused" + (loaded ? " (the last good version stays in force)" : "") + ": "
                     + error);
         }
-        return false;
+        return Optional.empty();
     }
 
     private static byte[] sha256(byte[] content) {

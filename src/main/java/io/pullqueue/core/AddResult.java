@@ -14,4 +14,27 @@ public record AddResult(ErrorCode code, String name, boolean nameChosen, long et
     public boolean ok() {
         return code == ErrorCode.OK;
     }
+
+    /**
+     * Why this task was not added, worded once for every door (the field at fault is {@code name}), or
+     * {@code null} when it was added.
+     */
+    public QueueException failure() {
+        if (error != null) {
+            return error;
+        }
+        switch (code) {
+            case OK:
+                return null;
+            case TASK_ALREADY_EXISTS:
+                return new QueueException(code, "name", "a task named " + name + " already exists");
+            case TOMBSTONED_TASK:
+                return new QueueException(code, "name", "the name " + name
+                        + " belongs to a deleted task and stays reserved");
+            case SKIPPED:
+                return new QueueException(code, "not added: another task of the batch was invalid");
+            default:
+                return new QueueException(code, "task " + name + ": " + code);
+        }
+    }
 }

@@ -44,14 +44,4 @@ public enum ErrorCode {
     public int number() {
         return number;
     }
-
-    /** The code with the given wire number, or {@code null} if there is none. */
-    public static ErrorCode ofNumber(int number) {
-        for (ErrorCode c : values()) {
-            if (c.number == number) {
-                return c;
-            }
-        }
-        return null;
-    }
 }

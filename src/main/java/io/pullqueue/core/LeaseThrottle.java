@@ -4,7 +4,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 /**
- * App Engine's lease-request throttle (semantics.md §12.8): per queue, only the first N lease calls in each
+ * App Engine's lease-request throttle (docs/semantics.md, Lease): per queue, only the first N lease calls in each
  * wall-clock second may return tasks; later calls in that second get an empty result. In this server's memory
  * (see {@link LocalLeaseFigures}).
  */

@@ -1,6 +1,6 @@
 package io.pullqueue.core;
 
-/** App Engine's documented pull-queue limits (semantics.md §2), in one place. */
+/** App Engine's documented pull-queue limits (docs/semantics.md, Limits), in one place. */
 public final class Limits {
     private Limits() {
     }

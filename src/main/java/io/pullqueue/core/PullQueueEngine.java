@@ -1,6 +1,5 @@
 package io.pullqueue.core;
 
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -14,7 +13,7 @@ import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * The rules of App Engine pull queues (semantics.md §4 and §12), over any {@link TaskStore}. Every door calls
+ * The rules of App Engine pull queues (docs/semantics.md), over any {@link TaskStore}. Every door calls
  * these methods; none of them holds a rule of its own. Time comes from the injected {@link Clock}.
  */
 public final class PullQueueEngine {
@@ -347,6 +346,22 @@ public final class PullQueueEngine {
         return results;
     }
 
+    /**
+     * Deletes one task.
+     *
+     * @throws QueueException UNKNOWN_TASK, TOMBSTONED_TASK (already deleted) or INVALID_TASK_NAME, field
+     *     {@code name}, besides the errors of the whole call
+     */
+    public void deleteOne(String queue, String name) {
+        ErrorCode c = delete(queue, List.of(name)).get(0);
+        if (c != ErrorCode.OK) {
+            throw new QueueException(c, "name", c == ErrorCode.INVALID_TASK_NAME
+                    ? "task name must match [a-zA-Z0-9_-]{1,500}"
+                    : c == ErrorCode.TOMBSTONED_TASK ? "task " + name + " was already deleted"
+                    : "task " + name + " does not exist");
+        }
+    }
+
     /** The task with its payload. */
     public Task get(String queue, String name) {
         requirePull(requireQueue(queue));
@@ -441,10 +456,5 @@ public final class PullQueueEngine {
         for (TaskAvailabilityListener l : listeners) {
             l.tasksAvailable(queue);
         }
-    }
-
-    /** UTF-8 helper for doors that carry tags as bytes. */
-    public static String tagFromBytes(byte[] tag) {
-        return tag == null ? null : new String(tag, StandardCharsets.UTF_8);
     }
 }

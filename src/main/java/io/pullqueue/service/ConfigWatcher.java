@@ -1,5 +1,6 @@
 package io.pullqueue.service;
 
+import io.pullqueue.config.QueueConfig;
 import io.pullqueue.config.ReloadingQueueRegistry;
 import io.pullqueue.core.QueueRegistry;
 import jakarta.annotation.PostConstruct;
@@ -38,11 +39,17 @@ public class ConfigWatcher {
         return registry;
     }
 
-    /** Called by the maintenance timer once a second. */
-    public void reloadIfDue(long tick) {
-        if (tick % Math.max(1, pollSeconds) == 0) {
-            registry.reloadIfChanged();
-        }
+    /**
+     * Called by the maintenance timer once a second: a new, valid version of queue.yaml when one is due to be
+     * looked for and the file changed. {@link QueueService#swapQueues} applies it.
+     */
+    public Optional<QueueConfig> changedIfDue(long tick) {
+        return tick % Math.max(1, pollSeconds) == 0 ? registry.readIfChanged() : Optional.empty();
+    }
+
+    /** Puts a version read by {@link #changedIfDue} in force. */
+    void apply(QueueConfig newVersion) {
+        registry.apply(newVersion);
     }
 
     /** True when a valid queue.yaml is in force. */

@@ -17,7 +17,7 @@ import org.eclipse.microprofile.health.Readiness;
 public class HealthChecks {
 
     @Inject
-    LeaseManager manager;
+    QueueService service;
     @Inject
     ConfigWatcher config;
     @Inject
@@ -27,8 +27,8 @@ public class HealthChecks {
     @Readiness
     HealthCheck store() {
         return () -> {
-            HealthCheckResponseBuilder b = HealthCheckResponse.named("store").status(manager.storeReachable())
-                    .withData("kind", manager.storeKind());
+            HealthCheckResponseBuilder b = HealthCheckResponse.named("store").status(service.storeReachable())
+                    .withData("kind", service.storeKind());
             // Table bloat, as of the last maintenance pass: dead row versions autovacuum has not reclaimed yet.
             metrics.storeDiagnostics().forEach((k, v) -> {
                 if (!k.startsWith("notifications")) {

@@ -37,8 +37,6 @@ public class LongPollLeaser {
 
     @Inject
     QueueService service;
-    @Inject
-    LeaseManager manager;
     @Resource
     ManagedScheduledExecutorService executor;
     @Inject
@@ -53,7 +51,7 @@ public class LongPollLeaser {
 
     @PostConstruct
     void listen() {
-        manager.addListener(this::wake);
+        service.addListener(this::wake);
         metrics.gauge(Metadata.builder().withName("pullqueue.lease.waiting")
                 .withDescription("Lease calls waiting for tasks (long poll) on this server").build(),
                 waiting, AtomicInteger::get);
@@ -74,20 +72,15 @@ public class LongPollLeaser {
             throw new QueueException(ErrorCode.TRANSIENT_ERROR,
                     "too many waiting lease calls on this server (limit " + maxWaiters + "); retry shortly");
         }
-        Waiter w = new Waiter(r, manager.nowUsec() + r.maxWait().toNanos() / 1000);
+        Waiter w = new Waiter(r, service.nowUsec() + r.maxWait().toNanos() / 1000);
         park(w);
         return w.result;
     }
 
-    /** Number of lease calls waiting right now. */
-    public int waiting() {
-        return waiting.get();
-    }
-
     private void park(Waiter w) {
         waiters.computeIfAbsent(w.request.queue(), q -> ConcurrentHashMap.newKeySet()).add(w);
-        long now = manager.nowUsec();
-        OptionalLong next = manager.nextEta(w.request.queue());
+        long now = service.nowUsec();
+        OptionalLong next = service.nextEta(w.request.queue());
         long at = now + RECHECK_USEC;
         if (next.isPresent() && next.getAsLong() > now) {
             at = Math.min(at, next.getAsLong());
@@ -120,7 +113,7 @@ public class LongPollLeaser {
         try {
             LeaseRequest r = w.request;
             List<Task> tasks = service.lease(r.queue(), r.maxTasks(), r.leaseSeconds(), r.filter());
-            if (!tasks.isEmpty() || manager.nowUsec() >= w.deadlineUsec) {
+            if (!tasks.isEmpty() || service.nowUsec() >= w.deadlineUsec) {
                 finish(w, tasks, null);
                 return;
             }

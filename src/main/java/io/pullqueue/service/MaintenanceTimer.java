@@ -28,7 +28,7 @@ public class MaintenanceTimer {
     private static final Logger LOG = Logger.getLogger(MaintenanceTimer.class.getName());
 
     @Inject
-    LeaseManager manager;
+    QueueService service;
     @Inject
     QueueMetrics metrics;
     @Inject
@@ -47,7 +47,7 @@ public class MaintenanceTimer {
     void tick() {
         ticks++;
         try {
-            config.reloadIfDue(ticks);
+            config.changedIfDue(ticks).ifPresent(service::swapQueues);
             if (ticks % Math.max(1, maintenanceSeconds) == 0) {
                 maintain();
                 metrics.refresh();
@@ -58,7 +58,7 @@ public class MaintenanceTimer {
     }
 
     private void maintain() {
-        MaintenanceReport r = manager.maintain(batch);
+        MaintenanceReport r = service.maintain(batch);
         if (r.exhaustedTasksRemoved() > 0 || r.tombstonesRemoved() > 0 || r.tablesReclaimed() > 0) {
             LOG.info(() -> "maintenance: removed " + r.exhaustedTasksRemoved() + " tasks past their retry limit, "
                     + r.tombstonesRemoved() + " expired tombstones"

@@ -28,7 +28,7 @@ public class QueueMetrics {
     @Inject
     MetricRegistry registry;
     @Inject
-    LeaseManager manager;
+    QueueService service;
 
     private final Map<String, QueueStats> latest = new ConcurrentHashMap<>();
     private final Map<String, Long> store = new ConcurrentHashMap<>();
@@ -36,17 +36,17 @@ public class QueueMetrics {
 
     /** Re-reads every pull queue's statistics and registers gauges for queues seen the first time. */
     public void refresh() {
-        long now = manager.nowUsec();
-        for (QueueSpec spec : manager.queues()) {
+        long now = service.nowUsec();
+        for (QueueSpec spec : service.queues()) {
             if (spec.mode() != QueueMode.PULL) {
                 continue;
             }
-            latest.put(spec.name(), manager.stats(spec.name()));
+            latest.put(spec.name(), service.stats(spec.name()));
             if (registered.add(spec.name())) {
                 register(spec.name());
             }
         }
-        latest.keySet().removeIf(q -> manager.queues().stream().noneMatch(s -> s.name().equals(q)));
+        latest.keySet().removeIf(q -> service.queues().stream().noneMatch(s -> s.name().equals(q)));
         lastRefreshUsec = now;
         refreshStore();
     }
@@ -56,7 +56,7 @@ public class QueueMetrics {
      * dead rows that autovacuum has not reclaimed yet) and the task notifications this server received.
      */
     private void refreshStore() {
-        for (Map.Entry<String, Long> e : manager.storeDiagnostics().entrySet()) {
+        for (Map.Entry<String, Long> e : service.storeDiagnostics().entrySet()) {
             if (store.put(e.getKey(), e.getValue()) == null) {
                 registerStore(e.getKey());
             }

@@ -1,53 +1,124 @@
 package io.pullqueue.service;
 
+import io.pullqueue.config.QueueConfig;
 import io.pullqueue.core.AddResult;
+import io.pullqueue.core.EngineSettings;
 import io.pullqueue.core.ErrorCode;
+import io.pullqueue.core.MaintenanceReport;
+import io.pullqueue.core.PullQueueEngine;
 import io.pullqueue.core.QueueException;
+import io.pullqueue.core.QueueRegistry;
 import io.pullqueue.core.QueueSpec;
 import io.pullqueue.core.QueueStats;
 import io.pullqueue.core.TagFilter;
 import io.pullqueue.core.Task;
+import io.pullqueue.core.TaskAvailabilityListener;
 import io.pullqueue.core.TaskDraft;
 import io.pullqueue.core.TaskPage;
-import jakarta.enterprise.context.ApplicationScoped;
+import io.pullqueue.core.TaskStore;
+import jakarta.annotation.PostConstruct;
+import jakarta.ejb.ConcurrencyManagement;
+import jakarta.ejb.ConcurrencyManagementType;
+import jakarta.ejb.Lock;
+import jakarta.ejb.LockType;
+import jakarta.ejb.Singleton;
+import jakarta.ejb.Startup;
+import jakarta.ejb.TransactionManagement;
+import jakarta.ejb.TransactionManagementType;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.faulttolerance.Bulkhead;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 
 /**
- * The one entry point of every door (native REST, v1beta2, App Engine protocol). Leasing runs under
- * MicroProfile Fault Tolerance: a {@code @Timeout} (App Engine's 10 s lease deadline) and a {@code @Bulkhead}
- * bounding concurrent lease calls. Their rejections surface as {@link ErrorCode#TRANSIENT_ERROR} through
- * {@link Failures#translate(Throwable)}. Limits can be tuned with MicroProfile Config, e.g.
- * {@code io.pullqueue.service.QueueService/lease/Bulkhead/value=128}.
+ * The owner of the engine: the one bean every door, the long-poll leaser, the maintenance timer, health checks and
+ * metrics call. It builds the {@link PullQueueEngine} over the configured store at startup and hands each call to
+ * it; the queue's rules live in the engine, not here. Why each annotation is here:
+ * <ul>
+ * <li>{@code @Singleton @Startup}: one engine per server, built (and the store's schema checked) before the first
+ * request, so a broken database fails the deployment instead of the first call.</li>
+ * <li>{@code @Lock(READ)} on the class: reads, adds, deletes and leases of every queue run concurrently. Lease
+ * selection is serialized by the store, not here: SQLite runs each lease alone inside its single writer and groups
+ * the commits of calls that queued up meanwhile (one fsync for many calls); PostgreSQL skips rows other
+ * transactions hold. The lease-request throttle keeps its own per-queue lock (a bean-wide lock would serialize
+ * every lease of every queue).</li>
+ * <li>{@code @Lock(WRITE)} on {@link #swapQueues}: a new version of queue.yaml (read and checked outside the lock)
+ * is swapped in only when no call is running, so a call sees one version of the queues from start to end.</li>
+ * <li>{@code @TransactionManagement(BEAN)}: the store controls commit, so a response is sent only after its change
+ * is durable.</li>
+ * <li>{@code @Timeout} and {@code @Bulkhead} (MicroProfile Fault Tolerance) on {@link #lease} and
+ * {@link #modifyLease}: App Engine's 10 s lease deadline, and a bound on concurrent lease calls. Their rejections
+ * surface as {@link ErrorCode#TRANSIENT_ERROR} through {@link Failures#translate(Throwable)}. Tune them with
+ * MicroProfile Config, e.g. {@code io.pullqueue.service.QueueService/lease/Bulkhead/value=128}.</li>
+ * </ul>
  */
-@ApplicationScoped
+@Singleton
+@Startup
+@ConcurrencyManagement(ConcurrencyManagementType.CONTAINER)
+@Lock(LockType.READ)
+@TransactionManagement(TransactionManagementType.BEAN)
 public class QueueService {
+    private static final Logger LOG = Logger.getLogger(QueueService.class.getName());
 
     @Inject
-    LeaseManager manager;
+    TaskStore store;
+    @Inject
+    QueueRegistry registry;
+    @Inject
+    ConfigWatcher config;
+    @Inject
+    Clock clock;
     @Inject
     QueueMetrics metrics;
+    @Inject
+    @ConfigProperty(name = "pullqueue.tombstone.ttl.hours", defaultValue = "216")
+    long tombstoneTtlHours;
+
+    private PullQueueEngine engine;
+
+    @PostConstruct
+    void start() {
+        store.initialize();
+        engine = new PullQueueEngine(store, registry, clock,
+                new EngineSettings(Duration.ofHours(tombstoneTtlHours)));
+        store.watchOtherInstances(engine::tasksAvailableElsewhere);
+        LOG.info(() -> "pullqueue ready: " + registry.all().size() + " queues declared, "
+                + "deleted task names reserved for " + tombstoneTtlHours + " h");
+    }
+
+    /** Swaps in a new, valid version of queue.yaml once no call is running (see the class comment). */
+    @Lock(LockType.WRITE)
+    public void swapQueues(QueueConfig newVersion) {
+        config.apply(newVersion);
+    }
+
+    public void addListener(TaskAvailabilityListener l) {
+        engine.addListener(l);
+    }
 
     public List<AddResult> add(String queue, List<TaskDraft> tasks) {
-        return manager.add(queue, tasks);
+        return engine.add(queue, tasks);
     }
 
     /** App Engine's BulkAdd rules; see {@link io.pullqueue.core.PullQueueEngine#bulkAdd}. */
     public List<AddResult> bulkAdd(String queue, List<TaskDraft> tasks, List<QueueException> refusals,
                                    boolean pullTasks) {
-        return manager.bulkAdd(queue, tasks, refusals, pullTasks);
+        return engine.bulkAdd(queue, tasks, refusals, pullTasks);
     }
 
     @Timeout(value = 10, unit = ChronoUnit.SECONDS)
     @Bulkhead(64)
     public List<Task> lease(String queue, long maxTasks, double leaseSeconds, TagFilter filter) {
         long start = System.nanoTime();
-        List<Task> leased = manager.lease(queue, maxTasks, leaseSeconds, filter);
+        List<Task> leased = engine.lease(queue, maxTasks, leaseSeconds, filter);
         metrics.recordLease(queue, Duration.ofNanos(System.nanoTime() - start), leased.size());
         return leased;
     }
@@ -55,48 +126,76 @@ public class QueueService {
     @Timeout(value = 10, unit = ChronoUnit.SECONDS)
     @Bulkhead(64)
     public long modifyLease(String queue, String name, long token, double leaseSeconds) {
-        return manager.modifyLease(queue, name, token, leaseSeconds);
+        return engine.modifyLease(queue, name, token, leaseSeconds);
     }
 
     public List<ErrorCode> delete(String queue, List<String> names) {
-        return manager.delete(queue, names);
+        return engine.delete(queue, names);
+    }
+
+    /** Deletes one task; any outcome but OK is thrown (see {@link PullQueueEngine#deleteOne}). */
+    public void deleteOne(String queue, String name) {
+        engine.deleteOne(queue, name);
     }
 
     public Task get(String queue, String name) {
-        return manager.get(queue, name);
+        return engine.get(queue, name);
     }
 
     public TaskPage list(String queue, String afterName, int pageSize) {
-        return manager.list(queue, afterName, pageSize, false);
+        return engine.list(queue, afterName, pageSize, false);
     }
 
     /** A page of tasks with their payloads, read in one go (App Engine's QueryTasks). */
     public TaskPage listWithPayloads(String queue, String afterName, int pageSize) {
-        return manager.list(queue, afterName, pageSize, true);
+        return engine.list(queue, afterName, pageSize, true);
     }
 
     public long purge(String queue) {
-        return manager.purge(queue);
+        return engine.purge(queue);
     }
 
     public void setPaused(String queue, boolean paused) {
-        manager.setPaused(queue, paused);
+        engine.setPaused(queue, paused);
     }
 
     public QueueStats stats(String queue) {
-        return manager.stats(queue);
+        return engine.stats(queue);
     }
 
     /** The declared queue, or UNKNOWN_QUEUE / INVALID_QUEUE_NAME. */
     public QueueSpec queue(String name) {
-        return manager.queue(name);
+        return engine.requireQueue(name);
     }
 
     public Collection<QueueSpec> queues() {
-        return manager.queues();
+        return engine.queues();
+    }
+
+    public OptionalLong nextEta(String queue) {
+        return engine.nextEta(queue);
     }
 
     public long nowUsec() {
-        return manager.nowUsec();
+        return engine.nowUsec();
+    }
+
+    public boolean storeReachable() {
+        return store.isReachable();
+    }
+
+    /** Which store serves the queues ({@code sqlite} or {@code postgres}). */
+    public String storeKind() {
+        return store.kind();
+    }
+
+    /** The store's health figures (live and dead rows per table, ...); read by the maintenance timer only. */
+    public Map<String, Long> storeDiagnostics() {
+        return store.diagnostics();
+    }
+
+    /** Bookkeeping for the maintenance timer; reads and writes in bounded batches. */
+    public MaintenanceReport maintain(int batch) {
+        return engine.maintain(batch);
     }
 }

@@ -11,7 +11,7 @@ import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** semantics.md §4.1 and §12: adding tasks, names, limits, tombstones. */
+/** docs/semantics.md, Add and Tombstones: adding tasks, names, limits, tombstones. */
 class AddRulesTest extends EngineFixture {
 
     private static List<TaskDraft> many(int n) {
@@ -144,6 +144,26 @@ class AddRulesTest extends EngineFixture {
         assertEquals(ErrorCode.TOMBSTONED_TASK, addOne(Q, draft("again").named("gone")).code());
         clock.advance(Duration.ofSeconds(2));
         assertTrue(addOne(Q, draft("again").named("gone")).ok());
+    }
+
+    /** Every door reports these outcomes in the engine's words, naming the field {@code name}. */
+    @Test
+    void conflictsAndSingleDeletesAreWordedByTheEngine() {
+        add(Q, draft("x").named("taken"));
+        QueueException exists = addOne(Q, draft("y").named("taken")).failure();
+        assertEquals(ErrorCode.TASK_ALREADY_EXISTS, exists.code());
+        assertEquals("name", exists.field());
+        assertEquals("a task named taken already exists", exists.getMessage());
+        assertEquals(null, addOne(Q, draft("z").named("free")).failure(), "an added task has no failure");
+
+        engine.deleteOne(Q, "taken");
+        QueueException reserved = addOne(Q, draft("y").named("taken")).failure();
+        assertEquals("the name taken belongs to a deleted task and stays reserved", reserved.getMessage());
+        assertEquals("task taken was already deleted",
+                expect(ErrorCode.TOMBSTONED_TASK, () -> engine.deleteOne(Q, "taken")).getMessage());
+        assertEquals("task never does not exist",
+                expect(ErrorCode.UNKNOWN_TASK, () -> engine.deleteOne(Q, "never")).getMessage());
+        assertEquals("name", expect(ErrorCode.INVALID_TASK_NAME, () -> engine.deleteOne(Q, "bad name")).field());
     }
 
     @Test

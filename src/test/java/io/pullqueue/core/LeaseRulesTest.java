@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** semantics.md §4.2–§4.4, §4.3 and §12: leasing, lease tokens, retry limits, pause, throttle. */
+/** docs/semantics.md, Lease and Modify lease: leasing, lease tokens, retry limits, pause, throttle. */
 class LeaseRulesTest extends EngineFixture {
 
     private static List<String> names(List<Task> tasks) {

@@ -64,7 +64,7 @@ record AddCalls(QueueService service, String appId) {
         }
         List<Outcome> outcomes = new ArrayList<>(adds.size());
         for (AddResult r : service.bulkAdd(queue, drafts, refused, pullTasks)) {
-            outcomes.add(new Outcome(r.code(), r.ok() && r.nameChosen() ? r.name() : null, error(r)));
+            outcomes.add(new Outcome(r.code(), r.ok() && r.nameChosen() ? r.name() : null, r.failure()));
         }
         return outcomes;
     }
@@ -97,27 +97,6 @@ record AddCalls(QueueService service, String appId) {
                 ? a.getRetryParameters().getRetryLimit() : null;
         byte[] body = a.hasBody() ? a.getBody().toByteArray() : null;
         return new TaskDraft(name, body, tag, a.getEtaUsec(), null, retryLimit);
-    }
-
-    private static QueueException error(AddResult r) {
-        if (r.error() != null) {
-            return r.error();
-        }
-        switch (r.code()) {
-            case TASK_ALREADY_EXISTS:
-                return new QueueException(r.code(), "task_name", "a task named " + r.name() + " already exists");
-            case TOMBSTONED_TASK:
-                return new QueueException(r.code(), "task_name", "the name " + r.name()
-                        + " belongs to a deleted task and stays reserved");
-            case SKIPPED:
-                return skipped();
-            default:
-                return new QueueException(r.code(), "task " + r.name() + ": " + r.code());
-        }
-    }
-
-    private static QueueException skipped() {
-        return new QueueException(ErrorCode.SKIPPED, "not added: another task of the batch was invalid");
     }
 
     static TaskQueueServiceError.ErrorCode code(ErrorCode c) {

@@ -104,7 +104,7 @@ public class ApiDispatcher {
 
     /** The service's field names as the taskqueue messages call them, where a message starts with one. */
     private static final Map<String, String> FIELDS = Map.of("maxTasks", "max_tasks", "leaseSeconds",
-            "lease_seconds", "payload", "body", "eta", "eta_usec", "retryLimit", "retry_parameters.retry_limit");
+            "lease_seconds", "payload", "body", "eta", "eta_usec", "retryLimit", "retry_parameters.retry_limit", "pageSize", "max_rows");
 
     /** The error's message, in the protocol's words. */
     static String detail(QueueException q) {

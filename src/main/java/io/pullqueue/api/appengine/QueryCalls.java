@@ -5,7 +5,6 @@ import io.pullqueue.api.appengine.pb.TaskQueuePb.TaskQueueQueryTasksRequest;
 import io.pullqueue.api.appengine.pb.TaskQueuePb.TaskQueueQueryTasksResponse;
 import io.pullqueue.api.appengine.pb.TaskQueuePb.TaskQueueRetryParameters;
 import io.pullqueue.core.ErrorCode;
-import io.pullqueue.core.Limits;
 import io.pullqueue.core.QueueException;
 import io.pullqueue.core.Task;
 import io.pullqueue.service.Failures;
@@ -29,19 +28,15 @@ record QueryCalls(QueueService service, String appId) {
                     "pullqueue's QueryTasks scans by task name only; leave out start_eta_usec and start_tag");
         }
         int max = r.getMaxRows();
-        if (max < 1 || max > Limits.MAX_LIST_PAGE_SIZE) {
-            throw new QueueException(ErrorCode.INVALID_REQUEST, "max_rows", "max_rows must be between 1 and "
-                    + Limits.MAX_LIST_PAGE_SIZE + ", got " + max);
-        }
+        String after = r.hasStartTaskName() && !r.getStartTaskName().isEmpty() ? Wire.name(r.getStartTaskName())
+                : null;
+        // The engine checks max_rows (as the page size); the start task, if it is still there, comes first.
+        List<Task> page = service.listWithPayloads(queue, after, max).tasks();
         List<Task> tasks = new ArrayList<>(max);
-        String after = null;
-        if (r.hasStartTaskName() && !r.getStartTaskName().isEmpty()) {
-            after = Wire.name(r.getStartTaskName());
+        if (after != null) {
             fetch(queue, after).ifPresent(tasks::add);
         }
-        if (tasks.size() < max) {
-            tasks.addAll(service.listWithPayloads(queue, after, max - tasks.size()).tasks());
-        }
+        tasks.addAll(page.subList(0, Math.min(page.size(), max - tasks.size())));
         TaskQueueQueryTasksResponse.Builder response = TaskQueueQueryTasksResponse.newBuilder();
         for (Task t : tasks) {
             TaskQueueQueryTasksResponse.Task.Builder b = response.addTaskBuilder()

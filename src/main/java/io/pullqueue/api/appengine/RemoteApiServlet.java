@@ -1,7 +1,7 @@
 package io.pullqueue.api.appengine;
 
 import io.pullqueue.api.appengine.pb.RemoteApiPb;
-import io.pullqueue.api.rest.BodyLimitFilter;
+import io.pullqueue.api.http.BodyLimits;
 import jakarta.inject.Inject;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -43,7 +43,7 @@ public class RemoteApiServlet extends HttpServlet {
     @ConfigProperty(name = "pullqueue.app.id")
     transient String appId;
 
-    private final transient long maxBytes = BodyLimitFilter.configuredMax();
+    private final transient long maxBytes = BodyLimits.configuredMax();
 
     @Override
     public void init() {
@@ -81,7 +81,7 @@ public class RemoteApiServlet extends HttpServlet {
             return tooLarge(tooLarge);
         }
         byte[] body;
-        try (InputStream in = BodyLimitFilter.limit(req.getInputStream(), maxBytes)) {
+        try (InputStream in = BodyLimits.limit(req.getInputStream(), maxBytes)) {
             body = in.readAllBytes();
         } catch (IOException e) {
             // Either the limit was passed while reading, or the client went away; in both cases nothing was done.

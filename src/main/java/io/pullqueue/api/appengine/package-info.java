@@ -6,7 +6,7 @@
  * {@link io.pullqueue.core.QueueException}s as application errors that each client turns into its own exception.
  * See docs/compat.md.
  *
- * <p>Allowed imports: {@code service}, {@code core}, the body limit of {@code api.rest} ({@code BodyLimitFilter}),
- * protobuf, Jakarta Servlet, CDI, MicroProfile Config.
+ * <p>Allowed imports: {@code service}, {@code core}, {@code api.http} (the body limit), protobuf, Jakarta Servlet,
+ * CDI, MicroProfile Config.
  */
 package io.pullqueue.api.appengine;

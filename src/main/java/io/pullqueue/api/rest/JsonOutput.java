@@ -1,5 +1,6 @@
 package io.pullqueue.api.rest;
 
+import io.pullqueue.api.http.Jsons;
 import io.pullqueue.core.AddResult;
 import io.pullqueue.core.QueueCounts;
 import io.pullqueue.core.QueueSpec;

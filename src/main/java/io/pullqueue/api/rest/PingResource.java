@@ -1,5 +1,6 @@
 package io.pullqueue.api.rest;
 
+import io.pullqueue.api.http.Jsons;
 import jakarta.json.JsonObject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

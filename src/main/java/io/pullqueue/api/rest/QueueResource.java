@@ -1,9 +1,9 @@
 package io.pullqueue.api.rest;
 
+import io.pullqueue.api.http.JsonInput;
+import io.pullqueue.api.http.Jsons;
 import io.pullqueue.core.AddResult;
-import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.Limits;
-import io.pullqueue.core.QueueException;
 import io.pullqueue.core.QueueSpec;
 import io.pullqueue.core.TagFilter;
 import io.pullqueue.core.Task;
@@ -84,13 +84,8 @@ public class QueueResource {
     @Path("{queue}/tasks")
     public Response add(@PathParam("queue") String queue, InputStream body) {
         AddResult r = service.add(queue, List.of(TaskInput.draft(JsonInput.object(body)))).get(0);
-        if (r.error() != null) {
-            throw r.error();
-        }
         if (!r.ok()) {
-            throw new QueueException(r.code(), "name", r.code() == ErrorCode.TASK_ALREADY_EXISTS
-                    ? "a task named " + r.name() + " already exists"
-                    : "the name " + r.name() + " belongs to a deleted task and stays reserved");
+            throw r.failure();
         }
         return Response.status(201).entity(JsonOutput.addResult(queue, r)).build();
     }
@@ -177,13 +172,7 @@ public class QueueResource {
     @DELETE
     @Path("{queue}/tasks/{name}")
     public Response delete(@PathParam("queue") String queue, @PathParam("name") String name) {
-        ErrorCode c = service.delete(queue, List.of(name)).get(0);
-        if (c != ErrorCode.OK) {
-            throw new QueueException(c, "name", c == ErrorCode.INVALID_TASK_NAME
-                    ? "task name must match [a-zA-Z0-9_-]{1,500}"
-                    : c == ErrorCode.TOMBSTONED_TASK ? "task " + name + " was already deleted"
-                    : "task " + name + " does not exist");
-        }
+        service.deleteOne(queue, name);
         return Response.noContent().build();
     }
 

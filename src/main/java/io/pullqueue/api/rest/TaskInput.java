@@ -1,6 +1,6 @@
 package io.pullqueue.api.rest;
 
-import io.pullqueue.core.Limits;
+import io.pullqueue.api.http.JsonInput;
 import io.pullqueue.core.QueueException;
 import io.pullqueue.core.TaskDraft;
 import jakarta.json.JsonArray;
@@ -41,10 +41,6 @@ final class TaskInput {
     /** The {@code tasks} array of a batch add, each element parsed; errors name {@code tasks[i].field}. */
     static List<TaskDraft> drafts(JsonObject body) {
         JsonArray a = JsonInput.array(body, "tasks");
-        if (a.size() > Limits.MAX_TASKS_PER_ADD) {
-            throw new QueueException(io.pullqueue.core.ErrorCode.TOO_MANY_TASKS, "tasks",
-                    "at most " + Limits.MAX_TASKS_PER_ADD + " tasks per add call, got " + a.size());
-        }
         List<TaskDraft> drafts = new ArrayList<>(a.size());
         for (int i = 0; i < a.size(); i++) {
             JsonValue v = a.get(i);
@@ -62,10 +58,6 @@ final class TaskInput {
 
     static List<String> names(JsonObject body) {
         JsonArray a = JsonInput.array(body, "names");
-        if (a.size() > Limits.MAX_NAMES_PER_DELETE) {
-            throw new QueueException(io.pullqueue.core.ErrorCode.TOO_MANY_TASKS, "names",
-                    "at most " + Limits.MAX_NAMES_PER_DELETE + " names per delete call, got " + a.size());
-        }
         List<String> names = new ArrayList<>(a.size());
         for (int i = 0; i < a.size(); i++) {
             if (a.get(i).getValueType() != JsonValue.ValueType.STRING) {

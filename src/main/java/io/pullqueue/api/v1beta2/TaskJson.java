@@ -1,13 +1,13 @@
 package io.pullqueue.api.v1beta2;
 
-import io.pullqueue.api.rest.JsonInput;
+import io.pullqueue.api.http.JsonInput;
+import io.pullqueue.api.http.Jsons;
 import io.pullqueue.core.Limits;
 import io.pullqueue.core.QueueCounts;
 import io.pullqueue.core.QueueSpec;
 import io.pullqueue.core.QueueStats;
 import io.pullqueue.core.Task;
 import io.pullqueue.core.TaskDraft;
-import io.pullqueue.api.rest.Jsons;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;

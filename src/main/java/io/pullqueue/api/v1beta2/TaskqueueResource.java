@@ -1,6 +1,6 @@
 package io.pullqueue.api.v1beta2;
 
-import io.pullqueue.api.rest.JsonInput;
+import io.pullqueue.api.http.JsonInput;
 import io.pullqueue.core.AddResult;
 import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.Limits;
@@ -68,9 +68,7 @@ public class TaskqueueResource {
             return one;
         });
         if (!r.ok()) {
-            throw GoogleErrors.web(409, r.code().name(), r.code() == ErrorCode.TASK_ALREADY_EXISTS
-                    ? "a task named " + r.name() + " already exists"
-                    : "the name " + r.name() + " belongs to a deleted task and stays reserved", "id");
+            throw GoogleErrors.web(409, r.code().name(), r.failure().getMessage(), "id");
         }
         return TaskJson.task(service.get(q, r.name()));
     }
@@ -107,13 +105,10 @@ public class TaskqueueResource {
     @Path("tasks/{task}")
     public Response delete(@PathParam("project") String project, @PathParam("taskqueue") String queue,
                            @PathParam("task") String task) {
-        ErrorCode c = renaming(PATH_NAMES, () -> service.delete(queue(project, queue), List.of(task))).get(0);
-        if (c != ErrorCode.OK) {
-            throw new QueueException(c, "task", c == ErrorCode.INVALID_TASK_NAME
-                    ? "task name must match [a-zA-Z0-9_-]{1,500}"
-                    : c == ErrorCode.TOMBSTONED_TASK ? "task " + task + " was already deleted"
-                    : "task " + task + " does not exist");
-        }
+        renaming(PATH_NAMES, () -> {
+            service.deleteOne(queue(project, queue), task);
+            return null;
+        });
         return Response.noContent().build();
     }
 

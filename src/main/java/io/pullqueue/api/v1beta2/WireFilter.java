@@ -1,6 +1,6 @@
 package io.pullqueue.api.v1beta2;
 
-import io.pullqueue.api.rest.BodyLimitFilter;
+import io.pullqueue.api.http.BodyLimits;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -28,12 +28,12 @@ public class WireFilter implements ContainerRequestFilter {
 
     static final long MAX_BODY_BYTES = 2L * 1024 * 1024;
 
-    private final long maxBytes = Math.min(MAX_BODY_BYTES, BodyLimitFilter.configuredMax());
+    private final long maxBytes = Math.min(MAX_BODY_BYTES, BodyLimits.configuredMax());
 
     /** The message for a body over the limit. */
     static String tooLarge() {
         return "the request body is larger than the limit of " + Math.min(MAX_BODY_BYTES,
-                BodyLimitFilter.configuredMax()) + " bytes (after gzip decompression) for a v1beta2 request";
+                BodyLimits.configuredMax()) + " bytes (after gzip decompression) for a v1beta2 request";
     }
 
     @Override
@@ -55,8 +55,8 @@ public class WireFilter implements ContainerRequestFilter {
             return;
         }
         try {
-            ctx.setEntityStream(BodyLimitFilter.decode(ctx, maxBytes));
-        } catch (BodyLimitFilter.RejectedBody r) {
+            ctx.setEntityStream(BodyLimits.decode(ctx, maxBytes));
+        } catch (BodyLimits.RejectedBody r) {
             ctx.abortWith(r.status == 413 ? GoogleErrors.of(413, "REQUEST_TOO_LARGE", tooLarge(), null)
                     : GoogleErrors.of(r.status, "INVALID_REQUEST", r.getMessage(), r.field));
         }

@@ -5,7 +5,6 @@
  * error envelope. A thin door: it parses the wire format, calls {@link io.pullqueue.service.QueueService}, and
  * maps {@link io.pullqueue.core.QueueException} to HTTP. See docs/compat.md.
  *
- * <p>Allowed imports: {@code service}, {@code core}, the shared request helpers of {@code api.rest}
- * ({@code JsonInput}, {@code BodyLimitFilter}, {@code ApiError.status}), Jakarta REST, JSON-P, MicroProfile Config.
+ * <p>Allowed imports: {@code service}, {@code core}, {@code api.http}, Jakarta REST, JSON-P, MicroProfile Config.
  */
 package io.pullqueue.api.v1beta2;

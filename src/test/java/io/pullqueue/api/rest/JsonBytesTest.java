@@ -2,6 +2,7 @@ package io.pullqueue.api.rest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.pullqueue.api.http.Jsons;
 import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.Task;
 import jakarta.json.JsonArrayBuilder;

@@ -6,6 +6,7 @@ import it.io.pullqueue.Http;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
@@ -26,20 +27,29 @@ class ConfigReloadIT {
 
     @AfterEach
     void restore() throws Exception {
-        Files.writeString(file, original);
+        replace(original);
         awaitStatus("/api/v1/queues/reloaded-queue", s -> s == 404);
     }
 
     @Test
     void aValidChangeAppliesAndAnInvalidOneKeepsTheLastGoodVersion() throws Exception {
-        Files.writeString(file, original + "\n- name: reloaded-queue\n  mode: pull\n", StandardCharsets.UTF_8);
+        replace(original + "\n- name: reloaded-queue\n  mode: pull\n");
         awaitStatus("/api/v1/queues/reloaded-queue", s -> s == 200);
 
-        Files.writeString(file, original + "\n- name: reloaded-queue\n  mode: pull\n  rate: 5/s\n",
-                StandardCharsets.UTF_8);
+        replace(original + "\n- name: reloaded-queue\n  mode: pull\n  rate: 5/s\n");
         awaitBody("/health/ready", b -> b.contains("rate"));
         assertEquals(200, Http.get("/api/v1/queues/reloaded-queue").status(), "the last good version stays in force");
         assertEquals(200, Http.get("/health/ready").status(), "still ready: a good version is loaded");
+    }
+
+    /**
+     * Replaces the file in one step, as a deployment tool would: a server polling it never reads it half written
+     * (a half-written copy can be a valid queue.yaml with fewer queues, which would fail the tests that follow).
+     */
+    private void replace(String content) throws Exception {
+        Path next = file.resolveSibling(file.getFileName() + ".next");
+        Files.writeString(next, content, StandardCharsets.UTF_8);
+        Files.move(next, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
     private static void awaitStatus(String path, Predicate<Integer> ok) throws InterruptedException {

@@ -43,6 +43,16 @@ class OperationsIT {
         Http.post("/api/v1/queues/" + Q + ":purge", "");
     }
 
+    /** The README's tuning key (io.pullqueue.service.QueueService/lease/Bulkhead/value) names a live bulkhead. */
+    @Test
+    void leaseRunsUnderTheFaultToleranceBulkhead() {
+        Http.post("/api/v1/queues/" + Q + "/tasks:lease",
+                Json.createObjectBuilder().add("maxTasks", 1).add("leaseSeconds", 1).build());
+        String base = Http.get("/metrics?scope=base").body();
+        assertTrue(base.lines().anyMatch(l -> l.startsWith("ft_bulkhead_calls_total{")
+                && l.contains("method=\"io.pullqueue.service.QueueService.lease\"")), base);
+    }
+
     @Test
     void openApiDescribesTheNativeApi() {
         Http.Resp r = Http.get("/openapi");

@@ -1,4 +1,4 @@
-package io.pullqueue.api.rest;
+package io.pullqueue.api.http;
 
 import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.QueueException;
@@ -17,8 +17,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.Base64;
 
 /**
- * Reads request bodies and typed fields; every failure names the field and what was expected. Shared with the
- * v1beta2 door.
+ * Reads JSON request bodies and typed fields; every failure names the field and what was expected. Used by the
+ * native and the v1beta2 doors.
  */
 public final class JsonInput {
     private JsonInput() {
@@ -33,7 +33,7 @@ public final class JsonInput {
             return v.asJsonObject();
         } catch (JsonException e) {
             for (Throwable c = e; c != null; c = c.getCause()) {
-                if (c instanceof BodyLimitFilter.TooLargeException t) {
+                if (c instanceof BodyLimits.TooLargeException t) {
                     throw new WebApplicationException(t.getMessage(), 413);
                 }
             }
@@ -91,7 +91,7 @@ public final class JsonInput {
         throw invalid(field, field + " must be an integer");
     }
 
-    static Double number(JsonObject o, String field) {
+    public static Double number(JsonObject o, String field) {
         JsonValue v = value(o, field);
         if (v == null) {
             return null;
@@ -102,7 +102,7 @@ public final class JsonInput {
         throw invalid(field, field + " must be a number");
     }
 
-    static boolean bool(JsonObject o, String field) {
+    public static boolean bool(JsonObject o, String field) {
         JsonValue v = value(o, field);
         if (v == null) {
             return false;
@@ -113,7 +113,7 @@ public final class JsonInput {
         throw invalid(field, field + " must be true or false");
     }
 
-    static JsonArray array(JsonObject o, String field) {
+    public static JsonArray array(JsonObject o, String field) {
         JsonValue v = value(o, field);
         if (v == null) {
             throw invalid(field, field + " is required");
@@ -138,7 +138,7 @@ public final class JsonInput {
     }
 
     /** An RFC 3339 timestamp as µs since the epoch. */
-    static Long timestamp(JsonObject o, String field) {
+    public static Long timestamp(JsonObject o, String field) {
         String s = string(o, field);
         if (s == null) {
             return null;

@@ -1,4 +1,4 @@
-package io.pullqueue.api.rest;
+package io.pullqueue.api.http;
 
 import jakarta.json.Json;
 import jakarta.json.JsonBuilderFactory;
