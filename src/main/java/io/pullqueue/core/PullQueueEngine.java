@@ -1,6 +1,5 @@
 package io.pullqueue.core;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -17,8 +16,6 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * these methods; none of them holds a rule of its own. Time comes from the injected {@link Clock}.
  */
 public final class PullQueueEngine {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private final TaskStore store;
     private final QueueRegistry registry;
     private final Clock clock;
@@ -53,8 +50,6 @@ public final class PullQueueEngine {
     public Collection<QueueSpec> queues() {
         return registry.all();
     }
-
-    // ---------------------------------------------------------------------------------------------- add
 
     /**
      * Adds up to 100 tasks. If any task is invalid, nothing is added: that task gets its error and every
@@ -103,37 +98,17 @@ public final class PullQueueEngine {
     private List<AddResult> add(String queue, QueueSpec spec, List<TaskDraft> drafts, List<QueueException> refusals,
                                 QueueException queueError, boolean pullTasks) {
         long now = nowUsec();
-        List<NewTask> tasks = new ArrayList<>(drafts.size());
-        List<QueueException> errors = new ArrayList<>(drafts.size());
-        boolean anyInvalid = false;
-        for (int i = 0; i < drafts.size(); i++) {
-            QueueException error = refusals.get(i);
-            NewTask task = null;
-            if (error == null) {
-                try {
-                    task = validate(queue, drafts.get(i), now);
-                } catch (QueueException e) {
-                    error = e;
-                }
-            }
-            if (error == null && queueError != null) {
-                error = queueError;
-            }
-            tasks.add(error == null ? task : null);
-            errors.add(error);
-            anyInvalid |= error != null;
+        DraftChecks.Checked checked = DraftChecks.checkAll(queue, drafts, refusals, queueError, now);
+        if (checked.refused() != null) {
+            return checked.refused();
         }
+        if (!pullTasks) {
+            throw new QueueException(ErrorCode.INVALID_QUEUE_MODE, "mode", "pullqueue serves pull tasks only; "
+                    + "a task without mode PULL cannot be added (queue " + queue + ")");
+        }
+        requirePull(spec);
+        List<NewTask> tasks = checked.tasks();
         List<AddResult> results = new ArrayList<>(drafts.size());
-        if (anyInvalid) {
-            for (int i = 0; i < drafts.size(); i++) {
-                QueueException e = errors.get(i);
-                String name = drafts.get(i) == null ? null : drafts.get(i).name();
-                results.add(e == null
-                        ? new AddResult(ErrorCode.SKIPPED, name, false, 0, null)
-                        : new AddResult(e.code(), name, false, 0, e));
-            }
-            return results;
-        }
         if (tasks.isEmpty()) {
             return results;
         }
@@ -155,99 +130,6 @@ public final class PullQueueEngine {
         }
         return results;
     }
-
-    /** One task's rules, in the stub's order where it has them (the ETA before the size). */
-    private NewTask validate(String queue, TaskDraft d, long now) {
-        String name = d.name();
-        if (name != null) {
-            Validation.checkTaskName(name);
-        }
-        if (d.payload() == null) {
-            throw new QueueException(ErrorCode.INVALID_REQUEST, "payload", "payload is required (it may be empty)");
-        }
-        String tag = d.tag() == null || d.tag().isEmpty() ? null : d.tag();
-        if (tag != null) {
-            Validation.checkTag(tag, "tag");
-        }
-        if (d.retryLimit() != null && d.retryLimit() < 0) {
-            throw new QueueException(ErrorCode.INVALID_RETRY_PARAMETERS, "retryLimit",
-                    "retryLimit must be 0 or more, got " + d.retryLimit());
-        }
-        long eta = resolveEta(d, now);
-        long size = TaskSize.of(queue, name, eta, d.payload(), tag, d.retryLimit());
-        if (size > Limits.MAX_TASK_BYTES) {
-            throw new QueueException(ErrorCode.TASK_TOO_LARGE, "payload", "task is " + size + " bytes as App "
-                    + "Engine measures it (its add request: payload, tag, names, ETA); the limit is "
-                    + Limits.MAX_TASK_BYTES + " bytes");
-        }
-        return new NewTask(name == null ? chooseName(now) : name, d.payload(), tag, eta, d.retryLimit());
-    }
-
-    private static long resolveEta(TaskDraft d, long now) {
-        if (d.etaUsec() != null && d.countdownSeconds() != null) {
-            throw new QueueException(ErrorCode.INVALID_REQUEST, "countdownSeconds",
-                    "give either an eta or a countdown, not both");
-        }
-        long eta = now;
-        if (d.countdownSeconds() != null) {
-            double c = d.countdownSeconds();
-            if (!(c >= 0 && c * Limits.USEC_PER_SECOND <= Limits.MAX_ETA_AHEAD_USEC)) {
-                throw new QueueException(ErrorCode.INVALID_ETA, "countdownSeconds",
-                        "countdown must be between 0 and 30 days (2592000 s), got " + c);
-            }
-            eta = now + Math.round(c * Limits.USEC_PER_SECOND);
-        } else if (d.etaUsec() != null) {
-            eta = d.etaUsec();
-            if (eta < 0) {
-                throw new QueueException(ErrorCode.INVALID_ETA, "eta", "eta must not be before 1970");
-            }
-            if (eta > now + Limits.MAX_ETA_AHEAD_USEC) {
-                throw new QueueException(ErrorCode.INVALID_ETA, "eta",
-                        "eta must be at most 30 days in the future");
-            }
-        }
-        return eta;
-    }
-
-    /** The URL-safe characters of the task-name pattern in ASCII order, so that encoded numbers sort as numbers. */
-    private static final char[] ORDERED_ALPHABET =
-            "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz".toCharArray();
-    /** Characters of the time prefix: 10 × 6 bits hold µs since the epoch until the year 38,000. */
-    static final int NAME_TIME_CHARS = 10;
-    /** Characters of the random part: 22 × 6 bits = 132 bits, 128 of them random. */
-    static final int NAME_RANDOM_CHARS = 22;
-
-    /**
-     * A server-chosen name: URL-safe, matching the task-name pattern, 128 random bits as before, but prefixed with
-     * the creation time (µs, 10 characters of an alphabet in ASCII order). Names that sort by creation keep the
-     * name index and the tombstones appended at their ends: with purely random names every add, delete and
-     * tombstone touched a different B-tree page, and a 1000-task delete wrote several MB to the WAL.
-     */
-    static String chooseName(long nowUsec) {
-        char[] c = new char[NAME_TIME_CHARS + NAME_RANDOM_CHARS];
-        long t = Math.max(0, nowUsec);
-        for (int i = NAME_TIME_CHARS - 1; i >= 0; i--) {
-            c[i] = ORDERED_ALPHABET[(int) (t & 63)];
-            t >>>= 6;
-        }
-        byte[] b = new byte[16];
-        RANDOM.nextBytes(b);
-        int bits = 0;
-        int acc = 0;
-        int k = NAME_TIME_CHARS;
-        for (byte x : b) {
-            acc = acc << 8 | (x & 0xff);
-            bits += 8;
-            while (bits >= 6) {
-                bits -= 6;
-                c[k++] = ORDERED_ALPHABET[acc >>> bits & 63];
-            }
-        }
-        c[k] = ORDERED_ALPHABET[acc << (6 - bits) & 63];
-        return new String(c);
-    }
-
-    // -------------------------------------------------------------------------------------------- lease
 
     /**
      * Leases up to {@code maxTasks} due tasks for {@code leaseSeconds}. Returns an empty list when none are
@@ -316,8 +198,6 @@ public final class PullQueueEngine {
         }
         return newEta;
     }
-
-    // ------------------------------------------------------------------------------------ delete, read
 
     /** Deletes tasks by name; one result per name: OK, UNKNOWN_TASK, TOMBSTONED_TASK or INVALID_TASK_NAME. */
     public List<ErrorCode> delete(String queue, List<String> names) {
@@ -389,8 +269,6 @@ public final class PullQueueEngine {
         return store.taskList(queue, afterName, pageSize, withPayloads);
     }
 
-    // ---------------------------------------------------------------------------------- queue actions
-
     public long purge(String queue) {
         requirePull(requireQueue(queue));
         return store.queuePurge(queue, tombstoneExpiry(nowUsec()));
@@ -432,8 +310,6 @@ public final class PullQueueEngine {
         figures.forget(now, batch);
         return new MaintenanceReport(exhausted, tombstones, store.reclaimSpace());
     }
-
-    // ---------------------------------------------------------------------------------------- helpers
 
     public QueueSpec requireQueue(String queue) {
         Validation.checkQueueName(queue);

@@ -12,28 +12,4 @@ package io.pullqueue.core;
  */
 public record TaskDraft(String name, byte[] payload, String tag, Long etaUsec, Double countdownSeconds,
                         Integer retryLimit) {
-
-    public static TaskDraft of(byte[] payload) {
-        return new TaskDraft(null, payload, null, null, null, null);
-    }
-
-    public TaskDraft named(String n) {
-        return new TaskDraft(n, payload, tag, etaUsec, countdownSeconds, retryLimit);
-    }
-
-    public TaskDraft tagged(String t) {
-        return new TaskDraft(name, payload, t, etaUsec, countdownSeconds, retryLimit);
-    }
-
-    public TaskDraft at(long eta) {
-        return new TaskDraft(name, payload, tag, eta, countdownSeconds, retryLimit);
-    }
-
-    public TaskDraft after(double seconds) {
-        return new TaskDraft(name, payload, tag, etaUsec, seconds, retryLimit);
-    }
-
-    public TaskDraft withRetryLimit(Integer limit) {
-        return new TaskDraft(name, payload, tag, etaUsec, countdownSeconds, limit);
-    }
 }

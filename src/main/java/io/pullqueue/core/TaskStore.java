@@ -1,7 +1,6 @@
 package io.pullqueue.core;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -53,11 +52,6 @@ public interface TaskStore {
      */
     TaskPage taskList(String queue, String afterName, int limit, boolean withPayloads);
 
-    /** {@link #taskList(String, String, int, boolean)} without payloads. */
-    default TaskPage taskList(String queue, String afterName, int limit) {
-        return taskList(queue, afterName, limit, false);
-    }
-
     /** True if the name is reserved by a tombstone that has not expired at {@code nowUsec}. */
     boolean tombstoneExists(String queue, String name, long nowUsec);
 
@@ -106,12 +100,9 @@ public interface TaskStore {
     default void watchOtherInstances(TaskAvailabilityListener listener) {
     }
 
-    /**
-     * Figures an operator watches for the store's health, by name (for example live and dead rows per table).
-     * Read by the maintenance timer, never on a request path. Empty when the store has none.
-     */
-    default Map<String, Long> diagnostics() {
-        return Map.of();
+    /** Figures an operator watches for the store's health; read by the maintenance timer only. */
+    default StoreDiagnostics diagnostics() {
+        return StoreDiagnostics.NONE;
     }
 
     /**

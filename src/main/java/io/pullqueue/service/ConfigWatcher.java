@@ -22,7 +22,7 @@ public class ConfigWatcher {
     @ConfigProperty(name = "pullqueue.queue.config", defaultValue = "queue.yaml")
     String file;
     @Inject
-    @ConfigProperty(name = "pullqueue.config.poll.seconds", defaultValue = "5")
+    @ConfigProperty(name = "pullqueue.config.poll.seconds")
     int pollSeconds;
 
     private ReloadingQueueRegistry registry;

@@ -34,10 +34,12 @@ public class MaintenanceTimer {
     @Inject
     ConfigWatcher config;
     @Inject
-    @ConfigProperty(name = "pullqueue.maintenance.seconds", defaultValue = "5")
+    Authenticator authenticator;
+    @Inject
+    @ConfigProperty(name = "pullqueue.maintenance.seconds")
     int maintenanceSeconds;
     @Inject
-    @ConfigProperty(name = "pullqueue.maintenance.batch", defaultValue = "1000")
+    @ConfigProperty(name = "pullqueue.maintenance.batch")
     int batch;
 
     private long ticks;
@@ -48,6 +50,7 @@ public class MaintenanceTimer {
         ticks++;
         try {
             config.changedIfDue(ticks).ifPresent(service::swapQueues);
+            authenticator.reloadIfDue(ticks);
             if (ticks % Math.max(1, maintenanceSeconds) == 0) {
                 maintain();
                 metrics.refresh();

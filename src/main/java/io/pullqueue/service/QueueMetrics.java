@@ -3,6 +3,7 @@ package io.pullqueue.service;
 import io.pullqueue.core.QueueMode;
 import io.pullqueue.core.QueueSpec;
 import io.pullqueue.core.QueueStats;
+import io.pullqueue.core.StoreDiagnostics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -31,11 +32,20 @@ public class QueueMetrics {
     QueueService service;
 
     private final Map<String, QueueStats> latest = new ConcurrentHashMap<>();
-    private final Map<String, Long> store = new ConcurrentHashMap<>();
+    private volatile StoreDiagnostics store = StoreDiagnostics.NONE;
+    private final Set<String> tablesRegistered = ConcurrentHashMap.newKeySet();
+    private volatile boolean notificationsRegistered;
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
 
     /** Re-reads every pull queue's statistics and registers gauges for queues seen the first time. */
     public void refresh() {
+        try (Caller.Scope s = Caller.bind(Caller.SERVER)) {
+            refreshQueues();
+        }
+        refreshStore();
+    }
+
+    private void refreshQueues() {
         long now = service.nowUsec();
         for (QueueSpec spec : service.queues()) {
             if (spec.mode() != QueueMode.PULL) {
@@ -48,7 +58,6 @@ public class QueueMetrics {
         }
         latest.keySet().removeIf(q -> service.queues().stream().noneMatch(s -> s.name().equals(q)));
         lastRefreshUsec = now;
-        refreshStore();
     }
 
     /**
@@ -56,36 +65,36 @@ public class QueueMetrics {
      * dead rows that autovacuum has not reclaimed yet) and the task notifications this server received.
      */
     private void refreshStore() {
-        for (Map.Entry<String, Long> e : service.storeDiagnostics().entrySet()) {
-            if (store.put(e.getKey(), e.getValue()) == null) {
-                registerStore(e.getKey());
+        StoreDiagnostics d = service.storeDiagnostics();
+        store = d;
+        for (String table : d.tables().keySet()) {
+            if (tablesRegistered.add(table)) {
+                registerTable(table);
             }
         }
-    }
-
-    /** The last diagnostics read (empty for a store without any); see {@link #refreshStore()}. */
-    public Map<String, Long> storeDiagnostics() {
-        return Map.copyOf(store);
-    }
-
-    private void registerStore(String key) {
-        int dot = key.lastIndexOf('.');
-        String table = key.substring(0, dot);
-        String what = key.substring(dot + 1);
-        Metadata md;
-        Tag[] tags;
-        if ("notifications".equals(table)) {
-            md = Metadata.builder().withName("pullqueue.store.notifications.received")
+        if (d.notificationsReceived().isPresent() && !notificationsRegistered) {
+            notificationsRegistered = true;
+            registry.gauge(Metadata.builder().withName("pullqueue.store.notifications.received")
                     .withDescription("Task notifications (LISTEN/NOTIFY) this server received from the database")
-                    .build();
-            tags = new Tag[0];
-        } else {
-            md = Metadata.builder().withName("pullqueue.store.rows")
-                    .withDescription("Row versions per store table: live, and dead ones not yet vacuumed (bloat)")
-                    .build();
-            tags = new Tag[] {new Tag("table", table), new Tag("state", what)};
+                    .build(), this, m -> m.store.notificationsReceived().orElse(0));
         }
-        registry.gauge(md, store, m -> m.getOrDefault(key, 0L).doubleValue(), tags);
+    }
+
+    /** The last diagnostics read ({@link StoreDiagnostics#NONE} for a store without any). */
+    public StoreDiagnostics storeDiagnostics() {
+        return store;
+    }
+
+    private void registerTable(String table) {
+        Metadata md = Metadata.builder().withName("pullqueue.store.rows")
+                .withDescription("Row versions per store table: live, and dead ones not yet vacuumed (bloat)")
+                .build();
+        registry.gauge(md, this, m -> m.tableRows(table).live(), new Tag("table", table), new Tag("state", "live"));
+        registry.gauge(md, this, m -> m.tableRows(table).dead(), new Tag("table", table), new Tag("state", "dead"));
+    }
+
+    private StoreDiagnostics.TableRows tableRows(String table) {
+        return store.tables().getOrDefault(table, new StoreDiagnostics.TableRows(0, 0));
     }
 
     private volatile long lastRefreshUsec;
@@ -105,11 +114,29 @@ public class QueueMetrics {
     }
 
     private double oldestDueAgeSeconds(QueueStats s) {
-        Long oldest = s.counts().oldestEtaUsec();
-        if (oldest == null || s.counts().due() == 0) {
-            return 0;
+        return new Backlog(s, lastRefreshUsec).oldestDueAgeSeconds();
+    }
+
+    /**
+     * A pull queue's backlog as of the last refresh (every server on a shared PostgreSQL database counts the same
+     * rows, so they agree up to one refresh interval), or {@code null} before its first refresh.
+     */
+    public Backlog backlog(String queue) {
+        QueueStats s = latest.get(queue);
+        return s == null ? null : new Backlog(s, lastRefreshUsec);
+    }
+
+    /** The figures autoscalers read: {@code stats} as counted at {@code readUsec}. */
+    public record Backlog(QueueStats stats, long readUsec) {
+
+        /** How long the oldest due task has been due; 0 when none is. */
+        public double oldestDueAgeSeconds() {
+            Long oldest = stats.counts().oldestEtaUsec();
+            if (oldest == null || stats.counts().due() == 0) {
+                return 0;
+            }
+            return Math.max(0, (readUsec - oldest) / 1e6);
         }
-        return Math.max(0, (lastRefreshUsec - oldest) / 1e6);
     }
 
     private void gauge(String name, String description, String unit, String queue,

@@ -35,7 +35,7 @@ public class StoreProducer {
     DataSource postgres;
 
     @Inject
-    @ConfigProperty(name = "pullqueue.store", defaultValue = "sqlite")
+    @ConfigProperty(name = "pullqueue.store")
     String kind;
 
     @Inject

@@ -17,7 +17,7 @@ class AddRulesTest extends EngineFixture {
     private static List<TaskDraft> many(int n) {
         List<TaskDraft> l = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            l.add(draft("t" + i));
+            l.add(draft("t" + i).task());
         }
         return l;
     }
@@ -38,21 +38,21 @@ class AddRulesTest extends EngineFixture {
         long overhead = TaskSize.of(Q, name, eta, new byte[1 << 20], tag, 3) - (1 << 20);
         byte[] exact = new byte[(int) (Limits.MAX_TASK_BYTES - overhead)];
         assertEquals(Limits.MAX_TASK_BYTES, TaskSize.of(Q, name, eta, exact, tag, 3));
-        assertTrue(addOne(Q, TaskDraft.of(exact).named(name).tagged(tag).withRetryLimit(3)).ok());
-        AddResult r = addOne(Q, TaskDraft.of(exact).named("m").tagged(tag + "x").withRetryLimit(3));
+        assertTrue(addOne(Q, Draft.of(exact).named(name).tagged(tag).withRetryLimit(3)).ok());
+        AddResult r = addOne(Q, Draft.of(exact).named("m").tagged(tag + "x").withRetryLimit(3));
         assertEquals(ErrorCode.TASK_TOO_LARGE, r.code(), "one byte more");
         assertEquals("payload", r.error().field());
-        assertEquals(ErrorCode.TASK_TOO_LARGE, addOne(Q, TaskDraft.of(new byte[Limits.MAX_TASK_BYTES])).code(),
+        assertEquals(ErrorCode.TASK_TOO_LARGE, addOne(Q, Draft.of(new byte[Limits.MAX_TASK_BYTES])).code(),
                 "a payload of 1 MiB is too large with its add request around it");
         assertEquals(1, store.queueCounts(Q, now()).tasks());
     }
 
     @Test
     void bulkAddReportsAnUnknownQueuePerTaskAsTheStubDoes() {
-        List<AddResult> r = engine.bulkAdd("nope", List.of(draft("a"), draft("b").at(-1)),
+        List<AddResult> r = engine.bulkAdd("nope", List.of(draft("a").task(), draft("b").at(-1).task()),
                 java.util.Arrays.asList(null, null), true);
         assertEquals(List.of(ErrorCode.UNKNOWN_QUEUE, ErrorCode.INVALID_ETA), r.stream().map(AddResult::code).toList());
-        assertEquals(ErrorCode.INVALID_QUEUE_NAME, engine.bulkAdd("no_underscores", List.of(draft("a")),
+        assertEquals(ErrorCode.INVALID_QUEUE_NAME, engine.bulkAdd("no_underscores", List.of(draft("a").task()),
                 java.util.Collections.singletonList(null), true).get(0).code());
         expect(ErrorCode.TOO_MANY_TASKS, () -> engine.bulkAdd("nope", many(101),
                 java.util.Collections.nCopies(101, null), true));
@@ -60,13 +60,13 @@ class AddRulesTest extends EngineFixture {
 
     @Test
     void bulkAddChecksTheModeOnlyAfterEveryTaskIsValid() {
-        List<AddResult> r = engine.bulkAdd(Q, List.of(draft("a"), draft("b").at(-1)),
+        List<AddResult> r = engine.bulkAdd(Q, List.of(draft("a").task(), draft("b").at(-1).task()),
                 java.util.Arrays.asList(null, null), false);
         assertEquals(List.of(ErrorCode.SKIPPED, ErrorCode.INVALID_ETA), r.stream().map(AddResult::code).toList(),
                 "a batch with an invalid task reports its tasks, whatever their mode");
-        expect(ErrorCode.INVALID_QUEUE_MODE, () -> engine.bulkAdd(Q, List.of(draft("a")),
+        expect(ErrorCode.INVALID_QUEUE_MODE, () -> engine.bulkAdd(Q, List.of(draft("a").task()),
                 java.util.Collections.singletonList(null), false));
-        expect(ErrorCode.INVALID_QUEUE_MODE, () -> engine.bulkAdd(PUSH, List.of(draft("a")),
+        expect(ErrorCode.INVALID_QUEUE_MODE, () -> engine.bulkAdd(PUSH, List.of(draft("a").task()),
                 java.util.Collections.singletonList(null), true));
         assertEquals(0, store.queueCounts(Q, now()).tasks());
     }
@@ -74,19 +74,19 @@ class AddRulesTest extends EngineFixture {
     @Test
     void bulkAddReportsWhatTheDoorRefusedAlongsideEachTasksOwnError() {
         QueueException refused = new QueueException(ErrorCode.INVALID_REQUEST, "transaction", "no transactions");
-        List<AddResult> r = engine.bulkAdd(Q, java.util.Arrays.asList(null, draft("b").at(-1), draft("c")),
+        List<AddResult> r = engine.bulkAdd(Q, java.util.Arrays.asList(null, draft("b").at(-1).task(), draft("c").task()),
                 java.util.Arrays.asList(refused, null, null), true);
         assertEquals(List.of(ErrorCode.INVALID_REQUEST, ErrorCode.INVALID_ETA, ErrorCode.SKIPPED),
                 r.stream().map(AddResult::code).toList());
         assertEquals(0, store.queueCounts(Q, now()).tasks());
-        List<AddResult> ok = engine.bulkAdd(Q, List.of(draft("a"), draft("b")), java.util.Arrays.asList(null, null),
+        List<AddResult> ok = engine.bulkAdd(Q, List.of(draft("a").task(), draft("b").task()), java.util.Arrays.asList(null, null),
                 true);
         assertEquals(List.of(ErrorCode.OK, ErrorCode.OK), ok.stream().map(AddResult::code).toList());
     }
 
     @Test
     void emptyPayloadIsAllowedButAMissingOneIsNot() {
-        assertTrue(addOne(Q, TaskDraft.of(new byte[0])).ok());
+        assertTrue(addOne(Q, Draft.of(new byte[0])).ok());
         assertEquals(ErrorCode.INVALID_REQUEST, addOne(Q, new TaskDraft(null, null, null, null, null, null)).code());
     }
 
@@ -120,7 +120,7 @@ class AddRulesTest extends EngineFixture {
 
     @Test
     void oneInvalidTaskSkipsTheWholeBatch() {
-        List<AddResult> r = engine.add(Q, List.of(draft("a"), draft("b").named("bad name"), draft("c")));
+        List<AddResult> r = engine.add(Q, tasks(draft("a"), draft("b").named("bad name"), draft("c")));
         assertEquals(List.of(ErrorCode.SKIPPED, ErrorCode.INVALID_TASK_NAME, ErrorCode.SKIPPED),
                 r.stream().map(AddResult::code).toList());
         assertEquals(0, store.queueCounts(Q, now()).tasks());
@@ -129,7 +129,7 @@ class AddRulesTest extends EngineFixture {
     @Test
     void duplicatesAreReportedPerTaskAndTheOthersStillGoIn() {
         add(Q, draft("first").named("dup"));
-        List<AddResult> r = engine.add(Q, List.of(draft("a"), draft("b").named("dup"), draft("c").named("new")));
+        List<AddResult> r = engine.add(Q, tasks(draft("a"), draft("b").named("dup"), draft("c").named("new")));
         assertEquals(List.of(ErrorCode.OK, ErrorCode.TASK_ALREADY_EXISTS, ErrorCode.OK),
                 r.stream().map(AddResult::code).toList());
         assertEquals(3, store.queueCounts(Q, now()).tasks());
@@ -222,8 +222,8 @@ class AddRulesTest extends EngineFixture {
         List<String> woken = new ArrayList<>();
         engine.addListener(woken::add);
         add(Q, draft("x").named("w1"));
-        engine.add(Q, List.of(draft("y").named("w1")));
-        engine.add(Q, List.of(draft("z").named("bad name")));
+        engine.add(Q, tasks(draft("y").named("w1")));
+        engine.add(Q, tasks(draft("z").named("bad name")));
         assertEquals(List.of(Q), woken);
         assertNotEquals(0, store.queueCounts(Q, now()).tasks());
     }

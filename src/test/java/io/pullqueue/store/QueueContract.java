@@ -24,7 +24,7 @@ public interface QueueContract extends StoreFixture {
         add(Q, task("c"), task("a", NOW + 7, "t", 3), task("e"), task("b"), task("d"));
         add(OTHER, task("aa"));
 
-        TaskPage first = store().taskList(Q, null, 2);
+        TaskPage first = store().taskList(Q, null, 2, false);
         assertEquals(List.of("a", "b"), names(first.tasks()));
         assertEquals("b", first.nextCursor());
         Task a = first.tasks().get(0);
@@ -32,10 +32,10 @@ public interface QueueContract extends StoreFixture {
         assertEquals(payloadOf("a").length, a.payloadSize());
         assertEquals(new Task(Q, "a", null, payloadOf("a").length, "t", NOW + 7, 0, NOW, 3), a);
 
-        TaskPage second = store().taskList(Q, "b", 2);
+        TaskPage second = store().taskList(Q, "b", 2, false);
         assertEquals(List.of("c", "d"), names(second.tasks()));
         assertEquals("d", second.nextCursor());
-        TaskPage last = store().taskList(Q, "d", 2);
+        TaskPage last = store().taskList(Q, "d", 2, false);
         assertEquals(List.of("e"), names(last.tasks()));
         assertNull(last.nextCursor());
     }
@@ -60,11 +60,11 @@ public interface QueueContract extends StoreFixture {
     default void listEndsWithoutCursorWhenThePageIsExactlyFull() {
         add(Q, task("a"), task("b"));
 
-        TaskPage page = store().taskList(Q, null, 2);
+        TaskPage page = store().taskList(Q, null, 2, false);
 
         assertEquals(List.of("a", "b"), names(page.tasks()));
         assertNull(page.nextCursor());
-        assertEquals(new TaskPage(List.of(), null), store().taskList(OTHER, null, 10));
+        assertEquals(new TaskPage(List.of(), null), store().taskList(OTHER, null, 10, false));
     }
 
     @Test
@@ -75,7 +75,7 @@ public interface QueueContract extends StoreFixture {
 
         assertEquals(3, store().queuePurge(Q, TOMBSTONE_EXPIRES));
 
-        assertEquals(List.of(), store().taskList(Q, null, 10).tasks());
+        assertEquals(List.of(), store().taskList(Q, null, 10, false).tasks());
         assertTrue(store().tombstoneExists(Q, "b", NOW));
         assertEquals(List.of(TOMBSTONED_TASK, OK), store().taskAddMany(Q, List.of(task("a"), task("new")), NOW),
                 "purged names stay reserved; tasks added after the purge are kept");

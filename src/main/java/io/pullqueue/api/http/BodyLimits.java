@@ -21,10 +21,9 @@ public final class BodyLimits {
     private BodyLimits() {
     }
 
-    /** The configured body limit ({@code pullqueue.request.max.bytes}, default 32 MiB). */
+    /** The configured body limit ({@code pullqueue.request.max.bytes}; its default is in microprofile-config). */
     public static long configuredMax() {
-        return ConfigProvider.getConfig()
-                .getOptionalValue("pullqueue.request.max.bytes", Long.class).orElse(32L * 1024 * 1024);
+        return ConfigProvider.getConfig().getValue("pullqueue.request.max.bytes", Long.class);
     }
 
     /**

@@ -6,6 +6,7 @@ import io.pullqueue.core.LeaseOutcome;
 import io.pullqueue.core.LeaseQuery;
 import io.pullqueue.core.NewTask;
 import io.pullqueue.core.QueueCounts;
+import io.pullqueue.core.StoreDiagnostics;
 import io.pullqueue.core.Task;
 import io.pullqueue.core.TaskAvailabilityListener;
 import io.pullqueue.core.TaskPage;
@@ -244,15 +245,12 @@ public final class PostgresTaskStore implements TaskStore {
     }
 
     @Override
-    public Map<String, Long> diagnostics() {
+    public StoreDiagnostics diagnostics() {
         return read("read table statistics", c -> {
-            Map<String, Long> out = new LinkedHashMap<>();
-            TableBloat.rows(c).forEach((table, r) -> {
-                out.put(table + ".live", r.live());
-                out.put(table + ".dead", r.dead());
-            });
-            out.put("notifications.received", notificationsReceived());
-            return out;
+            Map<String, StoreDiagnostics.TableRows> tables = new LinkedHashMap<>();
+            TableBloat.rows(c).forEach((table, r) -> tables.put(table, new StoreDiagnostics.TableRows(r.live(),
+                    r.dead())));
+            return new StoreDiagnostics(tables, OptionalLong.of(notificationsReceived()));
         });
     }
 

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pullqueue.core.LeaseFigures;
 import io.pullqueue.core.LeaseQuery;
 import io.pullqueue.core.NewTask;
+import io.pullqueue.core.StoreDiagnostics;
 import io.pullqueue.core.TagFilter;
 import io.pullqueue.core.TaskStore;
 import io.pullqueue.store.ConcurrentLeasing;
@@ -21,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -189,11 +189,17 @@ class PostgresTaskStoreTest extends TaskStoreContract {
         delete(Q, "a");
 
         // The statistics collector counts with a delay of up to a second or so.
-        await(() -> store().diagnostics().getOrDefault("task.dead", 0L) >= 1);
-        Map<String, Long> d = store().diagnostics();
-        assertTrue(d.get("task.live") >= 1, d::toString);
-        assertTrue(d.containsKey("tombstone.live"), d::toString);
+        await(() -> dead("task") >= 1);
+        StoreDiagnostics d = store().diagnostics();
+        assertTrue(d.tables().get("task").live() >= 1, d::toString);
+        assertTrue(d.tables().containsKey("tombstone"), d::toString);
+        assertTrue(d.notificationsReceived().isPresent(), d::toString);
         assertEquals("postgres", store().kind());
+    }
+
+    private long dead(String table) {
+        StoreDiagnostics.TableRows rows = store().diagnostics().tables().get(table);
+        return rows == null ? 0 : rows.dead();
     }
 
     @Test
@@ -206,10 +212,10 @@ class PostgresTaskStoreTest extends TaskStoreContract {
         for (int from = 0; from < leased.size(); from += 1000) {
             store().taskDeleteMany(Q, leased.subList(from, from + 1000), NOW, TOMBSTONE_EXPIRES);
         }
-        await(() -> store().diagnostics().getOrDefault("task.dead", 0L) >= TableBloat.MIN_DEAD);
+        await(() -> dead("task") >= TableBloat.MIN_DEAD);
 
         assertEquals(1, store().reclaimSpace(), "the task table was vacuumed; the tombstones have no dead rows");
-        await(() -> store().diagnostics().getOrDefault("task.dead", 0L) < TableBloat.MIN_DEAD);
+        await(() -> dead("task") < TableBloat.MIN_DEAD);
         assertEquals(0, store().reclaimSpace());
     }
 

@@ -43,8 +43,8 @@ class AppEngineSdkErrorsIT extends SdkTest {
 
     @Test
     void unknownQueueIsIllegalState() {
-        Queue unknown = Sdk.queue("no-such-queue");
-        IllegalStateException add = assertThrows(IllegalStateException.class, () -> unknown.add(Sdk.pull("x")));
+        Queue unknown = SdkClient.queue("no-such-queue");
+        IllegalStateException add = assertThrows(IllegalStateException.class, () -> unknown.add(SdkClient.pull("x")));
         assertTrue(add.getMessage().contains("unknown"), add.getMessage());
         assertThrows(IllegalStateException.class, () -> unknown.leaseTasks(10, TimeUnit.SECONDS, 1));
         assertThrows(IllegalStateException.class, unknown::fetchStatistics);
@@ -54,16 +54,16 @@ class AppEngineSdkErrorsIT extends SdkTest {
 
     @Test
     void pullOperationsOnAPushQueueAndPushTasksOnAPullQueue() {
-        Queue push = Sdk.queue("push-queue");
+        Queue push = SdkClient.queue("push-queue");
         assertThrows(InvalidQueueModeException.class, () -> push.leaseTasks(10, TimeUnit.SECONDS, 1));
-        assertThrows(InvalidQueueModeException.class, () -> push.add(Sdk.pull("x")));
+        assertThrows(InvalidQueueModeException.class, () -> push.add(SdkClient.pull("x")));
         assertThrows(InvalidQueueModeException.class, () -> queue.add(TaskOptions.Builder.withPayload("push")));
-        assertEquals(0, Sdk.count(Q));
+        assertEquals(0, SdkClient.count(Q));
     }
 
     @Test
     void modifyingAnUnknownTaskIsTaskNotFound() {
-        TaskHandle ghost = Sdk.handle(Sdk.unique("ghost"), Q, System.currentTimeMillis() + 10_000);
+        TaskHandle ghost = SdkClient.handle(SdkClient.unique("ghost"), Q, System.currentTimeMillis() + 10_000);
         // TaskNotFoundException is package-private in the SDK: users catch it as a RuntimeException.
         RuntimeException e = assertThrows(RuntimeException.class,
                 () -> queue.modifyTaskLease(ghost, 10, TimeUnit.SECONDS));
@@ -72,7 +72,7 @@ class AppEngineSdkErrorsIT extends SdkTest {
 
     @Test
     void modifyingADeletedTaskReportsItsTombstone() {
-        queue.add(Sdk.pull("x"));
+        queue.add(SdkClient.pull("x"));
         TaskHandle t = queue.leaseTasks(60, TimeUnit.SECONDS, 1).get(0);
         assertTrue(queue.deleteTask(t));
         // TOMBSTONED_TASK, which the SDK translates to TaskAlreadyExistsException (App Engine's stub rule).
@@ -81,7 +81,7 @@ class AppEngineSdkErrorsIT extends SdkTest {
 
     @Test
     void aStaleLeaseTokenIsAnExpiredLease() {
-        queue.add(Sdk.pull("x"));
+        queue.add(SdkClient.pull("x"));
         TaskHandle t = queue.leaseTasks(60, TimeUnit.SECONDS, 1).get(0);
         String token = Http.get(NATIVE + "/tasks/" + t.getName()).json().getString("leaseToken");
         Http.Resp other = Http.post(NATIVE + "/tasks/" + t.getName() + ":modifyLease", Json.createObjectBuilder()
@@ -97,10 +97,10 @@ class AppEngineSdkErrorsIT extends SdkTest {
 
     @Test
     void anExpiredLeaseCannotBeExtended() {
-        queue.add(Sdk.pull("x"));
+        queue.add(SdkClient.pull("x"));
         TaskHandle t = queue.leaseTasks(1, TimeUnit.MILLISECONDS, 1).get(0);
         Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        while (Sdk.stats(Q).getJsonNumber("inFlight").longValue() > 0) {
+        while (SdkClient.stats(Q).getJsonNumber("inFlight").longValue() > 0) {
             assertTrue(Instant.now().isBefore(deadline), "a 1 ms lease ran out");
             Thread.onSpinWait();
         }
@@ -112,14 +112,14 @@ class AppEngineSdkErrorsIT extends SdkTest {
 
     @Test
     void aPausedQueueRefusesLeasesButTakesTasks() {
-        queue.add(Sdk.pull("x"));
+        queue.add(SdkClient.pull("x"));
         TaskHandle t = queue.leaseTasks(60, TimeUnit.SECONDS, 1).get(0);
         assertEquals(200, Http.post(NATIVE + ":pause", "").status());
         try {
             assertThrows(IllegalStateException.class, () -> queue.leaseTasks(60, TimeUnit.SECONDS, 1));
             assertThrows(IllegalStateException.class, () -> queue.modifyTaskLease(t, 10, TimeUnit.SECONDS));
-            queue.add(Sdk.pull("y"));
-            assertEquals(2, Sdk.count(Q));
+            queue.add(SdkClient.pull("y"));
+            assertEquals(2, SdkClient.count(Q));
         } finally {
             assertEquals(200, Http.post(NATIVE + ":resume", "").status());
         }
@@ -127,23 +127,23 @@ class AppEngineSdkErrorsIT extends SdkTest {
 
     @Test
     void tooManyNamesInOneDeleteIsAnIllegalArgument() {
-        String keep = Sdk.unique("keep");
-        queue.add(Sdk.pull("keep").taskName(keep));
+        String keep = SdkClient.unique("keep");
+        queue.add(SdkClient.pull("keep").taskName(keep));
         List<TaskHandle> many = new ArrayList<>();
-        many.add(Sdk.handle(keep, Q, 0));
+        many.add(SdkClient.handle(keep, Q, 0));
         for (int i = 0; i < 1000; i++) {
-            many.add(Sdk.handle("t" + i, Q, 0));
+            many.add(SdkClient.handle("t" + i, Q, 0));
         }
         assertThrows(IllegalArgumentException.class, () -> queue.deleteTask(many));
-        assertEquals(1, Sdk.count(Q), "nothing was deleted");
+        assertEquals(1, SdkClient.count(Q), "nothing was deleted");
     }
 
     @Test
     void aTagThatIsNotUtf8IsRefused() {
         byte[] tag = {(byte) 0xc3, (byte) 0x28};
-        assertThrows(QueueFailureException.class, () -> queue.add(Sdk.pull("x").tag(tag)));
+        assertThrows(QueueFailureException.class, () -> queue.add(SdkClient.pull("x").tag(tag)));
         assertThrows(QueueFailureException.class, () -> queue.leaseTasksByTagBytes(10, TimeUnit.SECONDS, 1, tag));
-        assertEquals(0, Sdk.count(Q));
+        assertEquals(0, SdkClient.count(Q));
     }
 
     /**
@@ -160,13 +160,13 @@ class AppEngineSdkErrorsIT extends SdkTest {
             s.execute("PRAGMA busy_timeout = 10000");
             s.execute("BEGIN IMMEDIATE");
             try {
-                assertThrows(TransientFailureException.class, () -> queue.add(Sdk.pull("x")));
+                assertThrows(TransientFailureException.class, () -> queue.add(SdkClient.pull("x")));
             } finally {
                 s.execute("ROLLBACK");
             }
         }
-        assertEquals(0, Sdk.count(Q), "the failed add left nothing behind");
-        queue.add(Sdk.pull("y"));
-        assertEquals(1, Sdk.count(Q), "the store works again once the lock is gone");
+        assertEquals(0, SdkClient.count(Q), "the failed add left nothing behind");
+        queue.add(SdkClient.pull("y"));
+        assertEquals(1, SdkClient.count(Q), "the store works again once the lock is gone");
     }
 }

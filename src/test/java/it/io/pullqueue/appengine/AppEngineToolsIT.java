@@ -1,8 +1,8 @@
 package it.io.pullqueue.appengine;
 
-import static it.io.pullqueue.appengine.Rpc.appError;
-import static it.io.pullqueue.appengine.Rpc.call;
-import static it.io.pullqueue.appengine.Rpc.ok;
+import static it.io.pullqueue.appengine.RpcHttp.appError;
+import static it.io.pullqueue.appengine.RpcHttp.call;
+import static it.io.pullqueue.appengine.RpcHttp.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -31,7 +31,7 @@ class AppEngineToolsIT {
 
     @BeforeEach
     void empty() {
-        Sdk.purge(Q);
+        SdkClient.purge(Q);
     }
 
     private static TaskQueuePauseQueueRequest pause(boolean pause) {
@@ -88,7 +88,7 @@ class AppEngineToolsIT {
 
     @Test
     void queryTasksPagesByName() throws Exception {
-        String p = Sdk.unique("q");
+        String p = SdkClient.unique("q");
         for (String n : List.of(p + "-a", p + "-b", p + "-c")) {
             AppEngineWireIT.bulkAdd(AppEngineWireIT.task("body of " + n.substring(p.length() + 1))
                     .setTaskName(ByteString.copyFromUtf8(n)).setTag(ByteString.copyFromUtf8("t")));

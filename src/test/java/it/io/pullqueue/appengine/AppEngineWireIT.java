@@ -1,8 +1,8 @@
 package it.io.pullqueue.appengine;
 
-import static it.io.pullqueue.appengine.Rpc.appError;
-import static it.io.pullqueue.appengine.Rpc.call;
-import static it.io.pullqueue.appengine.Rpc.ok;
+import static it.io.pullqueue.appengine.RpcHttp.appError;
+import static it.io.pullqueue.appengine.RpcHttp.call;
+import static it.io.pullqueue.appengine.RpcHttp.ok;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -51,7 +51,7 @@ class AppEngineWireIT {
 
     @BeforeEach
     void empty() {
-        Sdk.purge(Q);
+        SdkClient.purge(Q);
     }
 
     static TaskQueueAddRequest.Builder task(String payload) {
@@ -84,41 +84,43 @@ class AppEngineWireIT {
 
     @Test
     void handshake() {
-        Http.Resp r = Http.get(Rpc.REMOTE_API);
+        Http.Resp r = Http.get(RpcHttp.REMOTE_API);
         assertEquals(200, r.status());
         assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
         assertEquals("{rtok: null, app_id: pullqueue}", r.body().trim());
-        assertEquals("{rtok: 123abc, app_id: pullqueue}", Http.get(Rpc.REMOTE_API + "?rtok=123abc").body().trim());
-        assertEquals("{rtok: null, app_id: pullqueue}", Http.get(Rpc.REMOTE_API + "?rtok=%7Bx%7D").body().trim(),
+        assertEquals("{rtok: 123abc, app_id: pullqueue}", Http.get(RpcHttp.REMOTE_API + "?rtok=123abc").body().trim());
+        assertEquals("{rtok: null, app_id: pullqueue}", Http.get(RpcHttp.REMOTE_API + "?rtok=%7Bx%7D").body().trim(),
                 "an rtok the client could not read back is not echoed");
     }
 
     @Test
     void garbageAndEmptyBodiesAreParseErrors() {
-        Rpc.rpcError(Rpc.post(Rpc.RPC_HTTP, new byte[] {(byte) 0xff, 0x00, 0x13, 0x37}), ErrorCode.PARSE_ERROR);
-        Rpc.rpcError(Rpc.post(Rpc.REMOTE_API, new byte[0]), ErrorCode.PARSE_ERROR);
-        Rpc.rpcError(Rpc.post(Rpc.RPC_HTTP, "{\"json\": true}".getBytes(StandardCharsets.UTF_8)),
+        RpcHttp.rpcError(RpcHttp.post(RpcHttp.RPC_HTTP, new byte[] {(byte) 0xff, 0x00, 0x13, 0x37}),
                 ErrorCode.PARSE_ERROR);
-        String detail = Rpc.rpcError(Rpc.post(Rpc.RPC_HTTP, Rpc.envelope("taskqueue", "BulkAdd",
+        RpcHttp.rpcError(RpcHttp.post(RpcHttp.REMOTE_API, new byte[0]), ErrorCode.PARSE_ERROR);
+        RpcHttp.rpcError(RpcHttp.post(RpcHttp.RPC_HTTP, "{\"json\": true}".getBytes(StandardCharsets.UTF_8)),
+                ErrorCode.PARSE_ERROR);
+        String detail = RpcHttp.rpcError(RpcHttp.post(RpcHttp.RPC_HTTP, RpcHttp.envelope("taskqueue", "BulkAdd",
                 ByteString.copyFrom(new byte[] {0x0a, 0x7f, 0x01}))), ErrorCode.PARSE_ERROR);
         assertTrue(detail.contains("BulkAdd"), detail);
-        Rpc.rpcError(Rpc.post(Rpc.RPC_HTTP, Rpc.envelope("taskqueue", "ModifyTaskLease", ByteString.EMPTY)),
+        RpcHttp.rpcError(RpcHttp.post(RpcHttp.RPC_HTTP, RpcHttp.envelope("taskqueue", "ModifyTaskLease",
+                ByteString.EMPTY)),
                 ErrorCode.PARSE_ERROR);
-        assertEquals(0, Sdk.count(Q));
+        assertEquals(0, SdkClient.count(Q));
     }
 
     @Test
     void unknownServicesAndMethodsAreCallNotFound() {
-        Rpc.rpcError(Rpc.post(Rpc.RPC_HTTP, Rpc.envelope("datastore_v3", "Get", ByteString.EMPTY)),
+        RpcHttp.rpcError(RpcHttp.post(RpcHttp.RPC_HTTP, RpcHttp.envelope("datastore_v3", "Get", ByteString.EMPTY)),
                 ErrorCode.CALL_NOT_FOUND);
-        String detail = Rpc.rpcError(Rpc.post(Rpc.REMOTE_API, Rpc.envelope("taskqueue", "UpdateQueue",
+        String detail = RpcHttp.rpcError(RpcHttp.post(RpcHttp.REMOTE_API, RpcHttp.envelope("taskqueue", "UpdateQueue",
                 ByteString.EMPTY)), ErrorCode.CALL_NOT_FOUND);
         assertTrue(detail.contains("BulkAdd"), "the detail lists what is offered: " + detail);
     }
 
     @Test
     void aDeclaredBodyOverTheLimitIsRefusedBeforeItIsSent() throws Exception {
-        URI u = Http.uri(Rpc.RPC_HTTP);
+        URI u = Http.uri(RpcHttp.RPC_HTTP);
         try (Socket s = new Socket(u.getHost(), u.getPort())) {
             s.setSoTimeout(20_000);
             OutputStream out = s.getOutputStream();
@@ -136,8 +138,8 @@ class AppEngineWireIT {
             assertTrue(head.toString().startsWith("HTTP/1.1 200"), head.toString());
             Matcher length = Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
             assertTrue(length.find(), head.toString());
-            RemoteApiPb.Response r = Rpc.parse(in.readNBytes(Integer.parseInt(length.group(1))));
-            String detail = Rpc.rpcError(r, ErrorCode.REQUEST_TOO_LARGE);
+            RemoteApiPb.Response r = RpcHttp.parse(in.readNBytes(Integer.parseInt(length.group(1))));
+            String detail = RpcHttp.rpcError(r, ErrorCode.REQUEST_TOO_LARGE);
             assertTrue(detail.contains("pullqueue.request.max.bytes"), detail);
         }
     }
@@ -151,12 +153,12 @@ class AppEngineWireIT {
                 task("").setBody(ByteString.copyFrom(big)));
         assertEquals(List.of(TaskQueueServiceError.ErrorCode.SKIPPED, TaskQueueServiceError.ErrorCode.TASK_TOO_LARGE),
                 codes);
-        assertEquals(0, Sdk.count(Q));
+        assertEquals(0, SdkClient.count(Q));
     }
 
     @Test
     void aTaskIsMeasuredAsItsSerializedAddRequest() {
-        TaskQueueAddRequest.Builder exact = task("").setTaskName(ByteString.copyFromUtf8(Sdk.unique("exact")))
+        TaskQueueAddRequest.Builder exact = task("").setTaskName(ByteString.copyFromUtf8(SdkClient.unique("exact")))
                 .setTag(ByteString.copyFromUtf8("tag"));
         int framing = exact.setBody(ByteString.copyFrom(new byte[1 << 19])).build().getSerializedSize() - (1 << 19);
         exact.setBody(ByteString.copyFrom(new byte[1024 * 1024 - framing]));
@@ -165,7 +167,7 @@ class AppEngineWireIT {
         assertEquals(List.of(TaskQueueServiceError.ErrorCode.TASK_TOO_LARGE),
                 bulkAdd(task("").setBody(ByteString.copyFrom(new byte[1024 * 1024]))),
                 "a payload of 1 MiB does not fit: App Engine counted the whole add request");
-        assertEquals(1, Sdk.count(Q));
+        assertEquals(1, SdkClient.count(Q));
     }
 
     @Test
@@ -183,7 +185,7 @@ class AppEngineWireIT {
                 "what the door refuses stands beside each other task's own validation");
         appError(call("BulkAdd", TaskQueueBulkAddRequest.newBuilder().addAddRequest(task("push").clearMode())
                 .build()), TaskQueueServiceError.ErrorCode.INVALID_QUEUE_MODE_VALUE);
-        assertEquals(0, Sdk.count(Q));
+        assertEquals(0, SdkClient.count(Q));
     }
 
     @Test
@@ -196,7 +198,7 @@ class AppEngineWireIT {
                         task("c").setEtaUsec((System.currentTimeMillis() + 31L * 24 * 3600 * 1000) * 1000),
                         task("d").setTag(ByteString.copyFromUtf8("t".repeat(501))),
                         task("e")));
-        assertEquals(0, Sdk.count(Q));
+        assertEquals(0, SdkClient.count(Q));
     }
 
     @Test
@@ -215,21 +217,21 @@ class AppEngineWireIT {
         appError(call("Add", task("x").clearBody().build()), INVALID_REQUEST);
         assertEquals(List.of(TaskQueueServiceError.ErrorCode.SKIPPED, TaskQueueServiceError.ErrorCode.INVALID_REQUEST),
                 bulkAdd(task("x"), task("y").setQueueName(ByteString.copyFromUtf8("pull-queue"))));
-        assertEquals(0, Sdk.count(Q));
+        assertEquals(0, SdkClient.count(Q));
     }
 
     @Test
     void goStyleSingleAdd() throws Exception {
         TaskQueueAddResponse r = TaskQueueAddResponse.parseFrom(ok(call("Add", task("go").build())));
         assertTrue(r.hasChosenTaskName());
-        String name = Sdk.unique("go");
+        String name = SdkClient.unique("go");
         TaskQueueAddResponse named = TaskQueueAddResponse.parseFrom(ok(call("Add",
                 task("go").setTaskName(ByteString.copyFromUtf8(name)).build())));
         assertFalse(named.hasChosenTaskName(), "a chosen name only for unnamed tasks");
         String detail = appError(call("Add", task("again").setTaskName(ByteString.copyFromUtf8(name)).build()),
                 TaskQueueServiceError.ErrorCode.TASK_ALREADY_EXISTS_VALUE);
         assertTrue(detail.contains(name), detail);
-        assertEquals(2, Sdk.count(Q));
+        assertEquals(2, SdkClient.count(Q));
     }
 
     // --------------------------------------------------------------------------------------- lease
@@ -246,7 +248,7 @@ class AppEngineWireIT {
         String detail = appError(call("QueryAndOwnTasks", lease(60, 1).setTag(ByteString.copyFromUtf8("red")).build()),
                 INVALID_REQUEST);
         assertTrue(detail.contains("group_by_tag"), detail);
-        assertEquals(0, Sdk.stats(Q).getJsonNumber("inFlight").longValue(), "nothing was leased");
+        assertEquals(0, SdkClient.stats(Q).getJsonNumber("inFlight").longValue(), "nothing was leased");
     }
 
     @Test
@@ -262,7 +264,7 @@ class AppEngineWireIT {
 
     @Test
     void modifyAndDeleteOutsideTheLimits() throws Exception {
-        ByteString name = ByteString.copyFromUtf8(Sdk.unique("wire"));
+        ByteString name = ByteString.copyFromUtf8(SdkClient.unique("wire"));
         bulkAdd(task("a").setTaskName(name));
         var leased = TaskQueueQueryAndOwnTasksResponse.parseFrom(ok(call("QueryAndOwnTasks", lease(60, 1).build())))
                 .getTask(0);

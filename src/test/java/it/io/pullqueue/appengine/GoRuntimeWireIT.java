@@ -55,12 +55,12 @@ class GoRuntimeWireIT {
 
     @BeforeEach
     void empty() {
-        Sdk.purge(Q);
+        SdkClient.purge(Q);
     }
 
     /** One HTTP/1.1 connection, kept alive across calls as Go's transport does. */
     private static final class GoConnection implements AutoCloseable {
-        private final URI uri = Http.uri(Rpc.RPC_HTTP);
+        private final URI uri = Http.uri(RpcHttp.RPC_HTTP);
         private final Socket socket;
         private final InputStream in;
         private final OutputStream out;
@@ -108,7 +108,7 @@ class GoRuntimeWireIT {
             if (Pattern.compile("(?i)content-encoding: *gzip").matcher(h).find()) {
                 body = new GZIPInputStream(new ByteArrayInputStream(body)).readAllBytes(); // Go inflates it too
             }
-            return Rpc.parse(body);
+            return RpcHttp.parse(body);
         }
 
         @Override
@@ -126,15 +126,15 @@ class GoRuntimeWireIT {
     @Test
     void aBackgroundGoWorkerAddsLeasesReleasesAndDeletesOnOneConnection() throws Exception {
         try (GoConnection go = new GoConnection()) {
-            TaskQueueAddResponse first = TaskQueueAddResponse.parseFrom(Rpc.ok(
+            TaskQueueAddResponse first = TaskQueueAddResponse.parseFrom(RpcHttp.ok(
                     go.call("Add", goTask("plain").build(), "", "59.999871")));
-            TaskQueueAddResponse second = TaskQueueAddResponse.parseFrom(Rpc.ok(go.call("Add", goTask("red")
+            TaskQueueAddResponse second = TaskQueueAddResponse.parseFrom(RpcHttp.ok(go.call("Add", goTask("red")
                     .setTag(ByteString.copyFromUtf8("red"))
                     .setRetryParameters(TaskQueueRetryParameters.newBuilder().setRetryLimit(3)).build(),
                     "", "0.25")));
             assertTrue(first.hasChosenTaskName() && second.hasChosenTaskName());
 
-            TaskQueueQueryAndOwnTasksResponse leased = TaskQueueQueryAndOwnTasksResponse.parseFrom(Rpc.ok(go.call(
+            TaskQueueQueryAndOwnTasksResponse leased = TaskQueueQueryAndOwnTasksResponse.parseFrom(RpcHttp.ok(go.call(
                     "QueryAndOwnTasks", TaskQueueQueryAndOwnTasksRequest.newBuilder()
                             .setQueueName(ByteString.copyFromUtf8(Q)).setLeaseSeconds(30).setMaxTasks(10)
                             .setGroupByTag(true).build(), "", "9.5")));
@@ -143,19 +143,19 @@ class GoRuntimeWireIT {
             assertEquals(first.getChosenTaskName(), t.getTaskName());
             assertEquals("plain", t.getBody().toStringUtf8());
 
-            TaskQueueModifyTaskLeaseResponse released = TaskQueueModifyTaskLeaseResponse.parseFrom(Rpc.ok(go.call(
+            TaskQueueModifyTaskLeaseResponse released = TaskQueueModifyTaskLeaseResponse.parseFrom(RpcHttp.ok(go.call(
                     "ModifyTaskLease", TaskQueueModifyTaskLeaseRequest.newBuilder()
                             .setQueueName(ByteString.copyFromUtf8(Q)).setTaskName(t.getTaskName())
                             .setEtaUsec(t.getEtaUsec()).setLeaseSeconds(0).build(), "", "59.9")));
             assertTrue(released.getUpdatedEtaUsec() <= System.currentTimeMillis() * 1000, "given back at once");
 
-            TaskQueueFetchQueueStatsResponse stats = TaskQueueFetchQueueStatsResponse.parseFrom(Rpc.ok(go.call(
+            TaskQueueFetchQueueStatsResponse stats = TaskQueueFetchQueueStatsResponse.parseFrom(RpcHttp.ok(go.call(
                     "FetchQueueStats", TaskQueueFetchQueueStatsRequest.newBuilder()
                             .addQueueName(ByteString.copyFromUtf8(Q)).setMaxNumTasks(0).build(), "", "10")));
             assertEquals(2, stats.getQueueStats(0).getNumTasks());
             assertEquals(1, stats.getQueueStats(0).getScannerInfo().getExecutedLastMinute());
 
-            TaskQueueDeleteResponse deleted = TaskQueueDeleteResponse.parseFrom(Rpc.ok(go.call("Delete",
+            TaskQueueDeleteResponse deleted = TaskQueueDeleteResponse.parseFrom(RpcHttp.ok(go.call("Delete",
                     TaskQueueDeleteRequest.newBuilder().setQueueName(ByteString.copyFromUtf8(Q))
                             .addTaskName(first.getChosenTaskName()).addTaskName(second.getChosenTaskName())
                             .addTaskName(ByteString.copyFromUtf8("never-added")).build(), "", "59.99")));
@@ -163,21 +163,21 @@ class GoRuntimeWireIT {
                     TaskQueueServiceError.ErrorCode.UNKNOWN_TASK), deleted.getResultList(),
                     "Go's DeleteMulti turns UNKNOWN_TASK into an error, so the code must be there");
         }
-        assertEquals(0, Sdk.count(Q));
+        assertEquals(0, SdkClient.count(Q));
     }
 
     @Test
     void goErrorsAreApplicationErrorsOnTheSameConnection() throws Exception {
         try (GoConnection go = new GoConnection()) {
-            String name = Sdk.unique("go");
-            Rpc.ok(go.call("Add", goTask("x").setTaskName(ByteString.copyFromUtf8(name)).build(), "", "1"));
-            Rpc.appError(go.call("Add", goTask("x").setTaskName(ByteString.copyFromUtf8(name)).build(), "", "1"),
+            String name = SdkClient.unique("go");
+            RpcHttp.ok(go.call("Add", goTask("x").setTaskName(ByteString.copyFromUtf8(name)).build(), "", "1"));
+            RpcHttp.appError(go.call("Add", goTask("x").setTaskName(ByteString.copyFromUtf8(name)).build(), "", "1"),
                     TaskQueueServiceError.ErrorCode.TASK_ALREADY_EXISTS_VALUE); // Go: ErrTaskAlreadyAdded
-            Rpc.appError(go.call("QueryAndOwnTasks", TaskQueueQueryAndOwnTasksRequest.newBuilder()
+            RpcHttp.appError(go.call("QueryAndOwnTasks", TaskQueueQueryAndOwnTasksRequest.newBuilder()
                     .setQueueName(ByteString.copyFromUtf8("no-such-queue")).setLeaseSeconds(30).setMaxTasks(1)
                     .build(), "", "1"), TaskQueueServiceError.ErrorCode.UNKNOWN_QUEUE_VALUE);
-            Rpc.ok(go.call("Add", goTask("after errors").build(), "ticket-from-a-request", "60"));
+            RpcHttp.ok(go.call("Add", goTask("after errors").build(), "ticket-from-a-request", "60"));
         }
-        assertEquals(2, Sdk.count(Q));
+        assertEquals(2, SdkClient.count(Q));
     }
 }

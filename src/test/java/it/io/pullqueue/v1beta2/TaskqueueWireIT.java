@@ -31,23 +31,23 @@ import org.microshed.testing.jupiter.MicroShedTest;
 @MicroShedTest
 class TaskqueueWireIT {
     private static final String Q = "v1beta2-wire";
-    private static final String BASE = "/taskqueue/v1beta2/projects/" + Tq.PROJECT + "/taskqueues/" + Q;
+    private static final String BASE = "/taskqueue/v1beta2/projects/" + V1beta2Api.PROJECT + "/taskqueues/" + Q;
     private long before;
     private String keep;
 
     @BeforeEach
     void seed() {
-        Tq.purge(Q);
-        keep = Tq.unique("keep");
+        V1beta2Api.purge(Q);
+        keep = V1beta2Api.unique("keep");
         Http.Resp r = post(BASE + "/tasks", "{\"queueName\":\"" + Q + "\",\"id\":\"" + keep
                 + "\",\"payloadBase64\":\"a2VlcA\"}", false);
         assertEquals(200, r.status(), r.body());
-        before = Tq.count(Q);
+        before = V1beta2Api.count(Q);
     }
 
     @AfterEach
     void unchangedUnlessTheTestChangedIt() {
-        assertEquals(before, Tq.count(Q), "stored data as the test expects");
+        assertEquals(before, V1beta2Api.count(Q), "stored data as the test expects");
     }
 
     static byte[] gzip(byte[] data) {
@@ -94,7 +94,7 @@ class TaskqueueWireIT {
 
     @Test
     void gzipAndPlainBodiesInsertTheSameTask() {
-        String z = Tq.unique("z");
+        String z = V1beta2Api.unique("z");
         Http.Resp zipped = post(BASE + "/tasks", "{\"queueName\":\"" + Q + "\",\"id\":\"" + z
                 + "\",\"payloadBase64\":\"aGVsbG8=\",\"tag\":\"t\"}", true);
         assertEquals(200, zipped.status(), zipped.body());
@@ -201,15 +201,17 @@ class TaskqueueWireIT {
 
     @Test
     void theProjectMustBeThisServersApp() {
-        for (String p : new String[] {"other", "s~other", Tq.APP + "x", "~" + Tq.APP, "S~" + Tq.APP,
-                "s~e~" + Tq.APP, "s-" + Tq.APP}) {
+        for (String p : new String[] {"other", "s~other", V1beta2Api.APP + "x", "~" + V1beta2Api.APP,
+                "S~" + V1beta2Api.APP,
+                "s~e~" + V1beta2Api.APP, "s-" + V1beta2Api.APP}) {
             String path = "/taskqueue/v1beta2/projects/" + p + "/taskqueues/" + Q;
             JsonObject e = assertError(Http.get(path + "/tasks"), 404, "project");
             assertEquals("UNKNOWN_PROJECT", e.getString("appEngineError"));
             assertError(post(path + "/tasks", "{\"payloadBase64\":\"\"}", true), 404, "project");
             assertError(Http.delete(path + "/tasks/" + keep), 404, "project");
         }
-        for (String p : new String[] {Tq.APP, "s~" + Tq.APP, "e~" + Tq.APP, "dev~" + Tq.APP}) {
+        for (String p : new String[] {V1beta2Api.APP, "s~" + V1beta2Api.APP, "e~" + V1beta2Api.APP,
+                "dev~" + V1beta2Api.APP}) {
             assertEquals(200, Http.get("/taskqueue/v1beta2/projects/" + p + "/taskqueues/" + Q).status(), p);
         }
     }
@@ -252,10 +254,11 @@ class TaskqueueWireIT {
         byte[] bomb = gzip(("{\"payload\":\"" + "A".repeat(40 * 1024 * 1024) + "\"}")
                 .getBytes(StandardCharsets.US_ASCII));
         Http.Resp big = Http.send(HttpRequest.newBuilder(Http.uri(rest)).header("Content-Encoding", "gzip")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bomb)));
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(bomb)));
         assertEquals(413, big.status(), big.body());
         assertEquals("REQUEST_TOO_LARGE", big.reason());
         Http.Resp notGzip = Http.send(HttpRequest.newBuilder(Http.uri(rest)).header("Content-Encoding", "gzip")
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"payload\":\"\"}")));
         assertEquals(400, notGzip.status(), notGzip.body());
         assertEquals("Content-Encoding", notGzip.field());
@@ -264,7 +267,7 @@ class TaskqueueWireIT {
     @Test
     void unknownPathsAndMethodsGetTheEnvelope() {
         assertError(Http.get("/taskqueue/v1beta2/nothing"), 404, null);
-        assertError(Http.get("/taskqueue/v1beta1/projects/" + Tq.PROJECT + "/taskqueues/" + Q), 404, null);
+        assertError(Http.get("/taskqueue/v1beta1/projects/" + V1beta2Api.PROJECT + "/taskqueues/" + Q), 404, null);
         assertError(Http.send(request(BASE + "/tasks/" + keep, "PUT", "{}".getBytes(StandardCharsets.UTF_8), false)),
                 405, null);
     }

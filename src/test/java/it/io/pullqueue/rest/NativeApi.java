@@ -10,8 +10,8 @@ import java.util.Base64;
 import java.util.UUID;
 
 /** Native-API calls the integration tests share. */
-final class Api {
-    private Api() {
+final class NativeApi {
+    private NativeApi() {
     }
 
     /** A name no earlier run has used (tombstones outlive test runs). */

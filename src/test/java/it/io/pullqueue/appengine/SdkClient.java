@@ -16,8 +16,8 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Google's App Engine SDK pointed at the IT server through the Remote API, as a user would set it up. */
-final class Sdk {
-    private Sdk() {
+final class SdkClient {
+    private SdkClient() {
     }
 
     /**

@@ -18,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
  * Google's generated v1beta2 client pointed at the IT server, and small helpers around it (public: the three-door
  * scenario in it.io.pullqueue.appengine uses them too).
  */
-public final class Tq {
-    private Tq() {
+public final class V1beta2Api {
+    private V1beta2Api() {
     }
 
     /** The IT server's app id (pullqueue.app.id), as a client would write it. */

@@ -16,11 +16,11 @@ import java.net.http.HttpResponse;
  * The App Engine API protocol by hand, as the Python and Go runtimes speak it: {@code remote_api.Request}
  * envelopes POSTed to {@code /rpc_http} (or {@code /remote_api}), built with pullqueue's own message classes.
  */
-final class Rpc {
+final class RpcHttp {
     static final String RPC_HTTP = "/rpc_http";
     static final String REMOTE_API = "/remote_api";
 
-    private Rpc() {
+    private RpcHttp() {
     }
 
     /** POSTs raw bytes with the Python/Go runtime's headers; the answer must be HTTP 200 with a Response. */
