@@ -67,21 +67,29 @@ class ArchitectureTest {
     @Test
     void sharedHttpPlumbingUsesNoDoor() {
         onlyUses("io.pullqueue.api.http..", "io.pullqueue.core..", "io.pullqueue.service..", "jakarta.ws.rs..",
-                "jakarta.json..", "org.eclipse.microprofile.config..").check(MAIN);
+                "jakarta.servlet..", "jakarta.inject..", "jakarta.enterprise..", "jakarta.json..",
+                "org.eclipse.microprofile.config..").check(MAIN);
+    }
+
+    @Test
+    void securityUsesTheServiceAndServlets() {
+        onlyUses("io.pullqueue.api.security..", "io.pullqueue.core..", "io.pullqueue.service..",
+                "jakarta.servlet..", "jakarta.annotation..", "jakarta.inject..", "jakarta.enterprise..", "jakarta.json..",
+                "org.eclipse.microprofile.config..").check(MAIN);
     }
 
     @Test
     void nativeDoor() {
         onlyUses("io.pullqueue.api.rest..", "io.pullqueue.api.http..", "io.pullqueue.core..",
                 "io.pullqueue.service..", "jakarta.ws.rs..", "jakarta.json..", "jakarta.inject..",
-                "jakarta.enterprise.context..").check(MAIN);
+                "jakarta.enterprise..", "jakarta.servlet..", "org.eclipse.microprofile.openapi..").check(MAIN);
     }
 
     @Test
     void v1beta2Door() {
         onlyUses("io.pullqueue.api.v1beta2..", "io.pullqueue.api.http..", "io.pullqueue.core..",
                 "io.pullqueue.service..", "jakarta.ws.rs..", "jakarta.json..", "jakarta.inject..",
-                "jakarta.enterprise.context..", "org.eclipse.microprofile.config..").check(MAIN);
+                "jakarta.enterprise.context..", "jakarta.servlet..", "org.eclipse.microprofile.config..").check(MAIN);
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -107,10 +108,31 @@ public final class ReloadingQueueRegistry implements QueueRegistry {
             return refuse(null, path + ": cannot be read: " + e.getMessage(), -2, -2);
         }
         try {
-            return Optional.of(parser.parse(path.getFileName().toString(), content));
+            QueueConfig config = parser.parse(path.getFileName().toString(), content);
+            if (removesEveryQueue(config)) {
+                return refuse(seenHash, path + ": the new version would remove every queue ("
+                        + String.join(", ", declared(queues.values())) + "); refused as a broken or truncated write."
+                        + " To replace every queue, add the new ones first, then remove the old ones", seenSize,
+                        seenModified);
+            }
+            return Optional.of(config);
         } catch (QueueConfigException e) {
             return refuse(seenHash, String.join("; ", e.errors()), seenSize, seenModified);
         }
+    }
+
+    /**
+     * True when a version is in force that declares queues and {@code config} keeps none of them: what an empty
+     * file, one holding just {@code queue:}, or an editor's truncated write looks like.
+     */
+    private boolean removesEveryQueue(QueueConfig config) {
+        List<String> current = declared(queues.values());
+        return loaded && !current.isEmpty() && declared(config.queues()).stream().noneMatch(current::contains);
+    }
+
+    /** The names of the declared queues, without the implicit {@code default} push queue. */
+    private static List<String> declared(Collection<QueueSpec> specs) {
+        return specs.stream().map(QueueSpec::name).filter(n -> !n.equals("default")).toList();
     }
 
     private byte[] read() throws IOException {

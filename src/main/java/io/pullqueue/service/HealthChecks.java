@@ -3,6 +3,7 @@ package io.pullqueue.service;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
+import java.util.Locale;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
@@ -22,6 +23,8 @@ public class HealthChecks {
     ConfigWatcher config;
     @Inject
     QueueMetrics metrics;
+    @Inject
+    Authenticator authenticator;
 
     @Produces
     @Readiness
@@ -46,6 +49,24 @@ public class HealthChecks {
                     .status(config.loaded())
                     .withData("path", config.path());
             config.lastError().ifPresent(e -> b.withData("lastError", e));
+            return b.build();
+        };
+    }
+
+    /** How callers are authenticated; {@code none} is shown here so that an open server is seen at a glance. */
+    @Produces
+    @Readiness
+    HealthCheck authentication() {
+        return () -> {
+            HealthCheckResponseBuilder b = HealthCheckResponse.named("authentication").up()
+                    .withData("mode", authenticator.mode().name().toLowerCase(Locale.ROOT));
+            if (authenticator.mode() == Authenticator.Mode.NONE) {
+                b.withData("warning", "AUTHENTICATION IS OFF: every caller may do everything");
+            }
+            if (authenticator.keyCount() >= 0) {
+                b.withData("apiKeys", authenticator.keyCount());
+            }
+            authenticator.keysError().ifPresent(e -> b.withData("apiKeysError", e));
             return b.build();
         };
     }

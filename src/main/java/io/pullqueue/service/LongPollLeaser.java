@@ -1,6 +1,7 @@
 package io.pullqueue.service;
 
 import io.pullqueue.core.ErrorCode;
+import io.pullqueue.core.Identity;
 import io.pullqueue.core.QueueException;
 import io.pullqueue.core.Task;
 import jakarta.annotation.PostConstruct;
@@ -72,7 +73,8 @@ public class LongPollLeaser {
             throw new QueueException(ErrorCode.TRANSIENT_ERROR,
                     "too many waiting lease calls on this server (limit " + maxWaiters + "); retry shortly");
         }
-        Waiter w = new Waiter(r, service.nowUsec() + r.maxWait().toNanos() / 1000);
+        // Later attempts run on the executor's threads, as the caller that the first attempt was allowed for.
+        Waiter w = new Waiter(r, Caller.current(), service.nowUsec() + r.maxWait().toNanos() / 1000);
         park(w);
         return w.result;
     }
@@ -112,7 +114,8 @@ public class LongPollLeaser {
         }
         try {
             LeaseRequest r = w.request;
-            List<Task> tasks = service.lease(r.queue(), r.maxTasks(), r.leaseSeconds(), r.filter());
+            List<Task> tasks = Caller.as(w.caller,
+                    () -> service.lease(r.queue(), r.maxTasks(), r.leaseSeconds(), r.filter()));
             if (!tasks.isEmpty() || service.nowUsec() >= w.deadlineUsec) {
                 finish(w, tasks, null);
                 return;
@@ -136,13 +139,15 @@ public class LongPollLeaser {
     /** One waiting lease call. Exactly one attempt runs at a time ({@link #claim()}). */
     private static final class Waiter {
         final LeaseRequest request;
+        final Identity caller;
         final long deadlineUsec;
         final CompletableFuture<List<Task>> result = new CompletableFuture<>();
         private final AtomicBoolean running = new AtomicBoolean();
         private volatile Future<?> timer;
 
-        Waiter(LeaseRequest request, long deadlineUsec) {
+        Waiter(LeaseRequest request, Identity caller, long deadlineUsec) {
             this.request = request;
+            this.caller = caller;
             this.deadlineUsec = deadlineUsec;
         }
 

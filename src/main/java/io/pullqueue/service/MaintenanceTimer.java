@@ -34,6 +34,8 @@ public class MaintenanceTimer {
     @Inject
     ConfigWatcher config;
     @Inject
+    Authenticator authenticator;
+    @Inject
     @ConfigProperty(name = "pullqueue.maintenance.seconds")
     int maintenanceSeconds;
     @Inject
@@ -48,6 +50,7 @@ public class MaintenanceTimer {
         ticks++;
         try {
             config.changedIfDue(ticks).ifPresent(service::swapQueues);
+            authenticator.reloadIfDue(ticks);
             if (ticks % Math.max(1, maintenanceSeconds) == 0) {
                 maintain();
                 metrics.refresh();

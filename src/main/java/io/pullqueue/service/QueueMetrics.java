@@ -39,6 +39,13 @@ public class QueueMetrics {
 
     /** Re-reads every pull queue's statistics and registers gauges for queues seen the first time. */
     public void refresh() {
+        try (Caller.Scope s = Caller.bind(Caller.SERVER)) {
+            refreshQueues();
+        }
+        refreshStore();
+    }
+
+    private void refreshQueues() {
         long now = service.nowUsec();
         for (QueueSpec spec : service.queues()) {
             if (spec.mode() != QueueMode.PULL) {
@@ -51,7 +58,6 @@ public class QueueMetrics {
         }
         latest.keySet().removeIf(q -> service.queues().stream().noneMatch(s -> s.name().equals(q)));
         lastRefreshUsec = now;
-        refreshStore();
     }
 
     /**
@@ -108,11 +114,29 @@ public class QueueMetrics {
     }
 
     private double oldestDueAgeSeconds(QueueStats s) {
-        Long oldest = s.counts().oldestEtaUsec();
-        if (oldest == null || s.counts().due() == 0) {
-            return 0;
+        return new Backlog(s, lastRefreshUsec).oldestDueAgeSeconds();
+    }
+
+    /**
+     * A pull queue's backlog as of the last refresh (every server on a shared PostgreSQL database counts the same
+     * rows, so they agree up to one refresh interval), or {@code null} before its first refresh.
+     */
+    public Backlog backlog(String queue) {
+        QueueStats s = latest.get(queue);
+        return s == null ? null : new Backlog(s, lastRefreshUsec);
+    }
+
+    /** The figures autoscalers read: {@code stats} as counted at {@code readUsec}. */
+    public record Backlog(QueueStats stats, long readUsec) {
+
+        /** How long the oldest due task has been due; 0 when none is. */
+        public double oldestDueAgeSeconds() {
+            Long oldest = stats.counts().oldestEtaUsec();
+            if (oldest == null || stats.counts().due() == 0) {
+                return 0;
+            }
+            return Math.max(0, (readUsec - oldest) / 1e6);
         }
-        return Math.max(0, (lastRefreshUsec - oldest) / 1e6);
     }
 
     private void gauge(String name, String description, String unit, String queue,

@@ -1,15 +1,19 @@
 package io.pullqueue.service;
 
 import io.pullqueue.config.QueueConfig;
+import io.pullqueue.core.AccessRules;
 import io.pullqueue.core.AddResult;
 import io.pullqueue.core.EngineSettings;
 import io.pullqueue.core.ErrorCode;
+import io.pullqueue.core.Identity;
 import io.pullqueue.core.MaintenanceReport;
+import io.pullqueue.core.Operation;
 import io.pullqueue.core.PullQueueEngine;
 import io.pullqueue.core.QueueRegistry;
 import io.pullqueue.core.QueueSpec;
 import io.pullqueue.core.QueueStats;
 import io.pullqueue.core.StoreDiagnostics;
+import io.pullqueue.core.Role;
 import io.pullqueue.core.TagFilter;
 import io.pullqueue.core.Task;
 import io.pullqueue.core.TaskAvailabilityListener;
@@ -58,6 +62,8 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
  * surface as {@link ErrorCode#TRANSIENT_ERROR} through {@link Failures#translate(Throwable)}. Tune them with
  * MicroProfile Config, e.g. {@code io.pullqueue.service.QueueService/lease/Bulkhead/value=128}.</li>
  * </ul>
+ * Every queue operation is checked against the {@link Caller} by {@link AccessRules} before anything is read or
+ * changed, whichever door it came through; admin actions are written to the audit log.
  */
 @Singleton
 @Startup
@@ -97,6 +103,7 @@ public class QueueService {
     @Lock(LockType.WRITE)
     public void swapQueues(QueueConfig newVersion) {
         config.apply(newVersion);
+        Audit.log(Audit.FILE, "reloaded queue.yaml " + config.path());
     }
 
     public void addListener(TaskAvailabilityListener l) {
@@ -104,12 +111,14 @@ public class QueueService {
     }
 
     public List<AddResult> add(String queue, List<TaskDraft> tasks) {
+        allow(Operation.ADD, queue);
         return engine.add(queue, tasks);
     }
 
     @Timeout(value = 10, unit = ChronoUnit.SECONDS)
     @Bulkhead(64)
     public List<Task> lease(String queue, long maxTasks, double leaseSeconds, TagFilter filter) {
+        allow(Operation.LEASE, queue);
         long start = System.nanoTime();
         List<Task> leased = engine.lease(queue, maxTasks, leaseSeconds, filter);
         metrics.recordLease(queue, Duration.ofNanos(System.nanoTime() - start), leased.size());
@@ -119,50 +128,86 @@ public class QueueService {
     @Timeout(value = 10, unit = ChronoUnit.SECONDS)
     @Bulkhead(64)
     public long modifyLease(String queue, String name, long token, double leaseSeconds) {
+        allow(Operation.MODIFY_LEASE, queue);
         return engine.modifyLease(queue, name, token, leaseSeconds);
     }
 
     public List<ErrorCode> delete(String queue, List<String> names) {
+        allow(Operation.DELETE, queue);
         return engine.delete(queue, names);
     }
 
     /** Deletes one task; any outcome but OK is thrown (see {@link PullQueueEngine#deleteOne}). */
     public void deleteOne(String queue, String name) {
+        allow(Operation.DELETE, queue);
         engine.deleteOne(queue, name);
     }
 
     public Task get(String queue, String name) {
+        allow(Operation.GET, queue);
+        return engine.get(queue, name);
+    }
+
+    /** A task the caller has just added, read back for an answer that shows it (v1beta2's insert): adders may. */
+    public Task added(String queue, String name) {
+        allow(Operation.ADD, queue);
         return engine.get(queue, name);
     }
 
     public TaskPage list(String queue, String afterName, int pageSize) {
+        allow(Operation.LIST, queue);
         return engine.list(queue, afterName, pageSize, false);
     }
 
     /** A page of tasks with their payloads, read in one go (App Engine's QueryTasks). */
     public TaskPage listWithPayloads(String queue, String afterName, int pageSize) {
+        allow(Operation.LIST, queue);
         return engine.list(queue, afterName, pageSize, true);
     }
 
     public long purge(String queue) {
-        return engine.purge(queue);
+        Identity who = allow(Operation.PURGE, queue);
+        long purged = engine.purge(queue);
+        Audit.log(who, "purged queue " + queue + " (" + purged + " tasks)");
+        return purged;
     }
 
     public void setPaused(String queue, boolean paused) {
+        Identity who = allow(paused ? Operation.PAUSE : Operation.RESUME, queue);
         engine.setPaused(queue, paused);
+        Audit.log(who, (paused ? "paused" : "resumed") + " queue " + queue);
     }
 
     public QueueStats stats(String queue) {
+        allow(Operation.VIEW, queue);
         return engine.stats(queue);
     }
 
     /** The declared queue, or UNKNOWN_QUEUE / INVALID_QUEUE_NAME. */
     public QueueSpec queue(String name) {
+        allow(Operation.VIEW, name);
         return engine.requireQueue(name);
     }
 
+    /** The declared queues the caller may see. */
     public Collection<QueueSpec> queues() {
-        return engine.queues();
+        Identity who = Caller.current();
+        if (who.has(Role.ADMIN)) {
+            return engine.queues();
+        }
+        return engine.queues().stream().filter(q -> AccessRules.allows(who, Operation.VIEW, q)).toList();
+    }
+
+    /**
+     * The caller, once it may do {@code op} on {@code queue}. An admin's calls skip the lookup, so that they meet
+     * the queue's own errors (unknown queue, bad name) exactly where they always did.
+     */
+    private Identity allow(Operation op, String queue) {
+        Identity who = Caller.current();
+        if (!who.has(Role.ADMIN)) {
+            AccessRules.check(who, op, engine.requireQueue(queue));
+        }
+        return who;
     }
 
     public OptionalLong nextEta(String queue) {

@@ -118,4 +118,22 @@ class ReloadingQueueRegistryTest {
         assertTrue(r.lastError().orElseThrow().contains("the limit is " + QueueYamlParser.MAX_FILE_BYTES));
         assertEquals(Set.of("a", "default"), names(r));
     }
+
+    @Test
+    void aVersionThatWouldRemoveEveryQueueIsRefusedAsABrokenWrite() throws IOException {
+        ReloadingQueueRegistry r = new ReloadingQueueRegistry(write("queue:\n- name: a\n  mode: pull\n"));
+        assertTrue(r.reloadIfChanged());
+        for (String broken : new String[] {"", "queue:\n", "# truncated\n", "queue:\n- name: b\n  mode: pull\n"}) {
+            write(broken);
+            assertFalse(r.reloadIfChanged(), broken);
+            assertEquals(Set.of("a", "default"), names(r), "the last good version stays: " + broken);
+            assertTrue(r.lastError().orElseThrow().contains("would remove every queue"), r.lastError().toString());
+        }
+        // Keeping one queue is an ordinary change.
+        write("queue:\n- name: a\n  mode: pull\n- name: b\n  mode: pull\n");
+        assertTrue(r.reloadIfChanged());
+        write("queue:\n- name: b\n  mode: pull\n");
+        assertTrue(r.reloadIfChanged());
+        assertEquals(Set.of("b", "default"), names(r));
+    }
 }

@@ -18,6 +18,10 @@ import java.nio.charset.StandardCharsets;
 final class Http implements Closeable {
     record Response(int status, String body) { }
 
+    /** {@code -Dbench.api.key=KEY} sends every request with {@code Authorization: Bearer KEY}. */
+    private static final String AUTHORIZATION = System.getProperty("bench.api.key") == null ? ""
+            : "Authorization: Bearer " + System.getProperty("bench.api.key") + "\r\n";
+
     private final String host;
     private final int port;
     private Socket socket;
@@ -72,7 +76,7 @@ final class Http implements Closeable {
 
     private void write(String method, String path, byte[] body) throws IOException {
         StringBuilder head = new StringBuilder(160).append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
-                .append("Host: ").append(host).append(':').append(port).append("\r\n");
+                .append("Host: ").append(host).append(':').append(port).append("\r\n").append(AUTHORIZATION);
         if (body != null) {
             head.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
         }

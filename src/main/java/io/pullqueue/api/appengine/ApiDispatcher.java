@@ -88,6 +88,16 @@ public class ApiDispatcher {
         return invoke(call, method, request.getRequest());
     }
 
+    /** The API ticket ({@code request_id}) of an envelope, or {@code null} when the body is not one. */
+    static String ticket(byte[] body) {
+        try {
+            RemoteApiPb.Request request = RemoteApiPb.Request.parseFrom(body);
+            return request.hasRequestId() ? request.getRequestId() : null;
+        } catch (InvalidProtocolBufferException e) {
+            return null;
+        }
+    }
+
     private static RemoteApiPb.Response invoke(Call call, String method, ByteString request) {
         try {
             return RemoteApiPb.Response.newBuilder().setResponse(call.invoke(request).toByteString()).build();

@@ -119,7 +119,8 @@ public abstract class ErrorResponses {
                 if (status >= 500) {
                     return response(Failures.translate(w));
                 }
-                return response(status, "INVALID_REQUEST", w.getMessage(), null);
+                // The runtime's own message names its classes and methods: never pass it on.
+                return response(status, "INVALID_REQUEST", "the request is malformed (HTTP " + status + ")", null);
         }
     }
 }

@@ -3,13 +3,12 @@ package io.pullqueue.api.http;
 import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.QueueException;
 import jakarta.json.JsonArray;
-import jakarta.json.JsonException;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.WebApplicationException;
+import java.io.IOException;
 import java.io.InputStream;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -24,29 +23,15 @@ public final class JsonInput {
     private JsonInput() {
     }
 
+    /** The body's one JSON object, read strictly (see {@link StrictJson}). */
     public static JsonObject object(InputStream body) {
-        try (JsonReader r = Jsons.READERS.createReader(body)) {
-            JsonValue v = r.readValue();
-            if (v.getValueType() != JsonValue.ValueType.OBJECT) {
-                throw invalid(null, "the request body must be a JSON object");
-            }
-            return v.asJsonObject();
-        } catch (JsonException e) {
-            for (Throwable c = e; c != null; c = c.getCause()) {
-                if (c instanceof BodyLimits.TooLargeException t) {
-                    throw new WebApplicationException(t.getMessage(), 413);
-                }
-            }
-            throw invalid(null, "the request body is not valid JSON: " + firstLine(e.getMessage()));
+        try {
+            return StrictJson.object(body);
+        } catch (BodyLimits.TooLargeException t) {
+            throw new WebApplicationException(t.getMessage(), 413);
+        } catch (IOException e) {
+            throw invalid(null, "the request body could not be read");
         }
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "empty body";
-        }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 
     public static QueueException invalid(String field, String message) {
@@ -69,6 +54,7 @@ public final class JsonInput {
         throw invalid(field, field + " must be a string");
     }
 
+    /** An integer given as a JSON number (a string holding digits is refused: the native API is strict). */
     public static Long integer(JsonObject o, String field) {
         JsonValue v = value(o, field);
         if (v == null) {
@@ -81,14 +67,27 @@ public final class JsonInput {
                 throw invalid(field, field + " is out of range");
             }
         }
+        throw invalid(field, field + " must be an integer (a JSON number)");
+    }
+
+    /**
+     * A 64-bit integer as the server writes one where JSON numbers lose precision: a string of decimal digits
+     * (such as a lease token, or Google's int64 fields), or a JSON number.
+     */
+    public static Long int64(JsonObject o, String field) {
+        JsonValue v = value(o, field);
         if (v instanceof JsonString s) {
+            String t = s.getString();
             try {
-                return Long.parseLong(s.getString());
+                if (!t.isEmpty() && (Character.isDigit(t.charAt(0)) || t.charAt(0) == '-')) {
+                    return Long.parseLong(t);
+                }
             } catch (NumberFormatException e) {
-                throw invalid(field, field + " must be an integer");
+                // refused below
             }
+            throw invalid(field, field + " must be an integer (a JSON number or a string of digits)");
         }
-        throw invalid(field, field + " must be an integer");
+        return integer(o, field);
     }
 
     public static Double number(JsonObject o, String field) {
@@ -96,10 +95,10 @@ public final class JsonInput {
         if (v == null) {
             return null;
         }
-        if (v instanceof JsonNumber n) {
+        if (v instanceof JsonNumber n && Double.isFinite(n.doubleValue())) {
             return n.doubleValue();
         }
-        throw invalid(field, field + " must be a number");
+        throw invalid(field, field + " must be a number (a JSON number)");
     }
 
     public static boolean bool(JsonObject o, String field) {

@@ -143,13 +143,25 @@ public class QueueResource {
 
     @GET
     @Path("{queue}/tasks")
-    public Response list(@PathParam("queue") String queue, @QueryParam("pageSize") Integer pageSize,
+    public Response list(@PathParam("queue") String queue, @QueryParam("pageSize") String pageSize,
                          @QueryParam("pageToken") String pageToken) {
-        TaskPage page = service.list(queue, decodeToken(pageToken),
-                pageSize == null ? Limits.DEFAULT_LIST_PAGE_SIZE : pageSize);
+        TaskPage page = service.list(queue, decodeToken(pageToken), pageSize(pageSize));
         String next = page.nextCursor() == null ? null : Base64.getUrlEncoder().withoutPadding()
                 .encodeToString(page.nextCursor().getBytes(StandardCharsets.UTF_8));
         return json(JsonBytes.tasks(page.tasks(), service.nowUsec(), next));
+    }
+
+    /** {@code pageSize} as given: digits only (the range is the engine's rule), or the default when absent. */
+    private static int pageSize(String s) {
+        if (s == null || s.isEmpty()) {
+            return Limits.DEFAULT_LIST_PAGE_SIZE;
+        }
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw JsonInput.invalid("pageSize", "pageSize must be an integer between 1 and "
+                    + Limits.MAX_LIST_PAGE_SIZE + ", got " + s);
+        }
     }
 
     private static String decodeToken(String token) {
@@ -188,7 +200,7 @@ public class QueueResource {
     public JsonObject modifyLease(@PathParam("queue") String queue, @PathParam("name") String name,
                                   InputStream body) {
         JsonObject o = JsonInput.object(body);
-        Long token = JsonInput.integer(o, "leaseToken");
+        Long token = JsonInput.int64(o, "leaseToken");
         Double seconds = JsonInput.number(o, "leaseSeconds");
         if (token == null) {
             throw JsonInput.invalid("leaseToken", "leaseToken is required: the one the lease returned");

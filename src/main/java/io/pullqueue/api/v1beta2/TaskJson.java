@@ -106,8 +106,13 @@ final class TaskJson {
         if (task != null && id != null && !id.isEmpty() && !id.equals(task)) {
             throw GoogleErrors.invalid("id", "id " + id + " does not match the task " + task + " in the URL");
         }
-        JsonInput.integer(o, "enqueueTimestamp");
+        // Every field the client may send back is checked for its type, even where it is then ignored.
+        JsonInput.string(o, "kind");
+        JsonInput.int64(o, "enqueueTimestamp");
+        JsonInput.int64(o, "leaseTimestamp");
         JsonInput.integer(o, "retry_count");
+        JsonInput.string(o, "tag");
+        JsonInput.base64(o, "payloadBase64");
         return o;
     }
 
@@ -119,6 +124,6 @@ final class TaskJson {
             throw GoogleErrors.invalid("payloadBase64", "payloadBase64 is required (it may be empty)");
         }
         return new TaskDraft(id == null || id.isEmpty() ? null : id, payload,
-                JsonInput.string(o, "tag"), JsonInput.integer(o, "leaseTimestamp"), null, null);
+                JsonInput.string(o, "tag"), JsonInput.int64(o, "leaseTimestamp"), null, null);
     }
 }

@@ -70,7 +70,7 @@ public class TaskqueueResource {
         if (!r.ok()) {
             throw GoogleErrors.web(409, r.code().name(), r.failure().getMessage(), "id");
         }
-        return TaskJson.task(service.get(q, r.name()));
+        return TaskJson.task(service.added(q, r.name()));
     }
 
     @POST
@@ -130,7 +130,7 @@ public class TaskqueueResource {
         String q = queue(project, queue);
         int seconds = Params.requiredInt(newLeaseSeconds, "newLeaseSeconds", 0, Limits.MAX_LEASE_SECONDS);
         JsonObject o = TaskJson.body(JsonInput.object(body), q, task);
-        Long token = JsonInput.integer(o, "leaseTimestamp");
+        Long token = JsonInput.int64(o, "leaseTimestamp");
         if (token == null) {
             throw GoogleErrors.invalid("leaseTimestamp", "leaseTimestamp is required: send the task as the lease "
                     + "returned it; its leaseTimestamp is the lease token");

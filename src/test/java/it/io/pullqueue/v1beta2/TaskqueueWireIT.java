@@ -254,10 +254,11 @@ class TaskqueueWireIT {
         byte[] bomb = gzip(("{\"payload\":\"" + "A".repeat(40 * 1024 * 1024) + "\"}")
                 .getBytes(StandardCharsets.US_ASCII));
         Http.Resp big = Http.send(HttpRequest.newBuilder(Http.uri(rest)).header("Content-Encoding", "gzip")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bomb)));
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofByteArray(bomb)));
         assertEquals(413, big.status(), big.body());
         assertEquals("REQUEST_TOO_LARGE", big.reason());
         Http.Resp notGzip = Http.send(HttpRequest.newBuilder(Http.uri(rest)).header("Content-Encoding", "gzip")
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"payload\":\"\"}")));
         assertEquals(400, notGzip.status(), notGzip.body());
         assertEquals("Content-Encoding", notGzip.field());
