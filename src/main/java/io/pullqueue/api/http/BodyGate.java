@@ -28,7 +28,8 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * </ul>
  * A body declared larger than {@code pullqueue.request.max.bytes} goes to its door unread, which refuses it (413).
  */
-@WebFilter(filterName = "body-gate", urlPatterns = {"/api/*", "/taskqueue/*", "/remote_api", "/rpc_http"})
+@WebFilter(filterName = "body-gate", urlPatterns = {"/api/*", "/taskqueue/*", "/remote_api", "/rpc_http"},
+        asyncSupported = true)
 public class BodyGate implements Filter {
     private static final Logger LOG = Logger.getLogger(BodyGate.class.getName());
 

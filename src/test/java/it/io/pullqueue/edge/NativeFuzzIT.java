@@ -204,13 +204,9 @@ class NativeFuzzIT extends Fuzzer {
             }
             return null;
         }
-        if (status == 204) {
-            if ("delete".equals(c.op()) && c.target() != null) {
-                deleted.add(c.target());
-            } else {
-                return "204 for " + c.op();
-            }
-            return null;
+        String next = success(c, status);
+        if (!"json".equals(next)) {
+            return next;
         }
         JsonObject o;
         try {
