@@ -39,7 +39,7 @@ public class Authenticator {
     }
 
     @Inject
-    @ConfigProperty(name = "pullqueue.auth.mode", defaultValue = "auto")
+    @ConfigProperty(name = "pullqueue.auth.mode")
     String configuredMode;
     @Inject
     @ConfigProperty(name = "http.host", defaultValue = "localhost")
@@ -54,7 +54,7 @@ public class Authenticator {
     @ConfigProperty(name = "mp.jwt.verify.issuer")
     Optional<String> jwtIssuer;
     @Inject
-    @ConfigProperty(name = "pullqueue.config.poll.seconds", defaultValue = "5")
+    @ConfigProperty(name = "pullqueue.config.poll.seconds")
     int pollSeconds;
 
     private volatile Mode mode = Mode.REQUIRED;
