@@ -100,30 +100,38 @@ final class QueueEntryParser {
             perSecond = v == null ? perSecond : v.intValue();
         }
         NodeTuple acl = keys.get("acl");
-        return new QueueSpec(name, QueueMode.PULL, retryLimit, acl == null ? Acl.NONE : acl(p, name, acl), perSecond);
+        return new QueueSpec(name, QueueMode.PULL, retryLimit, acl == null ? Acl.NONE : acl(p, name, acl), perSecond,
+                null);
     }
 
     private static QueueSpec push(Problems p, String name, Map<String, NodeTuple> keys) {
         NodeTuple rate = keys.get("rate");
+        String r = null;
         if (rate == null) {
             p.error(keys.get("name").getKeyNode(), name, "rate", "a push queue needs a rate, e.g. 5/s");
         } else {
-            String r = YamlNodes.scalar(p, rate.getValueNode(), name, "rate");
+            r = YamlNodes.scalar(p, rate.getValueNode(), name, "rate");
             if (r != null && !RATE.matcher(r.trim()).matches()) {
                 p.error(rate.getValueNode(), name, "rate", "must be a number with /s, /m, /h or /d, or 0; got \""
                         + r + "\"");
+                r = null;
             }
         }
+        double bucketSize = QueueSpec.DEFAULT_BUCKET_SIZE;
         NodeTuple bucket = keys.get("bucket_size");
         if (bucket != null) {
             Double b = YamlNodes.number(p, bucket.getValueNode(), name, "bucket_size", 0);
             if (b != null && (b <= 0 || b > 500)) {
                 p.error(bucket.getValueNode(), name, "bucket_size", "must be more than 0 and at most 500");
+            } else if (b != null) {
+                bucketSize = b;
             }
         }
+        Integer maxConcurrent = null;
         NodeTuple mcr = keys.get("max_concurrent_requests");
         if (mcr != null) {
-            YamlNodes.integer(p, mcr.getValueNode(), name, "max_concurrent_requests", 1, Integer.MAX_VALUE);
+            Long v = YamlNodes.integer(p, mcr.getValueNode(), name, "max_concurrent_requests", 1, Integer.MAX_VALUE);
+            maxConcurrent = v == null ? null : v.intValue();
         }
         NodeTuple target = keys.get("target");
         if (target != null) {
@@ -134,7 +142,28 @@ final class QueueEntryParser {
         if (rp != null) {
             retryLimit = retryParameters(p, name, rp.getValueNode(), PUSH_RETRY_KEYS, "push");
         }
-        return new QueueSpec(name, QueueMode.PUSH, retryLimit, Acl.NONE, 0);
+        QueueSpec.PushRate pushRate = r == null ? null
+                : new QueueSpec.PushRate(r.trim(), perSecond(r.trim()), bucketSize, maxConcurrent);
+        return new QueueSpec(name, QueueMode.PUSH, retryLimit, Acl.NONE, 0, pushRate);
+    }
+
+    /** A valid {@code rate} ({@link #RATE}) in tasks per second. */
+    static double perSecond(String rate) {
+        if (rate.equals("0")) {
+            return 0;
+        }
+        int slash = rate.indexOf('/');
+        double n = Double.parseDouble(rate.substring(0, slash));
+        switch (rate.charAt(slash + 1)) {
+            case 'm':
+                return n / 60;
+            case 'h':
+                return n / 3600;
+            case 'd':
+                return n / 86_400;
+            default:
+                return n;
+        }
     }
 
     /** Validates retry_parameters; returns task_retry_limit or null. */

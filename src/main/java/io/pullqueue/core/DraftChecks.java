@@ -15,19 +15,32 @@ final class DraftChecks {
     record Checked(List<NewTask> tasks, List<AddResult> refused) {
     }
 
-    static Checked checkAll(List<TaskDraft> drafts, long now) {
+    /**
+     * @param refusals per task, an error its door found (that task counts as invalid with it), or {@code null}
+     * @param queueError the queue's error (unknown or malformed), which App Engine's BulkAdd reports as the error of
+     *     each task that is otherwise valid; {@code null} when the queue is fine
+     */
+    static Checked checkAll(String queue, List<TaskDraft> drafts, List<QueueException> refusals,
+                            QueueException queueError, long now) {
         List<NewTask> tasks = new ArrayList<>(drafts.size());
         List<QueueException> errors = new ArrayList<>(drafts.size());
         boolean anyInvalid = false;
-        for (TaskDraft d : drafts) {
-            try {
-                tasks.add(check(d, now));
-                errors.add(null);
-            } catch (QueueException e) {
-                tasks.add(null);
-                errors.add(e);
-                anyInvalid = true;
+        for (int i = 0; i < drafts.size(); i++) {
+            QueueException error = refusals.get(i);
+            NewTask task = null;
+            if (error == null) {
+                try {
+                    task = check(queue, drafts.get(i), now);
+                } catch (QueueException e) {
+                    error = e;
+                }
             }
+            if (error == null && queueError != null) {
+                error = queueError;
+            }
+            tasks.add(error == null ? task : null);
+            errors.add(error);
+            anyInvalid |= error != null;
         }
         if (!anyInvalid) {
             return new Checked(tasks, null);
@@ -35,9 +48,10 @@ final class DraftChecks {
         List<AddResult> refused = new ArrayList<>(drafts.size());
         for (int i = 0; i < drafts.size(); i++) {
             QueueException e = errors.get(i);
+            String name = drafts.get(i) == null ? null : drafts.get(i).name();
             refused.add(e == null
-                    ? new AddResult(ErrorCode.SKIPPED, drafts.get(i).name(), false, 0, null)
-                    : new AddResult(e.code(), drafts.get(i).name(), false, 0, e));
+                    ? new AddResult(ErrorCode.SKIPPED, name, false, 0, null)
+                    : new AddResult(e.code(), name, false, 0, e));
         }
         return new Checked(null, refused);
     }
@@ -47,7 +61,7 @@ final class DraftChecks {
      *
      * @throws QueueException naming the field at fault
      */
-    static NewTask check(TaskDraft d, long now) {
+    static NewTask check(String queue, TaskDraft d, long now) {
         String name = d.name();
         if (name != null) {
             Validation.checkTaskName(name);
@@ -56,17 +70,20 @@ final class DraftChecks {
             throw new QueueException(ErrorCode.INVALID_REQUEST, "payload", "payload is required (it may be empty)");
         }
         String tag = d.tag() == null || d.tag().isEmpty() ? null : d.tag();
-        int tagBytes = tag == null ? 0 : Validation.checkTag(tag, "tag");
-        long size = (long) d.payload().length + tagBytes + (name == null ? 0 : name.length());
-        if (size > Limits.MAX_TASK_BYTES) {
-            throw new QueueException(ErrorCode.TASK_TOO_LARGE, "payload", "task is " + size
-                    + " bytes (payload + tag + name); the limit is " + Limits.MAX_TASK_BYTES + " bytes");
+        if (tag != null) {
+            Validation.checkTag(tag, "tag");
         }
         if (d.retryLimit() != null && d.retryLimit() < 0) {
             throw new QueueException(ErrorCode.INVALID_RETRY_PARAMETERS, "retryLimit",
                     "retryLimit must be 0 or more, got " + d.retryLimit());
         }
-        long eta = resolveEta(d, now);
+        long eta = resolveEta(d, now); // the ETA before the size, in the stub's order
+        long size = TaskSize.of(queue, name, eta, d.payload(), tag, d.retryLimit());
+        if (size > Limits.MAX_TASK_BYTES) {
+            throw new QueueException(ErrorCode.TASK_TOO_LARGE, "payload", "task is " + size + " bytes as App "
+                    + "Engine measures it (its add request: payload, tag, names, ETA); the limit is "
+                    + Limits.MAX_TASK_BYTES + " bytes");
+        }
         return new NewTask(name == null ? TaskNames.choose(now) : name, d.payload(), tag, eta, d.retryLimit());
     }
 

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -19,8 +20,7 @@ public final class PullQueueEngine {
     private final QueueRegistry registry;
     private final Clock clock;
     private final EngineSettings settings;
-    private final LeaseThrottle throttle = new LeaseThrottle();
-    private final LeaseCounter leaseCounter = new LeaseCounter();
+    private final LeaseFigures figures;
     private final List<TaskAvailabilityListener> listeners = new CopyOnWriteArrayList<>();
 
     public PullQueueEngine(TaskStore store, QueueRegistry registry, Clock clock, EngineSettings settings) {
@@ -28,6 +28,7 @@ public final class PullQueueEngine {
         this.registry = registry;
         this.clock = clock;
         this.settings = settings;
+        this.figures = store.leaseFigures();
     }
 
     public void addListener(TaskAvailabilityListener listener) {
@@ -59,14 +60,51 @@ public final class PullQueueEngine {
      */
     public List<AddResult> add(String queue, List<TaskDraft> drafts) {
         QueueSpec spec = requireQueue(queue);
+        checkTaskCount(drafts);
+        return add(queue, spec, drafts, Collections.nCopies(drafts.size(), null), null, true);
+    }
+
+    /**
+     * App Engine's {@code BulkAdd} (semantics.md §4.1, the stub's rules). Each task is validated on its own, its
+     * queue included: an unknown or malformed queue name is the error of every task that is otherwise valid, not of
+     * the call. A task in {@code refusals} (non-null at its index) is invalid with that error, which its door found.
+     * If any task is invalid, nothing is added: each invalid task gets its error, every other task SKIPPED. Only
+     * then is the mode checked, for the whole call: every task must be a pull task ({@code pullTasks}) and the queue
+     * a pull queue, else INVALID_QUEUE_MODE. Then as {@link #add(String, List)}.
+     *
+     * @param drafts the tasks; an entry may be {@code null} where {@code refusals} holds an error
+     * @throws QueueException for errors of the whole call (too many tasks, the mode)
+     */
+    public List<AddResult> bulkAdd(String queue, List<TaskDraft> drafts, List<QueueException> refusals,
+                                   boolean pullTasks) {
+        checkTaskCount(drafts);
+        QueueSpec spec = null;
+        QueueException queueError = null;
+        try {
+            spec = requireQueue(queue);
+        } catch (QueueException e) {
+            queueError = e;
+        }
+        return add(queue, spec, drafts, refusals, queueError, pullTasks);
+    }
+
+    private static void checkTaskCount(List<TaskDraft> drafts) {
         if (drafts.size() > Limits.MAX_TASKS_PER_ADD) {
             throw new QueueException(ErrorCode.TOO_MANY_TASKS, "tasks",
                     "at most " + Limits.MAX_TASKS_PER_ADD + " tasks per add call, got " + drafts.size());
         }
+    }
+
+    private List<AddResult> add(String queue, QueueSpec spec, List<TaskDraft> drafts, List<QueueException> refusals,
+                                QueueException queueError, boolean pullTasks) {
         long now = nowUsec();
-        DraftChecks.Checked checked = DraftChecks.checkAll(drafts, now);
+        DraftChecks.Checked checked = DraftChecks.checkAll(queue, drafts, refusals, queueError, now);
         if (checked.refused() != null) {
             return checked.refused();
+        }
+        if (!pullTasks) {
+            throw new QueueException(ErrorCode.INVALID_QUEUE_MODE, "mode", "pullqueue serves pull tasks only; "
+                    + "a task without mode PULL cannot be added (queue " + queue + ")");
         }
         requirePull(spec);
         List<NewTask> tasks = checked.tasks();
@@ -121,7 +159,7 @@ public final class PullQueueEngine {
             throw new QueueException(ErrorCode.QUEUE_PAUSED, "queue", "queue " + queue + " is paused");
         }
         long now = nowUsec();
-        if (!throttle.tryAcquire(queue, spec.leaseRequestsPerSecond(), now)) {
+        if (!figures.tryAcquire(queue, spec.leaseRequestsPerSecond(), now)) {
             return List.of();
         }
         LeaseQuery q = new LeaseQuery(queue, (int) maxTasks, filter, now, now + Validation.leaseUsec(leaseSeconds),
@@ -137,7 +175,7 @@ public final class PullQueueEngine {
                     + "this lease; tasks it may have leased are due again when the lease would end, in "
                     + Validation.leaseUsec(leaseSeconds) / Limits.USEC_PER_SECOND + " s; lease again");
         }
-        leaseCounter.record(queue, outcome.leased().size(), now);
+        figures.record(queue, outcome.leased().size(), now);
         return outcome.leased();
     }
 
@@ -282,8 +320,9 @@ public final class PullQueueEngine {
         if (spec.mode() != QueueMode.PULL) {
             return new QueueStats(spec, false, QueueCounts.EMPTY, 0, 0);
         }
-        return new QueueStats(spec, store.queuePaused(queue), store.queueCounts(queue, now),
-                leaseCounter.sum(queue, 60, now), leaseCounter.sum(queue, 3600, now));
+        LeaseFigures.Leased leased = figures.leased(queue, now);
+        return new QueueStats(spec, store.queuePaused(queue), store.queueCounts(queue, now), leased.lastMinute(),
+                leased.lastHour());
     }
 
     /**
@@ -300,6 +339,7 @@ public final class PullQueueEngine {
             }
         }
         int tombstones = store.tombstoneDeleteExpired(now, batch);
+        figures.forget(now, batch);
         return new MaintenanceReport(exhausted, tombstones, store.reclaimSpace());
     }
 

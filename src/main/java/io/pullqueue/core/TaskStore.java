@@ -89,6 +89,15 @@ public interface TaskStore {
     }
 
     /**
+     * Where the engine keeps the lease throttle and the leased-in-the-last-minute/hour figures; called once, by the
+     * engine. A store that several server instances share keeps them in the database, so that they are cluster-wide
+     * as they were app-wide on App Engine; the default keeps them in this server's memory.
+     */
+    default LeaseFigures leaseFigures() {
+        return new LocalLeaseFigures();
+    }
+
+    /**
      * Tells {@code listener} when tasks may have become leasable because another server instance sharing this
      * database added them or gave a lease back. A store that only one instance can use does nothing.
      */

@@ -107,7 +107,7 @@ public class QueueMetrics {
                 s -> s.counts().due(), tag);
         gauge("pullqueue.queue.in.flight", "Tasks held under a lease that has not run out", MetricUnits.NONE, queue,
                 s -> s.counts().leased(), tag);
-        gauge("pullqueue.queue.leased.last.minute", "Tasks leased in the last 60 s by this server", MetricUnits.NONE,
+        gauge("pullqueue.queue.leased.last.minute", "Tasks leased in the last 60 s (all servers)", MetricUnits.NONE,
                 queue, s -> s.leasedLastMinute(), tag);
         gauge("pullqueue.queue.oldest.task.age", "Age of the oldest due task (0 when none is due)",
                 MetricUnits.SECONDS, queue, this::oldestDueAgeSeconds, tag);

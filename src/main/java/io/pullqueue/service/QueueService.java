@@ -9,6 +9,7 @@ import io.pullqueue.core.Identity;
 import io.pullqueue.core.MaintenanceReport;
 import io.pullqueue.core.Operation;
 import io.pullqueue.core.PullQueueEngine;
+import io.pullqueue.core.QueueException;
 import io.pullqueue.core.QueueRegistry;
 import io.pullqueue.core.QueueSpec;
 import io.pullqueue.core.QueueStats;
@@ -114,6 +115,12 @@ public class QueueService {
     public List<AddResult> add(String queue, List<TaskDraft> tasks) {
         allow(Operation.ADD, queue);
         return engine.add(queue, tasks);
+    }
+
+    /** App Engine's BulkAdd rules; see {@link io.pullqueue.core.PullQueueEngine#bulkAdd}. */
+    public List<AddResult> bulkAdd(String queue, List<TaskDraft> tasks, List<QueueException> refusals,
+                                   boolean pullTasks) {
+        return engine.bulkAdd(queue, tasks, refusals, pullTasks);
     }
 
     @Timeout(value = 10, unit = ChronoUnit.SECONDS)

@@ -86,6 +86,12 @@ class QueueYamlParserTest {
     void aQueueWithoutModeIsAPushQueue() {
         QueueSpec q = queues("queue:\n- name: mails\n  rate: 10/m\n").get("mails");
         assertEquals(QueueMode.PUSH, q.mode());
+        assertEquals(new QueueSpec.PushRate("10/m", 10.0 / 60, 5, null), q.pushRate(), "App Engine's bucket default");
+        assertEquals(new QueueSpec.PushRate("5/s", 5, 5, null), queues("").get("default").pushRate());
+        assertEquals(null, queues(pull("")).get("q").pushRate(), "a pull queue has no rate");
+        assertEquals(1.0 / 3600, queues("queue:\n- name: h\n  rate: 1/h\n").get("h").pushRate().perSecond());
+        assertEquals(2.0 / 86_400, queues("queue:\n- name: d\n  rate: 2/d\n").get("d").pushRate().perSecond());
+        assertEquals(0, queues("queue:\n- name: z\n  rate: 0\n").get("z").pushRate().perSecond());
     }
 
     @Test
@@ -96,6 +102,7 @@ class QueueYamlParserTest {
                 + "    max_doublings: 4\n").get("p");
         assertEquals(QueueMode.PUSH, q.mode());
         assertEquals(3, q.retryLimit());
+        assertEquals(new QueueSpec.PushRate("2.5/s", 2.5, 500, 3), q.pushRate());
     }
 
     @Test

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class AccessRulesTest {
     private static final QueueSpec OPEN = QueueSpec.pull("open");
     private static final QueueSpec LISTED = new QueueSpec("listed", QueueMode.PULL, null,
-            new Acl(List.of("Worker@example.com"), List.of("writer@example.com")), 10);
+            new Acl(List.of("Worker@example.com"), List.of("writer@example.com")), 10, null);
     private static final Set<Operation> CONSUME = EnumSet.of(Operation.LEASE, Operation.MODIFY_LEASE,
             Operation.DELETE, Operation.GET, Operation.LIST);
     private static final Set<Operation> ADMIN_ONLY = EnumSet.of(Operation.PURGE, Operation.PAUSE, Operation.RESUME);

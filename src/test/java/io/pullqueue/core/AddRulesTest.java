@@ -31,16 +31,57 @@ class AddRulesTest extends EngineFixture {
     }
 
     @Test
-    void aTaskMayBeOneMebibyteCountingPayloadTagAndName() {
+    void aTaskMayBeOneMebibyteMeasuredAsItsAddRequest() {
         String name = "n";
         String tag = "tg";
-        byte[] exact = new byte[Limits.MAX_TASK_BYTES - name.length() - tag.length()];
-        assertTrue(addOne(Q, Draft.of(exact).named(name).tagged(tag)).ok());
-        byte[] over = new byte[exact.length + 1];
-        AddResult r = addOne(Q, Draft.of(over).named("m").tagged(tag + "x"));
-        assertEquals(ErrorCode.TASK_TOO_LARGE, r.code());
+        long eta = now();
+        long overhead = TaskSize.of(Q, name, eta, new byte[1 << 20], tag, 3) - (1 << 20);
+        byte[] exact = new byte[(int) (Limits.MAX_TASK_BYTES - overhead)];
+        assertEquals(Limits.MAX_TASK_BYTES, TaskSize.of(Q, name, eta, exact, tag, 3));
+        assertTrue(addOne(Q, Draft.of(exact).named(name).tagged(tag).withRetryLimit(3)).ok());
+        AddResult r = addOne(Q, Draft.of(exact).named("m").tagged(tag + "x").withRetryLimit(3));
+        assertEquals(ErrorCode.TASK_TOO_LARGE, r.code(), "one byte more");
         assertEquals("payload", r.error().field());
+        assertEquals(ErrorCode.TASK_TOO_LARGE, addOne(Q, Draft.of(new byte[Limits.MAX_TASK_BYTES])).code(),
+                "a payload of 1 MiB is too large with its add request around it");
         assertEquals(1, store.queueCounts(Q, now()).tasks());
+    }
+
+    @Test
+    void bulkAddReportsAnUnknownQueuePerTaskAsTheStubDoes() {
+        List<AddResult> r = engine.bulkAdd("nope", List.of(draft("a").task(), draft("b").at(-1).task()),
+                java.util.Arrays.asList(null, null), true);
+        assertEquals(List.of(ErrorCode.UNKNOWN_QUEUE, ErrorCode.INVALID_ETA), r.stream().map(AddResult::code).toList());
+        assertEquals(ErrorCode.INVALID_QUEUE_NAME, engine.bulkAdd("no_underscores", List.of(draft("a").task()),
+                java.util.Collections.singletonList(null), true).get(0).code());
+        expect(ErrorCode.TOO_MANY_TASKS, () -> engine.bulkAdd("nope", many(101),
+                java.util.Collections.nCopies(101, null), true));
+    }
+
+    @Test
+    void bulkAddChecksTheModeOnlyAfterEveryTaskIsValid() {
+        List<AddResult> r = engine.bulkAdd(Q, List.of(draft("a").task(), draft("b").at(-1).task()),
+                java.util.Arrays.asList(null, null), false);
+        assertEquals(List.of(ErrorCode.SKIPPED, ErrorCode.INVALID_ETA), r.stream().map(AddResult::code).toList(),
+                "a batch with an invalid task reports its tasks, whatever their mode");
+        expect(ErrorCode.INVALID_QUEUE_MODE, () -> engine.bulkAdd(Q, List.of(draft("a").task()),
+                java.util.Collections.singletonList(null), false));
+        expect(ErrorCode.INVALID_QUEUE_MODE, () -> engine.bulkAdd(PUSH, List.of(draft("a").task()),
+                java.util.Collections.singletonList(null), true));
+        assertEquals(0, store.queueCounts(Q, now()).tasks());
+    }
+
+    @Test
+    void bulkAddReportsWhatTheDoorRefusedAlongsideEachTasksOwnError() {
+        QueueException refused = new QueueException(ErrorCode.INVALID_REQUEST, "transaction", "no transactions");
+        List<AddResult> r = engine.bulkAdd(Q, java.util.Arrays.asList(null, draft("b").at(-1).task(), draft("c").task()),
+                java.util.Arrays.asList(refused, null, null), true);
+        assertEquals(List.of(ErrorCode.INVALID_REQUEST, ErrorCode.INVALID_ETA, ErrorCode.SKIPPED),
+                r.stream().map(AddResult::code).toList());
+        assertEquals(0, store.queueCounts(Q, now()).tasks());
+        List<AddResult> ok = engine.bulkAdd(Q, List.of(draft("a").task(), draft("b").task()), java.util.Arrays.asList(null, null),
+                true);
+        assertEquals(List.of(ErrorCode.OK, ErrorCode.OK), ok.stream().map(AddResult::code).toList());
     }
 
     @Test

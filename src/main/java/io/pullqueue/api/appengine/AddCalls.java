@@ -15,8 +15,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code Add} (Go's single add) and {@code BulkAdd} (every other client). Validation failures of any task skip
- * the whole batch (that task gets its error, the others SKIPPED); duplicates are reported per task.
+ * {@code Add} (Go's single add) and {@code BulkAdd} (every other client), by the service's BulkAdd rules: what
+ * this door refuses (another app or queue, a transaction, a tag that is not UTF-8) joins the service's validation
+ * of each task, so a batch with any invalid task adds nothing and reports every task's own outcome.
  */
 record AddCalls(QueueService service, String appId) {
 
@@ -54,28 +55,15 @@ record AddCalls(QueueService service, String appId) {
         String queue = Wire.queue(adds.get(0).getQueueName());
         List<TaskDraft> drafts = new ArrayList<>(adds.size());
         List<QueueException> refused = new ArrayList<>(adds.size());
-        boolean anyRefused = false;
+        boolean pullTasks = true;
         for (TaskQueueAddRequest a : adds) {
             QueueException e = refusal(a, queue);
             refused.add(e);
-            anyRefused |= e != null;
             drafts.add(e == null ? draft(a) : null);
+            pullTasks &= a.getMode() == TaskQueueMode.Mode.PULL;
         }
         List<Outcome> outcomes = new ArrayList<>(adds.size());
-        if (anyRefused) {
-            for (QueueException e : refused) {
-                outcomes.add(e == null ? new Outcome(ErrorCode.SKIPPED, null, skipped())
-                        : new Outcome(e.code(), null, e));
-            }
-            return outcomes;
-        }
-        for (TaskQueueAddRequest a : adds) {
-            if (a.getMode() != TaskQueueMode.Mode.PULL) {
-                throw new QueueException(ErrorCode.INVALID_QUEUE_MODE, "mode", "pullqueue serves pull tasks only; "
-                        + "a task without mode PULL cannot be added (queue " + queue + ")");
-            }
-        }
-        for (AddResult r : service.add(queue, drafts)) {
+        for (AddResult r : service.bulkAdd(queue, drafts, refused, pullTasks)) {
             outcomes.add(new Outcome(r.code(), r.ok() && r.nameChosen() ? r.name() : null, r.failure()));
         }
         return outcomes;
@@ -109,10 +97,6 @@ record AddCalls(QueueService service, String appId) {
                 ? a.getRetryParameters().getRetryLimit() : null;
         byte[] body = a.hasBody() ? a.getBody().toByteArray() : null;
         return new TaskDraft(name, body, tag, a.getEtaUsec(), null, retryLimit);
-    }
-
-    private static QueueException skipped() {
-        return new QueueException(ErrorCode.SKIPPED, "not added: another task of the batch was invalid");
     }
 
     static TaskQueueServiceError.ErrorCode code(ErrorCode c) {

@@ -122,6 +122,28 @@ final class PostgresSql {
     static final String SET_QUEUE_PAUSED = "INSERT INTO queue_state (queue, paused) VALUES (?, ?) "
             + "ON CONFLICT (queue) DO UPDATE SET paused = excluded.paused";
 
+    // ----------------------------------------------------------------------------------- lease figures
+
+    /**
+     * Makes the statement's own (auto-commit) transaction commit without waiting for the WAL flush: used for the
+     * lease figures only, which a crash may set back by a moment without harm.
+     */
+    private static final String ASYNC_COMMIT = "(SELECT set_config('synchronous_commit', 'off', true)) AS async";
+    /** Counts a lease call (parameters: queue, second); returns its number in that second. */
+    static final String COUNT_LEASE_CALL = "INSERT INTO lease_second (queue, second, calls, tasks) "
+            + "SELECT ?, ?, 1, 0 FROM " + ASYNC_COMMIT + " "
+            + "ON CONFLICT (queue, second) DO UPDATE SET calls = lease_second.calls + 1 RETURNING calls";
+    /** Adds leased tasks (parameters: queue, second, tasks). */
+    static final String COUNT_LEASED_TASKS = "INSERT INTO lease_second (queue, second, calls, tasks) "
+            + "SELECT ?, ?, 0, ? FROM " + ASYNC_COMMIT + " "
+            + "ON CONFLICT (queue, second) DO UPDATE SET tasks = lease_second.tasks + excluded.tasks";
+    /** Tasks leased after second parameter 1 and after parameter 3 (queue: parameter 2). */
+    static final String LEASED_TASKS = "SELECT coalesce(sum(tasks) FILTER (WHERE second > ?), 0), "
+            + "coalesce(sum(tasks), 0) FROM lease_second WHERE queue = ? AND second > ?";
+    /** Deletes up to N rows of seconds up to parameter 1. */
+    static final String FORGET_LEASE_SECONDS = "DELETE FROM lease_second WHERE (queue, second) IN "
+            + "(SELECT queue, second FROM lease_second WHERE second <= ? LIMIT ? FOR UPDATE SKIP LOCKED)";
+
     // ------------------------------------------------------------------------------------- diagnostics
 
     /** Live and dead row versions of the store's tables, as the statistics collector last counted them. */

@@ -1,6 +1,7 @@
 package io.pullqueue.store.postgres;
 
 import io.pullqueue.core.ErrorCode;
+import io.pullqueue.core.LeaseFigures;
 import io.pullqueue.core.LeaseOutcome;
 import io.pullqueue.core.LeaseQuery;
 import io.pullqueue.core.NewTask;
@@ -221,6 +222,12 @@ public final class PostgresTaskStore implements TaskStore {
     }
 
     // ------------------------------------------------------------------ cluster and operations
+
+    /** In the database: the throttle and the figures are shared by every server on it. */
+    @Override
+    public LeaseFigures leaseFigures() {
+        return new PostgresLeaseFigures(this);
+    }
 
     @Override
     public synchronized void watchOtherInstances(TaskAvailabilityListener listener) {

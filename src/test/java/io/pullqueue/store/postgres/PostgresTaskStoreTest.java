@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pullqueue.core.LeaseFigures;
 import io.pullqueue.core.LeaseQuery;
 import io.pullqueue.core.NewTask;
 import io.pullqueue.core.StoreDiagnostics;
@@ -271,5 +272,35 @@ class PostgresTaskStoreTest extends TaskStoreContract {
 
         assertEquals(1, other.taskLease(q).leased().size());
         assertEquals(0, store().taskLease(q).leased().size());
+    }
+
+    @Test
+    void theLeaseThrottleAndTheLeasedFiguresAreSharedByEveryInstance() {
+        LeaseFigures a = store().leaseFigures();
+        LeaseFigures b = reopenStore().leaseFigures();
+        long second = NOW - Math.floorMod(NOW, 1_000_000L);
+        int allowed = 0;
+        for (int i = 0; i < 20; i++) {
+            LeaseFigures via = i % 2 == 0 ? a : b;
+            if (via.tryAcquire(Q, 10, second + i * 1000L)) {
+                allowed++;
+            }
+        }
+        assertEquals(10, allowed, "20 calls in one second over two instances: the first 10 may return tasks");
+        assertTrue(b.tryAcquire(Q, 10, second + 1_000_000), "a new second, a new budget");
+        assertTrue(a.tryAcquire("other", 10, second), "per queue");
+        assertTrue(a.tryAcquire(Q, 0, second), "0 = unlimited");
+
+        a.record(Q, 3, second);
+        b.record(Q, 4, second - 59_000_000);
+        a.record(Q, 5, second - 60_000_000);
+        b.record(Q, 6, second - 3_600_000_000L);
+        a.record(Q, 0, second);
+        assertEquals(new LeaseFigures.Leased(7, 12), a.leased(Q, second + 999_999));
+        assertEquals(new LeaseFigures.Leased(7, 12), b.leased(Q, second));
+        assertEquals(new LeaseFigures.Leased(0, 0), b.leased("other", second));
+
+        assertEquals(1, a.forget(second, 100), "only the second an hour back is forgotten");
+        assertEquals(new LeaseFigures.Leased(7, 12), b.leased(Q, second));
     }
 }

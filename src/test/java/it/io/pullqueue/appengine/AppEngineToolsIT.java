@@ -69,10 +69,18 @@ class AppEngineToolsIT {
         assertEquals(TaskQueueMode.Mode.PULL, limited.getMode());
         assertEquals(2, limited.getRetryParameters().getRetryLimit());
         assertFalse(limited.getPaused());
+        assertEquals(0, limited.getBucketRefillPerSecond());
+        assertEquals(0, limited.getBucketCapacity());
+        assertFalse(limited.hasUserSpecifiedRate(), "a pull queue has no rate");
         TaskQueueFetchQueuesResponse.Queue acl = all.getQueue(names.indexOf("acl-queue"));
         assertEquals("worker@example.com", acl.getAcl().getUserEmail(0).toStringUtf8());
         assertEquals("producer@example.com", acl.getAcl().getWriterEmail(0).toStringUtf8());
-        assertEquals(TaskQueueMode.Mode.PUSH, all.getQueue(names.indexOf("push-queue")).getMode());
+        TaskQueueFetchQueuesResponse.Queue push = all.getQueue(names.indexOf("push-queue"));
+        assertEquals(TaskQueueMode.Mode.PUSH, push.getMode());
+        assertEquals(5, push.getBucketRefillPerSecond(), "rate: 5/s in queue.yaml");
+        assertEquals("5/s", push.getUserSpecifiedRate());
+        assertEquals(5, push.getBucketCapacity(), "App Engine's default bucket_size");
+        assertFalse(push.hasMaxConcurrentRequests());
 
         assertEquals(2, TaskQueueFetchQueuesResponse.parseFrom(ok(call("FetchQueues",
                 TaskQueueFetchQueuesRequest.newBuilder().setMaxRows(2).build()))).getQueueCount());

@@ -157,6 +157,38 @@ class AppEngineWireIT {
     }
 
     @Test
+    void aTaskIsMeasuredAsItsSerializedAddRequest() {
+        TaskQueueAddRequest.Builder exact = task("").setTaskName(ByteString.copyFromUtf8(SdkClient.unique("exact")))
+                .setTag(ByteString.copyFromUtf8("tag"));
+        int framing = exact.setBody(ByteString.copyFrom(new byte[1 << 19])).build().getSerializedSize() - (1 << 19);
+        exact.setBody(ByteString.copyFrom(new byte[1024 * 1024 - framing]));
+        assertEquals(1024 * 1024, exact.build().getSerializedSize());
+        assertEquals(List.of(TaskQueueServiceError.ErrorCode.OK), bulkAdd(exact));
+        assertEquals(List.of(TaskQueueServiceError.ErrorCode.TASK_TOO_LARGE),
+                bulkAdd(task("").setBody(ByteString.copyFrom(new byte[1024 * 1024]))),
+                "a payload of 1 MiB does not fit: App Engine counted the whole add request");
+        assertEquals(1, SdkClient.count(Q));
+    }
+
+    @Test
+    void bulkAddValidatesEachTaskBeforeTheModeAsTheStubDoes() {
+        TaskQueueAddRequest.Builder other = task("x").setQueueName(ByteString.copyFromUtf8("no-such-queue"));
+        assertEquals(List.of(TaskQueueServiceError.ErrorCode.UNKNOWN_QUEUE, TaskQueueServiceError.ErrorCode.UNKNOWN_QUEUE),
+                bulkAdd(other, other.clone()), "an unknown queue is each task's result, not an error of the call");
+        assertEquals(List.of(TaskQueueServiceError.ErrorCode.SKIPPED, TaskQueueServiceError.ErrorCode.INVALID_ETA),
+                bulkAdd(task("push").clearMode(), task("late").setEtaUsec(-1)),
+                "validation comes before the mode check");
+        assertEquals(List.of(TaskQueueServiceError.ErrorCode.INVALID_REQUEST,
+                        TaskQueueServiceError.ErrorCode.INVALID_ETA, TaskQueueServiceError.ErrorCode.SKIPPED),
+                bulkAdd(task("tx").setTransaction(ByteString.copyFromUtf8("tx")), task("late").setEtaUsec(-1),
+                        task("fine")),
+                "what the door refuses stands beside each other task's own validation");
+        appError(call("BulkAdd", TaskQueueBulkAddRequest.newBuilder().addAddRequest(task("push").clearMode())
+                .build()), TaskQueueServiceError.ErrorCode.INVALID_QUEUE_MODE_VALUE);
+        assertEquals(0, SdkClient.count(Q));
+    }
+
+    @Test
     void badNamesEtasAndTagsAreReportedPerTask() {
         assertEquals(List.of(TaskQueueServiceError.ErrorCode.INVALID_TASK_NAME,
                         TaskQueueServiceError.ErrorCode.INVALID_ETA, TaskQueueServiceError.ErrorCode.INVALID_ETA,
