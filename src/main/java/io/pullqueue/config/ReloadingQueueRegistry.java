@@ -1,5 +1,6 @@
 package io.pullqueue.config;
 
+import io.pullqueue.core.ConfigStatus;
 import io.pullqueue.core.QueueMode;
 import io.pullqueue.core.QueueRegistry;
 import io.pullqueue.core.QueueSpec;
@@ -11,6 +12,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -33,12 +36,27 @@ public final class ReloadingQueueRegistry implements QueueRegistry {
     private volatile Map<String, QueueSpec> queues = Map.of("default", QueueSpec.push("default"));
     private volatile boolean loaded;
     private volatile String lastError;
+    private volatile Instant appliedAt;
+    private volatile Instant refusedAt;
+    private final Clock clock;
     private long seenSize = -1;
     private long seenModified = -1;
     private byte[] seenHash;
 
     public ReloadingQueueRegistry(Path path) {
+        this(path, Clock.systemUTC());
+    }
+
+    /** @param clock tells when a version was applied or refused */
+    public ReloadingQueueRegistry(Path path, Clock clock) {
         this.path = path;
+        this.clock = clock;
+    }
+
+    /** The last reload's outcome. */
+    public ConfigStatus status() {
+        String error = lastError;
+        return new ConfigStatus(loaded, appliedAt, error, error == null ? null : refusedAt);
     }
 
     @Override
@@ -149,6 +167,7 @@ public final class ReloadingQueueRegistry implements QueueRegistry {
         queues = Map.copyOf(m);
         loaded = true;
         lastError = null;
+        appliedAt = clock.instant();
         config.warnings().forEach(w -> LOG.warning("queue.yaml: " + w));
         LOG.info(() -> "queue.yaml applied from " + path + ": pull queues " + m.values().stream()
                 .filter(q -> q.mode() == QueueMode.PULL).map(QueueSpec::name).collect(Collectors.joining(", "))
@@ -163,6 +182,7 @@ public final class ReloadingQueueRegistry implements QueueRegistry {
         seenHash = hash;
         lastError = error;
         if (changed) {
+            refusedAt = clock.instant();
             LOG.severe("queue.yaml refused" + (loaded ? " (the last good version stays in force)" : "") + ": "
                     + error);
         }

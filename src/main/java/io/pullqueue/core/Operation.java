@@ -12,7 +12,9 @@ public enum Operation {
     VIEW(null),
     PURGE(Role.ADMIN),
     PAUSE(Role.ADMIN),
-    RESUME(Role.ADMIN);
+    RESUME(Role.ADMIN),
+    /** The operator's override: make tasks due now (give their leases back, run delayed tasks at once). */
+    RUN_NOW(Role.ADMIN);
 
     private final Role role;
 

@@ -21,6 +21,7 @@ public final class PullQueueEngine {
     private final Clock clock;
     private final EngineSettings settings;
     private final LeaseFigures figures;
+    private final QueueActivity activity = new QueueActivity();
     private final List<TaskAvailabilityListener> listeners = new CopyOnWriteArrayList<>();
 
     public PullQueueEngine(TaskStore store, QueueRegistry registry, Clock clock, EngineSettings settings) {
@@ -130,14 +131,15 @@ public final class PullQueueEngine {
         } finally {
             room.close();
         }
-        boolean added = false;
+        int added = 0;
         for (int i = 0; i < tasks.size(); i++) {
             NewTask t = tasks.get(i);
             ErrorCode c = codes.get(i);
-            added |= c == ErrorCode.OK;
+            added += c == ErrorCode.OK ? 1 : 0;
             results.add(new AddResult(c, t.name(), drafts.get(i).name() == null, t.etaUsec(), null));
         }
-        if (added) {
+        activity.added(queue, added);
+        if (added > 0) {
             notifyAvailable(queue);
         }
         return results;
@@ -176,6 +178,7 @@ public final class PullQueueEngine {
                     + Validation.leaseUsec(leaseSeconds) / Limits.USEC_PER_SECOND + " s; lease again");
         }
         figures.record(queue, outcome.leased().size(), now);
+        activity.leased(queue, outcome.leased().size());
         return outcome.leased();
     }
 
@@ -234,6 +237,26 @@ public final class PullQueueEngine {
             throw new QueueException(ErrorCode.TOO_MANY_TASKS, "names",
                     "at most " + Limits.MAX_NAMES_PER_DELETE + " names per delete call, got " + names.size());
         }
+        long now = nowUsec();
+        List<ErrorCode> results = perValidName(names, valid -> {
+            try {
+                return store.taskDeleteMany(queue, valid, now, tombstoneExpiry(now));
+            } catch (CommitUncertainException e) {
+                throw new QueueException(ErrorCode.COMMIT_UNCERTAIN, "names", "the database may or may not have "
+                        + "committed this delete; delete again (a name that was deleted answers TOMBSTONED_TASK)",
+                        valid);
+            }
+        });
+        activity.deleted(queue, results.stream().filter(c -> c == ErrorCode.OK).count());
+        return results;
+    }
+
+    /**
+     * Runs {@code action} on the valid names (when there are any) and gives one result per name in order: the
+     * action's for a valid name, INVALID_TASK_NAME for the others.
+     */
+    static List<ErrorCode> perValidName(List<String> names,
+                                        java.util.function.Function<List<String>, List<ErrorCode>> action) {
         List<String> valid = new ArrayList<>(names.size());
         boolean[] isValid = new boolean[names.size()];
         for (int i = 0; i < names.size(); i++) {
@@ -242,18 +265,11 @@ public final class PullQueueEngine {
                 valid.add(names.get(i));
             }
         }
-        long now = nowUsec();
-        List<ErrorCode> stored;
-        try {
-            stored = valid.isEmpty() ? List.of() : store.taskDeleteMany(queue, valid, now, tombstoneExpiry(now));
-        } catch (CommitUncertainException e) {
-            throw new QueueException(ErrorCode.COMMIT_UNCERTAIN, "names", "the database may or may not have "
-                    + "committed this delete; delete again (a name that was deleted answers TOMBSTONED_TASK)", valid);
-        }
+        List<ErrorCode> done = valid.isEmpty() ? List.of() : action.apply(valid);
         List<ErrorCode> results = new ArrayList<>(names.size());
         int j = 0;
         for (int i = 0; i < names.size(); i++) {
-            results.add(isValid[i] ? stored.get(j++) : ErrorCode.INVALID_TASK_NAME);
+            results.add(isValid[i] ? done.get(j++) : ErrorCode.INVALID_TASK_NAME);
         }
         return results;
     }
@@ -349,14 +365,24 @@ public final class PullQueueEngine {
                 new QueueException(ErrorCode.UNKNOWN_QUEUE, "queue", "queue " + queue + " is not declared"));
     }
 
-    private static void requirePull(QueueSpec spec) {
+    /** What this server added, leased and deleted per queue since the last sample. */
+    QueueActivity activity() {
+        return activity;
+    }
+
+    /** Tells the listeners (long-poll waiters) that tasks of the queue may have become leasable. */
+    void tasksAvailable(String queue) {
+        notifyAvailable(queue);
+    }
+
+    static void requirePull(QueueSpec spec) {
         if (spec.mode() != QueueMode.PULL) {
             throw new QueueException(ErrorCode.INVALID_QUEUE_MODE, "queue",
                     "queue " + spec.name() + " is a push queue; this operation needs a pull queue");
         }
     }
 
-    private long tombstoneExpiry(long now) {
+    long tombstoneExpiry(long now) {
         return now + settings.tombstoneTtl().toNanos() / 1000;
     }
 

@@ -81,6 +81,34 @@ public interface TaskStore {
     /** Deletes up to {@code batch} tombstones that expired before {@code nowUsec}; returns how many. */
     int tombstoneDeleteExpired(long nowUsec, int batch);
 
+    // ---------------------------------------------------------------- what an operator looks at and does
+
+    /**
+     * A page of the queue's tasks in the query's state and with its tag (any when null), in name or ETA order
+     * (ties broken by name), after the query's cursor; without payloads (each task carries its payload's size).
+     */
+    TaskListing taskSearch(TaskQuery query);
+
+    /**
+     * Sets the ETA of each named task that is leased or not yet due to {@code nowUsec}, so that the next lease call
+     * can take it: a lease is given back (its token no longer matches), a delayed task becomes due. The retry count
+     * is not changed. One result per name: OK for a task that exists (also one that was due already), else
+     * UNKNOWN_TASK or TOMBSTONED_TASK.
+     */
+    List<ErrorCode> taskMakeDue(String queue, List<String> names, long nowUsec);
+
+    /** Writes this server's samples, by queue (replacing one of the same queue, time and server). */
+    void sampleAdd(String server, Map<String, QueueSample> byQueue);
+
+    /**
+     * A queue's samples taken at or after {@code fromUsec}, in time order, one per sample time: the activity of
+     * every server summed, the backlog the largest any server counted.
+     */
+    List<QueueSample> sampleRead(String queue, long fromUsec);
+
+    /** Deletes samples taken before {@code beforeUsec}; returns how many. */
+    int samplePrune(long beforeUsec);
+
     // ------------------------------------------------------------------ what differs between stores
 
     /** A short name of the store for logs and health data, e.g. {@code sqlite} or {@code postgres}. */

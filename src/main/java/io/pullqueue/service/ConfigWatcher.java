@@ -2,6 +2,7 @@ package io.pullqueue.service;
 
 import io.pullqueue.config.QueueConfig;
 import io.pullqueue.config.ReloadingQueueRegistry;
+import io.pullqueue.core.ConfigStatus;
 import io.pullqueue.core.QueueRegistry;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -60,6 +61,11 @@ public class ConfigWatcher {
     /** The path of queue.yaml. */
     public String path() {
         return registry.path().toString();
+    }
+
+    /** The last reload's outcome: when the version in force was applied, and why a newer one was refused. */
+    public ConfigStatus status() {
+        return registry.status();
     }
 
     /** Why the newest version of queue.yaml was refused, if it was. */

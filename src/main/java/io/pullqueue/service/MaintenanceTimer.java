@@ -17,7 +17,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * The non-persistent bookkeeping timer. It never decides correctness (an expired lease is leasable the moment it
  * runs out, whatever the timer does); it re-reads queue.yaml when it changes, removes due tasks past their retry
- * limit and expired tombstones in bounded batches, and refreshes the metrics snapshot.
+ * limit and expired tombstones in bounded batches, refreshes the metrics snapshot, and writes each queue's sample of
+ * its history (from that snapshot) every {@code pullqueue.history.sample.seconds}.
  *
  * <p>{@code @Lock(WRITE)}: ticks never overlap; a slow pass makes the next tick wait instead of running twice.
  */
@@ -42,6 +43,12 @@ public class MaintenanceTimer {
     @ConfigProperty(name = "pullqueue.maintenance.batch")
     int batch;
 
+    @Inject
+    @ConfigProperty(name = "pullqueue.history.sample.seconds")
+    int sampleSeconds;
+
+    /** This server's name in the queue samples: each server writes its own rows, and the history sums them. */
+    private final String server = java.util.UUID.randomUUID().toString().substring(0, 8);
     private long ticks;
 
     @Schedule(hour = "*", minute = "*", second = "*", persistent = false, info = "pullqueue maintenance")
@@ -51,9 +58,16 @@ public class MaintenanceTimer {
         try {
             config.changedIfDue(ticks).ifPresent(service::swapQueues);
             authenticator.reloadIfDue(ticks);
-            if (ticks % Math.max(1, maintenanceSeconds) == 0) {
+            boolean maintenanceDue = ticks % Math.max(1, maintenanceSeconds) == 0;
+            boolean sampleDue = ticks % Math.max(1, sampleSeconds) == 0;
+            if (maintenanceDue) {
                 maintain();
-                metrics.refresh();
+            }
+            if (maintenanceDue || sampleDue) {
+                metrics.refresh(); // a sample takes the counts read now (by default every other maintenance pass)
+            }
+            if (sampleDue) {
+                service.sample(server, metrics.latestCounts());
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "maintenance pass failed; will retry next tick: " + e, e);

@@ -1,5 +1,6 @@
 package io.pullqueue.service;
 
+import io.pullqueue.core.QueueCounts;
 import io.pullqueue.core.QueueMode;
 import io.pullqueue.core.QueueSpec;
 import io.pullqueue.core.QueueStats;
@@ -7,6 +8,7 @@ import io.pullqueue.core.StoreDiagnostics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -78,6 +80,13 @@ public class QueueMetrics {
                     .withDescription("Task notifications (LISTEN/NOTIFY) this server received from the database")
                     .build(), this, m -> m.store.notificationsReceived().orElse(0));
         }
+    }
+
+    /** Each pull queue's counts as the last refresh read them. */
+    public Map<String, QueueCounts> latestCounts() {
+        Map<String, QueueCounts> out = new HashMap<>();
+        latest.forEach((q, s) -> out.put(q, s.counts()));
+        return out;
     }
 
     /** The last diagnostics read ({@link StoreDiagnostics#NONE} for a store without any). */

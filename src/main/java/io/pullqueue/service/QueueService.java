@@ -3,13 +3,17 @@ package io.pullqueue.service;
 import io.pullqueue.config.QueueConfig;
 import io.pullqueue.core.AccessRules;
 import io.pullqueue.core.AddResult;
+import io.pullqueue.core.ConfigStatus;
 import io.pullqueue.core.EngineSettings;
 import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.Identity;
 import io.pullqueue.core.MaintenanceReport;
 import io.pullqueue.core.Operation;
 import io.pullqueue.core.PullQueueEngine;
+import io.pullqueue.core.QueueCounts;
 import io.pullqueue.core.QueueException;
+import io.pullqueue.core.QueueHistory;
+import io.pullqueue.core.QueueOperations;
 import io.pullqueue.core.QueueRegistry;
 import io.pullqueue.core.QueueSpec;
 import io.pullqueue.core.QueueStats;
@@ -20,7 +24,9 @@ import io.pullqueue.core.TagFilter;
 import io.pullqueue.core.Task;
 import io.pullqueue.core.TaskAvailabilityListener;
 import io.pullqueue.core.TaskDraft;
+import io.pullqueue.core.TaskListing;
 import io.pullqueue.core.TaskPage;
+import io.pullqueue.core.TaskQuery;
 import io.pullqueue.core.TaskStore;
 import jakarta.annotation.PostConstruct;
 import jakarta.ejb.ConcurrencyManagement;
@@ -88,8 +94,12 @@ public class QueueService {
     @Inject
     @ConfigProperty(name = "pullqueue.tombstone.ttl.hours")
     long tombstoneTtlHours;
+    @Inject
+    @ConfigProperty(name = "pullqueue.history.sample.seconds")
+    int sampleSeconds;
 
     private PullQueueEngine engine;
+    private QueueOperations operations;
 
     @PostConstruct
     void start() {
@@ -97,6 +107,7 @@ public class QueueService {
         engine = new PullQueueEngine(store, registry, clock,
                 new EngineSettings(Duration.ofHours(tombstoneTtlHours)));
         store.watchOtherInstances(engine::tasksAvailableElsewhere);
+        operations = new QueueOperations(engine, store, Math.max(1, sampleSeconds) * 1_000_000L);
         LOG.info(() -> "pullqueue ready: " + registry.all().size() + " queues declared, "
                 + "deleted task names reserved for " + tombstoneTtlHours + " h");
     }
@@ -218,6 +229,14 @@ public class QueueService {
         return who;
     }
 
+    private static void requireAdmin(String what) {
+        Identity who = Caller.current();
+        if (!who.has(Role.ADMIN)) {
+            throw new QueueException(ErrorCode.PERMISSION_DENIED, who.email() + " may not " + what
+                    + " (needs role admin)");
+        }
+    }
+
     public OptionalLong nextEta(String queue) {
         return engine.nextEta(queue);
     }
@@ -243,6 +262,47 @@ public class QueueService {
     /** The store's health figures (live and dead rows per table, ...); read by the maintenance timer only. */
     public StoreDiagnostics storeDiagnostics() {
         return store.diagnostics();
+    }
+
+    // ----------------------------------------------- what an operator reads and does (QueueOperations)
+
+    /** A page of the queue's tasks filtered by state and tag, in name or ETA order, without payloads. */
+    public TaskListing search(String queue, TaskQuery.State state, String tag, TaskQuery.Order order,
+                              TaskQuery.Cursor after, int pageSize) {
+        allow(Operation.LIST, queue);
+        return operations.search(queue, state, tag, order, after, pageSize);
+    }
+
+    /** The operator's override: the named tasks become due now (leases given back, delayed tasks run now). */
+    public List<ErrorCode> runNow(String queue, List<String> names) {
+        Identity who = allow(Operation.RUN_NOW, queue);
+        List<ErrorCode> results = operations.runNow(queue, names);
+        Audit.log(who, "made " + results.stream().filter(c -> c == ErrorCode.OK).count() + " of " + names.size()
+                + " tasks of queue " + queue + " due now");
+        return results;
+    }
+
+    /** The queue's samples over the last {@code seconds}. */
+    public QueueHistory history(String queue, long seconds) {
+        allow(Operation.VIEW, queue);
+        return operations.history(queue, seconds);
+    }
+
+    /** Which queue.yaml is in force and the last reload's outcome. */
+    public ConfigStatus configStatus() {
+        requireAdmin("read the queue.yaml status");
+        return config.status();
+    }
+
+    /** The path of queue.yaml. */
+    public String configPath() {
+        requireAdmin("read the queue.yaml status");
+        return config.path();
+    }
+
+    /** Writes this server's sample of every pull queue; for the maintenance timer. */
+    public void sample(String server, Map<String, QueueCounts> counts) {
+        operations.sample(server, counts);
     }
 
     /** Bookkeeping for the maintenance timer; reads and writes in bounded batches. */

@@ -16,7 +16,8 @@ class AccessRulesTest {
             new Acl(List.of("Worker@example.com"), List.of("writer@example.com")), 10, null);
     private static final Set<Operation> CONSUME = EnumSet.of(Operation.LEASE, Operation.MODIFY_LEASE,
             Operation.DELETE, Operation.GET, Operation.LIST);
-    private static final Set<Operation> ADMIN_ONLY = EnumSet.of(Operation.PURGE, Operation.PAUSE, Operation.RESUME);
+    private static final Set<Operation> ADMIN_ONLY = EnumSet.of(Operation.PURGE, Operation.PAUSE, Operation.RESUME,
+            Operation.RUN_NOW);
 
     private static Identity who(String email, Role... roles) {
         return new Identity(email, roles.length == 0 ? Set.of() : EnumSet.of(roles[0], roles));

@@ -3,6 +3,8 @@ package io.pullqueue.api.rest;
 import io.pullqueue.api.http.Jsons;
 import io.pullqueue.core.AddResult;
 import io.pullqueue.core.QueueCounts;
+import io.pullqueue.core.QueueHistory;
+import io.pullqueue.core.QueueSample;
 import io.pullqueue.core.QueueSpec;
 import io.pullqueue.core.QueueStats;
 import jakarta.json.JsonArrayBuilder;
@@ -66,5 +68,23 @@ final class JsonOutput {
             b.add("stats", s);
         }
         return b.build();
+    }
+
+    /** A queue's history: per point the backlog, the oldest due task's age and the activity per second. */
+    static JsonObject history(String queue, QueueHistory h) {
+        double stepSeconds = h.stepUsec() / 1e6;
+        JsonArrayBuilder points = Jsons.BUILDERS.createArrayBuilder();
+        for (QueueSample p : h.points()) {
+            points.add(Jsons.BUILDERS.createObjectBuilder()
+                    .add("at", rfc3339(p.atUsec())).add("atUsec", p.atUsec())
+                    .add("tasks", p.tasks()).add("due", p.due()).add("inFlight", p.inFlight())
+                    .add("oldestDueAgeSeconds", p.oldestDueAgeUsec() / 1e6)
+                    .add("addedPerSecond", p.added() / stepSeconds)
+                    .add("leasedPerSecond", p.leased() / stepSeconds)
+                    .add("deletedPerSecond", p.deleted() / stepSeconds));
+        }
+        return Jsons.BUILDERS.createObjectBuilder().add("queue", queue)
+                .add("from", rfc3339(h.fromUsec())).add("to", rfc3339(h.toUsec()))
+                .add("stepSeconds", stepSeconds).add("points", points).build();
     }
 }

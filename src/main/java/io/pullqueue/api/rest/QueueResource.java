@@ -7,7 +7,8 @@ import io.pullqueue.core.Limits;
 import io.pullqueue.core.QueueSpec;
 import io.pullqueue.core.TagFilter;
 import io.pullqueue.core.Task;
-import io.pullqueue.core.TaskPage;
+import io.pullqueue.core.TaskListing;
+import io.pullqueue.core.TaskQuery;
 import io.pullqueue.service.LeaseRequest;
 import io.pullqueue.service.LongPollLeaser;
 import io.pullqueue.service.QueueService;
@@ -27,9 +28,7 @@ import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -144,11 +143,27 @@ public class QueueResource {
     @GET
     @Path("{queue}/tasks")
     public Response list(@PathParam("queue") String queue, @QueryParam("pageSize") String pageSize,
-                         @QueryParam("pageToken") String pageToken) {
-        TaskPage page = service.list(queue, decodeToken(pageToken), pageSize(pageSize));
-        String next = page.nextCursor() == null ? null : Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(page.nextCursor().getBytes(StandardCharsets.UTF_8));
-        return json(JsonBytes.tasks(page.tasks(), service.nowUsec(), next));
+                         @QueryParam("pageToken") String pageToken, @QueryParam("state") String state,
+                         @QueryParam("tag") String tag, @QueryParam("order") String order) {
+        TaskQuery.Order o = TaskListParams.order(order);
+        TaskListing page = service.search(queue, TaskListParams.state(state), tag, o,
+                TaskListParams.cursor(o, pageToken), pageSize(pageSize));
+        return json(JsonBytes.tasks(page.tasks(), service.nowUsec(), TaskListParams.token(o, page.next())));
+    }
+
+    /** Makes the named tasks due now: gives their leases back, runs delayed ones now (QueueOperations.runNow). */
+    @POST
+    @Path("{queue}/tasks:runNow")
+    public Response runNow(@PathParam("queue") String queue, InputStream body) {
+        List<String> names = TaskInput.names(JsonInput.object(body));
+        return json(JsonBytes.deleteResults(names, service.runNow(queue, names)));
+    }
+
+    /** The queue's samples over the last {@code seconds} (default an hour, at most a day). */
+    @GET
+    @Path("{queue}/history")
+    public JsonObject history(@PathParam("queue") String queue, @QueryParam("seconds") String seconds) {
+        return JsonOutput.history(queue, service.history(queue, historySeconds(seconds)));
     }
 
     /** {@code pageSize} as given: digits only (the range is the engine's rule), or the default when absent. */
@@ -164,14 +179,15 @@ public class QueueResource {
         }
     }
 
-    private static String decodeToken(String token) {
-        if (token == null || token.isEmpty()) {
-            return null;
+    /** {@code seconds} of history as given (the range is the operations' rule), or an hour when absent. */
+    private static long historySeconds(String s) {
+        if (s == null || s.isEmpty()) {
+            return 3600;
         }
         try {
-            return new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw JsonInput.invalid("pageToken", "pageToken is not one this server gave out");
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw JsonInput.invalid("seconds", "seconds must be an integer between 1 and 86400, got " + s);
         }
     }
 

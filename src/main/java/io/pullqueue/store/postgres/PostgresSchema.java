@@ -65,11 +65,23 @@ final class PostgresSchema {
             + "PRIMARY KEY (queue, second)) "
             + "WITH (fillfactor = 50, autovacuum_vacuum_scale_factor = 0.05, autovacuum_vacuum_cost_delay = 1)";
 
+    /**
+     * Each queue's history, one row per queue, sample time and server: every server writes its own rows, so no
+     * two ever update the same one (see {@code OperatorStatements}); the time index serves the pruning.
+     */
+    static final String CREATE_QUEUE_SAMPLE = "CREATE TABLE queue_sample ("
+            + "queue text NOT NULL, at_usec bigint NOT NULL, server text NOT NULL, "
+            + "tasks bigint NOT NULL, due bigint NOT NULL, in_flight bigint NOT NULL, "
+            + "oldest_due_age_usec bigint NOT NULL, added bigint NOT NULL, leased bigint NOT NULL, "
+            + "deleted bigint NOT NULL, PRIMARY KEY (queue, at_usec, server))";
+    static final String CREATE_QUEUE_SAMPLE_AT_INDEX = "CREATE INDEX queue_sample_at ON queue_sample (at_usec)";
+
     /** Migration i (0-based) brings the schema to version i + 1. */
     static final SchemaMigrations MIGRATIONS = new SchemaMigrations(CREATE_SCHEMA_VERSION, List.of(
             List.of(CREATE_TASK, CREATE_TASK_DUE_INDEX, CREATE_TASK_TAG_DUE_INDEX,
                     CREATE_TOMBSTONE, CREATE_TOMBSTONE_EXPIRY_INDEX, CREATE_QUEUE_STATE),
-            List.of(CREATE_LEASE_SECOND)));
+            List.of(CREATE_LEASE_SECOND),
+            List.of(CREATE_QUEUE_SAMPLE, CREATE_QUEUE_SAMPLE_AT_INDEX)));
 
     /** Taken (for the transaction) before migrating: one instance at a time creates or upgrades the schema. */
     static final String LOCK_FOR_MIGRATION = "SELECT pg_advisory_xact_lock(28785, hashtext(current_schema()))";

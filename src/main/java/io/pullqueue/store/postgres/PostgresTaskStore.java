@@ -6,12 +6,16 @@ import io.pullqueue.core.LeaseOutcome;
 import io.pullqueue.core.LeaseQuery;
 import io.pullqueue.core.NewTask;
 import io.pullqueue.core.QueueCounts;
+import io.pullqueue.core.QueueSample;
 import io.pullqueue.core.StoreDiagnostics;
 import io.pullqueue.core.Task;
 import io.pullqueue.core.TaskAvailabilityListener;
+import io.pullqueue.core.TaskListing;
 import io.pullqueue.core.TaskPage;
+import io.pullqueue.core.TaskQuery;
 import io.pullqueue.core.TaskStore;
 import io.pullqueue.store.Jdbc;
+import io.pullqueue.store.OperatorStatements;
 import io.pullqueue.store.StoreException;
 import io.pullqueue.store.TaskReads;
 import io.pullqueue.store.TaskRows;
@@ -219,6 +223,43 @@ public final class PostgresTaskStore implements TaskStore {
     public int tombstoneDeleteExpired(long nowUsec, int batch) {
         return write("delete expired tombstones",
                 c -> TaskReads.update(c, PostgresSql.DELETE_EXPIRED_TOMBSTONES, nowUsec, batch));
+    }
+
+    // ---------------------------------------------------------------------------------------- operators
+
+    @Override
+    public TaskListing taskSearch(TaskQuery query) {
+        return read("search the tasks of queue " + query.queue(), c -> OperatorStatements.POSTGRES.search(c, query));
+    }
+
+    @Override
+    public List<ErrorCode> taskMakeDue(String queue, List<String> names, long nowUsec) {
+        return write("make tasks of queue " + queue + " due", c -> {
+            List<ErrorCode> results = OperatorStatements.makeDue(c, PostgresSql.TASK_EXISTS,
+                    PostgresSql.TOMBSTONE_LIVE, queue, names, nowUsec);
+            if (results.contains(ErrorCode.OK)) {
+                PgNames.notifyAvailable(c, queue);
+            }
+            return results;
+        });
+    }
+
+    @Override
+    public void sampleAdd(String server, Map<String, QueueSample> byQueue) {
+        write("write queue samples", c -> {
+            OperatorStatements.sampleAdd(c, server, byQueue);
+            return null;
+        });
+    }
+
+    @Override
+    public List<QueueSample> sampleRead(String queue, long fromUsec) {
+        return read("read the samples of queue " + queue, c -> OperatorStatements.sampleRead(c, queue, fromUsec));
+    }
+
+    @Override
+    public int samplePrune(long beforeUsec) {
+        return write("delete old queue samples", c -> OperatorStatements.samplePrune(c, beforeUsec));
     }
 
     // ------------------------------------------------------------------ cluster and operations

@@ -46,10 +46,22 @@ final class SqliteSchema {
             + "queue TEXT PRIMARY KEY, "
             + "paused INTEGER NOT NULL) WITHOUT ROWID, STRICT";
 
+    /**
+     * Each queue's history, one row per queue, sample time and server (see {@code OperatorStatements}); the
+     * time index serves the pruning of old samples.
+     */
+    static final String CREATE_QUEUE_SAMPLE = "CREATE TABLE queue_sample ("
+            + "queue TEXT NOT NULL, at_usec INTEGER NOT NULL, server TEXT NOT NULL, "
+            + "tasks INTEGER NOT NULL, due INTEGER NOT NULL, in_flight INTEGER NOT NULL, "
+            + "oldest_due_age_usec INTEGER NOT NULL, added INTEGER NOT NULL, leased INTEGER NOT NULL, "
+            + "deleted INTEGER NOT NULL, PRIMARY KEY (queue, at_usec, server)) WITHOUT ROWID, STRICT";
+    static final String CREATE_QUEUE_SAMPLE_AT_INDEX = "CREATE INDEX queue_sample_at ON queue_sample (at_usec)";
+
     /** Migration i (0-based) brings the schema to version i + 1. */
     static final SchemaMigrations MIGRATIONS = new SchemaMigrations(CREATE_SCHEMA_VERSION, List.of(
             List.of(CREATE_TASK, CREATE_TASK_DUE_INDEX, CREATE_TASK_TAG_DUE_INDEX,
-                    CREATE_TOMBSTONE, CREATE_TOMBSTONE_EXPIRY_INDEX, CREATE_QUEUE_STATE)));
+                    CREATE_TOMBSTONE, CREATE_TOMBSTONE_EXPIRY_INDEX, CREATE_QUEUE_STATE),
+            List.of(CREATE_QUEUE_SAMPLE, CREATE_QUEUE_SAMPLE_AT_INDEX)));
 
     /** The version a fully migrated database has. */
     static final int CURRENT_VERSION = MIGRATIONS.currentVersion();

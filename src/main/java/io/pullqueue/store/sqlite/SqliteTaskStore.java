@@ -6,11 +6,15 @@ import io.pullqueue.core.LeaseQuery;
 import io.pullqueue.core.NewTask;
 import io.pullqueue.core.QueueCounts;
 import io.pullqueue.core.QueueException;
+import io.pullqueue.core.QueueSample;
 import io.pullqueue.core.StorageStatus;
 import io.pullqueue.core.Task;
+import io.pullqueue.core.TaskListing;
 import io.pullqueue.core.TaskPage;
+import io.pullqueue.core.TaskQuery;
 import io.pullqueue.core.TaskStore;
 import io.pullqueue.store.Jdbc;
+import io.pullqueue.store.OperatorStatements;
 import io.pullqueue.store.StoreException;
 import io.pullqueue.store.TaskReads;
 import java.io.IOException;
@@ -24,6 +28,7 @@ import java.nio.file.StandardOpenOption;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicLong;
@@ -367,6 +372,37 @@ public final class SqliteTaskStore implements TaskStore {
     public int tombstoneDeleteExpired(long nowUsec, int batch) {
         return writeOnReserve("delete expired tombstones",
                 c -> TaskReads.update(c, SqliteSql.DELETE_EXPIRED_TOMBSTONES, nowUsec, batch));
+    }
+
+    // ---------------------------------------------------------------------------------------- operators
+
+    @Override
+    public TaskListing taskSearch(TaskQuery query) {
+        return read("search the tasks of queue " + query.queue(), c -> OperatorStatements.SQLITE.search(c, query));
+    }
+
+    @Override
+    public List<ErrorCode> taskMakeDue(String queue, List<String> names, long nowUsec) {
+        return write("make tasks of queue " + queue + " due", c -> OperatorStatements.makeDue(c,
+                SqliteSql.TASK_EXISTS, SqliteSql.TOMBSTONE_LIVE, queue, names, nowUsec));
+    }
+
+    @Override
+    public void sampleAdd(String server, Map<String, QueueSample> byQueue) {
+        write("write queue samples", c -> {
+            OperatorStatements.sampleAdd(c, server, byQueue);
+            return null;
+        });
+    }
+
+    @Override
+    public List<QueueSample> sampleRead(String queue, long fromUsec) {
+        return read("read the samples of queue " + queue, c -> OperatorStatements.sampleRead(c, queue, fromUsec));
+    }
+
+    @Override
+    public int samplePrune(long beforeUsec) {
+        return write("delete old queue samples", c -> OperatorStatements.samplePrune(c, beforeUsec));
     }
 
     // ------------------------------------------------------------------------------------------ helpers

@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pullqueue.core.NewTask;
+import io.pullqueue.core.TaskQuery;
 import io.pullqueue.core.TaskStore;
 import io.pullqueue.store.ConcurrentLeasing;
+import io.pullqueue.store.OperatorStatements;
 import io.pullqueue.store.StoreException;
 import io.pullqueue.store.TaskStoreContract;
 import java.nio.file.Path;
@@ -70,6 +72,25 @@ class SqliteTaskStoreTest extends TaskStoreContract {
         String plan = queryPlan(SqliteSql.QUEUE_COUNTS);
         assertEquals(4, plan.split("COVERING INDEX", -1).length - 1, plan);
         assertFalse(plan.contains("SCAN task"), plan);
+    }
+
+    /**
+     * The console's searches in ETA order read a range of the due index, or of the tag index with a tag, for
+     * every state, and never the whole table: a page costs about its size at any backlog.
+     */
+    @Test
+    void searchesInEtaOrderReadAnIndexRange() throws SQLException {
+        for (TaskQuery.State state : TaskQuery.State.values()) {
+            for (TaskQuery.Order order : List.of(TaskQuery.Order.ETA, TaskQuery.Order.ETA_DESC)) {
+                for (String tag : java.util.Arrays.asList(null, "red")) {
+                    TaskQuery q = new TaskQuery(Q, state, tag, order, new TaskQuery.Cursor(NOW, "n"), 50, NOW);
+                    String plan = queryPlan(OperatorStatements.SQLITE.searchStatement(q).sql());
+                    String index = tag == null ? "task_due" : "task_tag_due";
+                    assertTrue(plan.contains("SEARCH task USING INDEX " + index + " (queue=?"), q + "\n" + plan);
+                    assertFalse(plan.contains("SCAN task"), plan);
+                }
+            }
+        }
     }
 
     private void assertIndexRangeInOrder(String sql, String index) throws SQLException {

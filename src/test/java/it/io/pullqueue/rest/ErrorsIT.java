@@ -153,4 +153,30 @@ class ErrorsIT {
             });
         };
     }
+
+    @Test
+    void badListingFiltersHistoryWindowsAndRunNowCalls() {
+        String tasks = "/api/v1/queues/" + Q + "/tasks";
+        assertError(Http.get(tasks + "?state=stuck"), 400, "INVALID_REQUEST", "state");
+        assertError(Http.get(tasks + "?order=age"), 400, "INVALID_REQUEST", "order");
+        assertError(Http.get(tasks + "?order=eta&pageToken=bm9jb2xvbg"), 400, "INVALID_REQUEST", "pageToken");
+        assertError(Http.get(tasks + "?tag=" + "x".repeat(501)), 400, "INVALID_TAG", "tag");
+        assertError(Http.get(tasks + "?pageSize=1001&state=due"), 400, "INVALID_REQUEST", "pageSize");
+        assertError(Http.get("/api/v1/queues/" + Q + "/history?seconds=0"), 400, "INVALID_REQUEST", "seconds");
+        assertError(Http.get("/api/v1/queues/" + Q + "/history?seconds=86401"), 400, "INVALID_REQUEST", "seconds");
+        assertError(Http.get("/api/v1/queues/no-such-queue/history"), 404, "UNKNOWN_QUEUE", "queue");
+        assertError(Http.post(tasks + ":runNow", "{}"), 400, "INVALID_REQUEST", "names");
+        JsonArrayBuilder many = Json.createArrayBuilder();
+        for (int i = 0; i < 1001; i++) {
+            many.add("t" + i);
+        }
+        assertError(Http.post(tasks + ":runNow", Json.createObjectBuilder().add("names", many).build()), 400,
+                "TOO_MANY_TASKS", "names");
+        Http.Resp r = Http.post(tasks + ":runNow", Json.createObjectBuilder()
+                .add("names", Json.createArrayBuilder().add("no-such-task").add("bad name")).build());
+        assertEquals(200, r.status(), r.body());
+        assertEquals("[{\"name\":\"no-such-task\",\"status\":\"UNKNOWN_TASK\"},"
+                + "{\"name\":\"bad name\",\"status\":\"INVALID_TASK_NAME\"}]", r.json().getJsonArray("results")
+                .toString());
+    }
 }
