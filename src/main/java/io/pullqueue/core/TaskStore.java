@@ -1,6 +1,7 @@
 package io.pullqueue.core;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 

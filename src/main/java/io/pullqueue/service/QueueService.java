@@ -43,6 +43,7 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;

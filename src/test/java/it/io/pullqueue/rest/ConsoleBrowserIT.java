@@ -72,7 +72,7 @@ class ConsoleBrowserIT {
     @BeforeEach
     void emptyActiveQueue() {
         browser.manage().window().setSize(new Dimension(1280, 1000));
-        Api.purge(Q);
+        NativeApi.purge(Q);
         assertEquals(200, Http.post(QPATH + ":resume", "{}").status());
     }
 
@@ -164,7 +164,7 @@ class ConsoleBrowserIT {
         if (countdown != null) {
             t.add("countdownSeconds", countdown);
         }
-        assertEquals(201, Api.add(Q, t).status());
+        assertEquals(201, NativeApi.add(Q, t).status());
         return name;
     }
 
@@ -174,11 +174,11 @@ class ConsoleBrowserIT {
 
     /** due (red), due (blue), leased (red), not yet due (blue), in that ETA order. */
     private static List<String> oneOfEach() {
-        String leased = add(Api.unique("leased"), "to be leased", "red", null);
-        assertEquals(1, Api.lease(Q, 1, 300).json().getJsonArray("tasks").size());
-        String dueRed = add(Api.unique("due-red"), "hello from the console", "red", null);
-        String dueBlue = add(Api.unique("due-blue"), "blue and due", "blue", null);
-        String later = add(Api.unique("later"), "for later", "blue", 3600);
+        String leased = add(NativeApi.unique("leased"), "to be leased", "red", null);
+        assertEquals(1, NativeApi.lease(Q, 1, 300).json().getJsonArray("tasks").size());
+        String dueRed = add(NativeApi.unique("due-red"), "hello from the console", "red", null);
+        String dueBlue = add(NativeApi.unique("due-blue"), "blue and due", "blue", null);
+        String later = add(NativeApi.unique("later"), "for later", "blue", 3600);
         return List.of(dueRed, dueBlue, leased, later);
     }
 
@@ -321,8 +321,8 @@ class ConsoleBrowserIT {
         assertEquals("(text)", text("payload-kind"));
         shot("task-text");
 
-        String binary = Api.unique("binary");
-        assertEquals(201, Api.add(Q, Json.createObjectBuilder().add("name", binary)
+        String binary = NativeApi.unique("binary");
+        assertEquals(201, NativeApi.add(Q, Json.createObjectBuilder().add("name", binary)
                 .add("payload", Base64.getEncoder().encodeToString(new byte[] {0, 1, 2, (byte) 0xff, 'A'}))).status());
         open("/queues/" + Q + "/tasks/" + binary);
         assertEquals("00000000  00 01 02 ff 41" + " ".repeat(33) + "  ....A",
@@ -364,7 +364,7 @@ class ConsoleBrowserIT {
         browser.findElement(By.id("purge")).sendKeys(Keys.ENTER);
         answer(true, "Delete every task of " + Q);
         await(d -> text("status").startsWith("Purged 4 tasks") ? true : null);
-        assertEquals(0, Api.taskCount(Q));
+        assertEquals(0, NativeApi.taskCount(Q));
         assertEquals("No tasks match.", await(d -> {
             List<WebElement> rows = d.findElements(By.cssSelector("#tasks tbody tr"));
             return rows.size() == 1 ? rows.get(0).getText() : null;
@@ -374,8 +374,8 @@ class ConsoleBrowserIT {
     @Test
     void selectedTasksAreDeletedGivenBackOrRunNow() {
         List<String> n = oneOfEach();
-        String leased2 = add(Api.unique("leased2"), "second lease", "red", null);
-        assertEquals(2, Api.lease(Q, 2, 300).json().getJsonArray("tasks").size(), "the oldest due: n[0] and n[1]");
+        String leased2 = add(NativeApi.unique("leased2"), "second lease", "red", null);
+        assertEquals(2, NativeApi.lease(Q, 2, 300).json().getJsonArray("tasks").size(), "the oldest due: n[0] and n[1]");
         open("/queues/" + Q + "?state=leased");
         taskNames(3);
 
@@ -410,7 +410,7 @@ class ConsoleBrowserIT {
         for (String name : List.of(n.get(0), n.get(1), n.get(3), leased2)) {
             assertEquals("TOMBSTONED_TASK", Http.get(QPATH + "/tasks/" + name).reason());
         }
-        assertEquals(1, Api.taskCount(Q), "the leased task is left");
+        assertEquals(1, NativeApi.taskCount(Q), "the leased task is left");
     }
 
     @Test

@@ -68,12 +68,12 @@ class ConsoleSignInIT {
                 "no script can read the session");
         assertTrue(!browser.getCurrentUrl().contains(Who.CONSUMER.key));
 
-        waiting().until(d -> {
-            d.findElements(By.cssSelector("#queues tbody tr")).stream()
-                    .filter(tr -> tr.getText().startsWith(AuthServer.OPEN)).findFirst().ifPresent(tr -> tr.click());
-            return d.findElement(By.id("queue-detail")).isDisplayed();
-        });
+        browser.get(AuthServer.base() + "/console/#/queues/" + AuthServer.OPEN);
+        waiting().until(d -> d.findElement(By.id("view-queue")).isDisplayed()
+                && d.findElement(By.id("queue-name")).getText().equals(AuthServer.OPEN)
+                && d.findElement(By.id("pause")).isEnabled());
         browser.findElement(By.id("pause")).click();
+        waiting().until(ExpectedConditions.elementToBeClickable(By.id("confirm-ok"))).click();
         waiting().until(d -> d.findElement(By.id("error")).getText().contains("PERMISSION_DENIED"));
         assertEquals(false, AuthServer.get("/api/v1/queues/" + AuthServer.OPEN, Who.ADMIN).json().getBoolean("paused"));
     }
