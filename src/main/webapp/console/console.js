@@ -184,8 +184,18 @@ async function render() {
 let queueFilter = '';
 
 async function renderConfigStatus() {
-  const c = await call('GET', '/config');
   const box = $('config-status');
+  let c;
+  try {
+    c = await call('GET', '/config');
+  } catch (e) {
+    // Only admins may read which queue.yaml is in force; others see the queues without it.
+    if (!String(e.message).startsWith('PERMISSION_DENIED')) throw e;
+    box.replaceChildren();
+    box.hidden = true;
+    return;
+  }
+  box.hidden = false;
   box.replaceChildren();
   const p = el('p');
   p.appendChild(el('span', 'queue.yaml '));

@@ -132,6 +132,14 @@ public class QueueService {
     /** App Engine's BulkAdd rules; see {@link io.pullqueue.core.PullQueueEngine#bulkAdd}. */
     public List<AddResult> bulkAdd(String queue, List<TaskDraft> tasks, List<QueueException> refusals,
                                    boolean pullTasks) {
+        Identity who = Caller.current();
+        if (!who.has(Role.ADMIN)) {
+            // An unknown queue is BulkAdd's per-task error, not a refusal; a declared one needs the add right.
+            QueueSpec spec = engine.queues().stream().filter(q -> q.name().equals(queue)).findFirst().orElse(null);
+            if (spec != null) {
+                AccessRules.check(who, Operation.ADD, spec);
+            }
+        }
         return engine.bulkAdd(queue, tasks, refusals, pullTasks);
     }
 

@@ -109,8 +109,9 @@ class HostileInputIT {
         nativeError(Http.get("/%2e"), 400, "INVALID_REQUEST", null);
         nativeError(Http.get("/WEB-INF/web.xml"), 404, "NOT_FOUND", null);
         nativeError(Http.get("/no/such/thing"), 404, "NOT_FOUND", null);
-        nativeError(post(NATIVE + "/tasks", "garbage/////", "{}".getBytes(StandardCharsets.UTF_8)), 400,
-                "INVALID_REQUEST", "Content-Type");
+        // A write on the native door needs application/json (cross-site protection): refused as such, in its shape.
+        nativeError(post(NATIVE + "/tasks", "garbage/////", "{}".getBytes(StandardCharsets.UTF_8)), 415,
+                "UNSUPPORTED_MEDIA_TYPE", null);
         googleError(Http.get(V1 + "/tasks/a%2fb"), 400, null);
         googleError(post(V1 + "/tasks", "garbage/////", "{}".getBytes(StandardCharsets.UTF_8)), 400,
                 "Content-Type");

@@ -156,9 +156,9 @@ class NativeFuzzIT extends Fuzzer {
                         "", ";").get(r.nextInt(6));
                 case 1 -> method = List.of("PUT", "PATCH", "GET", "DELETE", "POST", "OPTIONS").get(r.nextInt(6));
                 case 2 -> {
+                    // A random segment can be a stored task's name: a DELETE of it then really deletes it.
                     target = segment(r);
                     path = BASE + "/tasks/" + target;
-                    target = null;
                 }
                 case 3 -> path = path + (path.contains("?") ? "&" : "?") + "pageSize=1&pageSize=2";
                 case 4 -> path = "/api/v1/queues/" + segment(r) + "/tasks";
