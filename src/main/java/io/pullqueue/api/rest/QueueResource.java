@@ -5,7 +5,6 @@ import io.pullqueue.api.http.Jsons;
 import io.pullqueue.core.AddResult;
 import io.pullqueue.core.Limits;
 import io.pullqueue.core.QueueSpec;
-import io.pullqueue.core.Tag;
 import io.pullqueue.core.TagFilter;
 import io.pullqueue.core.Task;
 import io.pullqueue.core.TaskListing;
@@ -118,8 +117,9 @@ public class QueueResource {
             throw JsonInput.invalid("leaseSeconds", "leaseSeconds is required (0.." + Limits.MAX_LEASE_SECONDS + ")");
         }
         Double wait = JsonInput.number(o, "waitSeconds");
-        Tag tag = JsonInput.tag(o);
-        TagFilter filter = TagFilter.of(JsonInput.bool(o, "groupByTag") || tag != null, tag);
+        // A tag field, even an empty one (the oldest task's tag), implies grouping by tag.
+        boolean tagGiven = JsonInput.string(o, "tag") != null || JsonInput.string(o, "tagBase64") != null;
+        TagFilter filter = TagFilter.of(JsonInput.bool(o, "groupByTag") || tagGiven, JsonInput.tag(o));
         LeaseRequest r = new LeaseRequest(queue, max, seconds, filter,
                 Duration.ofMillis(Math.round((wait == null ? 0 : wait) * 1000)));
         CompletableFuture<List<Task>> result = leaser.lease(r).toCompletableFuture();

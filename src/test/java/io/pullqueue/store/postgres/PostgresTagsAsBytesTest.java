@@ -1,40 +1,23 @@
 package io.pullqueue.store.postgres;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pullqueue.core.LeaseQuery;
 import io.pullqueue.core.Tag;
-import io.pullqueue.core.TagFilter;
-import io.pullqueue.core.Task;
-import java.nio.charset.StandardCharsets;
+import io.pullqueue.store.TagsAsBytesMigration;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
-import java.util.List;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Migration 4: text tags become their UTF-8 bytes, and a lease by tag still reads the tag index. */
+@ExtendWith(TestDatabase.PerClass.class)
 class PostgresTagsAsBytesTest {
-    private static final long NOW = 1_700_000_000_000_000L;
-
-    @BeforeAll
-    static void createDatabase() throws SQLException {
-        TestDatabase.create();
-    }
-
-    @AfterAll
-    static void dropDatabase() throws SQLException {
-        TestDatabase.drop();
-    }
+    private static final long NOW = TagsAsBytesMigration.NOW;
 
     @Test
     void textTagsBecomeTheirUtf8BytesAndLeaseByTagUsesTheTagIndex() throws SQLException {
@@ -42,8 +25,7 @@ class PostgresTagsAsBytesTest {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             PostgresSchema.MIGRATIONS.upTo(3).migrate(c);
-            s.executeUpdate("INSERT INTO task (queue, name, eta_usec, tag, created_usec, payload) VALUES "
-                    + "('q', 'red', 1, 'red', 1, ''), ('q', 'e', 2, 'é€', 1, ''), ('q', 'none', 3, NULL, 1, '')");
+            TagsAsBytesMigration.insertTextTags(c);
             // A backlog of 200 tags, so that the planner has a choice to make.
             s.executeUpdate("INSERT INTO task (queue, name, eta_usec, tag, created_usec, payload) "
                     + "SELECT 'q', 'n' || i, i, 'tag-' || (i % 200), 1, '' FROM generate_series(1, 20000) i");
@@ -52,11 +34,7 @@ class PostgresTagsAsBytesTest {
         PostgresTaskStore store = new PostgresTaskStore(ds);
         store.initialize();
         try {
-            Task e = store.taskGet("q", "e").orElseThrow();
-            assertArrayEquals("é€".getBytes(StandardCharsets.UTF_8), e.tag().bytes());
-            assertNull(store.taskGet("q", "none").orElseThrow().tag());
-            LeaseQuery byTag = new LeaseQuery("q", 10, TagFilter.tag("red"), NOW, NOW + 60_000_000L, null, NOW);
-            assertEquals(List.of("red"), store.taskLease(byTag).leased().stream().map(Task::name).toList());
+            TagsAsBytesMigration.assertMigrated(store);
             try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
                 s.execute("ANALYZE task");
                 String plan = leaseByTagPlan(c, Tag.of("tag-7"));

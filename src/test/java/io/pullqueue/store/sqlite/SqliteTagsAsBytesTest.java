@@ -1,29 +1,23 @@
 package io.pullqueue.store.sqlite;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pullqueue.core.LeaseQuery;
 import io.pullqueue.core.Tag;
-import io.pullqueue.core.TagFilter;
-import io.pullqueue.core.Task;
-import java.nio.charset.StandardCharsets;
+import io.pullqueue.store.TagsAsBytesMigration;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.List;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The migration that makes tags bytes: text tags become their UTF-8, and a lease by tag reads the tag index. */
 class SqliteTagsAsBytesTest {
-    private static final long NOW = 1_700_000_000_000_000L;
+    private static final long NOW = TagsAsBytesMigration.NOW;
 
     @TempDir
     Path dir;
@@ -34,18 +28,13 @@ class SqliteTagsAsBytesTest {
         try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             SqliteSchema.MIGRATIONS.upTo(SqliteSchema.CURRENT_VERSION - 1).migrate(c);
-            s.executeUpdate("INSERT INTO task (queue, name, eta_usec, tag, created_usec, payload) VALUES "
-                    + "('q', 'red', 1, 'red', 1, x''), ('q', 'e', 2, 'é€', 1, x''), ('q', 'none', 3, NULL, 1, x'')");
+            TagsAsBytesMigration.insertTextTags(c);
             c.commit();
         }
         SqliteTaskStore store = new SqliteTaskStore(ds);
         store.initialize();
         try {
-            assertArrayEquals("é€".getBytes(StandardCharsets.UTF_8),
-                    store.taskGet("q", "e").orElseThrow().tag().bytes());
-            assertNull(store.taskGet("q", "none").orElseThrow().tag());
-            LeaseQuery byTag = new LeaseQuery("q", 10, TagFilter.tag("red"), NOW, NOW + 60_000_000L, null, NOW);
-            assertEquals(List.of("red"), store.taskLease(byTag).leased().stream().map(Task::name).toList());
+            TagsAsBytesMigration.assertMigrated(store);
             try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
                 try (ResultSet rs = s.executeQuery("SELECT count(*) FROM task WHERE typeof(tag) = 'text'")) {
                     rs.next();
