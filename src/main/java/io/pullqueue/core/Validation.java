@@ -49,7 +49,7 @@ public final class Validation {
         int bytes = tag.length();
         if (bytes > Limits.MAX_TAG_BYTES) {
             throw new QueueException(ErrorCode.INVALID_TAG, field,
-                    "tag is " + bytes + " bytes; the limit is " + Limits.MAX_TAG_BYTES + " bytes");
+                    field + " is " + bytes + " bytes; the limit is " + Limits.MAX_TAG_BYTES + " bytes");
         }
         return bytes;
     }
