@@ -14,6 +14,11 @@ let carried = ''; // what the next view says on arrival (the result of the actio
 
 // ------------------------------------------------------------------------------------------------ helpers
 
+/** A task's tag as text; a tag that is not UTF-8 comes as tagBase64 and is shown as such. */
+function tagText(t) {
+  return t.tag || (t.tagBase64 ? 'base64:' + t.tagBase64 : '');
+}
+
 function el(tag, text, cls) {
   const e = document.createElement(tag);
   if (text !== undefined && text !== null) e.textContent = String(text);
@@ -342,7 +347,7 @@ async function renderTasks() {
     const c1 = el('td', null, 'name');
     c1.appendChild(link(t.name, taskHref(route.queue, t.name)));
     tr.appendChild(c1);
-    tr.appendChild(el('td', t.tag || ''));
+    tr.appendChild(el('td', tagText(t)));
     tr.appendChild(el('td', taskState(t)));
     tr.appendChild(el('td', age((nowUsec() - t.createdUsec) / 1e6)));
     tr.appendChild(el('td', when(t.eta)));
@@ -428,7 +433,7 @@ async function renderTask() {
   facts.replaceChildren();
   fact(facts, 'queue', link(route.queue, queueHref(route.queue)));
   fact(facts, 'state', state);
-  fact(facts, 'tag', t.tag || '(none)');
+  fact(facts, 'tag', tagText(t) || '(none)');
   fact(facts, 'added', when(t.created) + ' (' + age((nowUsec() - t.createdUsec) / 1e6) + ' ago)');
   fact(facts, state === 'leased' ? 'lease expires' : state === 'due' ? 'due since' : 'due at', when(t.eta));
   fact(facts, 'retry count', t.retryCount);

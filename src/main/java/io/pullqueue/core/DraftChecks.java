@@ -69,7 +69,7 @@ final class DraftChecks {
         if (d.payload() == null) {
             throw new QueueException(ErrorCode.INVALID_REQUEST, "payload", "payload is required (it may be empty)");
         }
-        String tag = d.tag() == null || d.tag().isEmpty() ? null : d.tag();
+        Tag tag = d.tag();
         if (tag != null) {
             Validation.checkTag(tag, "tag");
         }

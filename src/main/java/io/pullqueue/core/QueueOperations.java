@@ -36,24 +36,23 @@ public final class QueueOperations {
     }
 
     /**
-     * A page of the queue's tasks in a state, with a tag (any when null or empty), in the given order, after the
+     * A page of the queue's tasks in a state, with a tag (any when null), in the given order, after the
      * cursor of the previous page (null for the first).
      */
-    public TaskListing search(String queue, TaskQuery.State state, String tag, TaskQuery.Order order,
+    public TaskListing search(String queue, TaskQuery.State state, Tag tag, TaskQuery.Order order,
                               TaskQuery.Cursor after, int pageSize) {
         PullQueueEngine.requirePull(engine.requireQueue(queue));
         if (pageSize < 1 || pageSize > Limits.MAX_LIST_PAGE_SIZE) {
             throw new QueueException(ErrorCode.INVALID_REQUEST, "pageSize",
                     "pageSize must be between 1 and " + Limits.MAX_LIST_PAGE_SIZE + ", got " + pageSize);
         }
-        String t = tag == null || tag.isEmpty() ? null : tag;
-        if (t != null) {
-            Validation.checkTag(t, "tag");
+        if (tag != null) {
+            Validation.checkTag(tag, "tag");
         }
         if (after != null) {
             Validation.checkTaskName(after.name());
         }
-        return store.taskSearch(new TaskQuery(queue, state, t, order, after, pageSize, engine.nowUsec()));
+        return store.taskSearch(new TaskQuery(queue, state, tag, order, after, pageSize, engine.nowUsec()));
     }
 
     /**

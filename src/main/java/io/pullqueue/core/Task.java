@@ -13,7 +13,7 @@ package io.pullqueue.core;
  * @param createdUsec when it was added, in µs since the epoch
  * @param retryLimit its own retry limit, or {@code null} to use the queue's
  */
-public record Task(String queue, String name, byte[] payload, int payloadSize, String tag, long etaUsec,
+public record Task(String queue, String name, byte[] payload, int payloadSize, Tag tag, long etaUsec,
                    int retryCount, long createdUsec, Integer retryLimit) {
 
     /** True if the task is held under a lease that has not run out at {@code nowUsec}. */

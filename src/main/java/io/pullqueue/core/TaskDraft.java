@@ -5,11 +5,11 @@ package io.pullqueue.core;
  *
  * @param name the requested name, or {@code null} to let the server pick one
  * @param payload the payload bytes (required; may be empty)
- * @param tag the tag, or {@code null}/empty for none
+ * @param tag the tag, or {@code null} for none
  * @param etaUsec an absolute ETA in µs since the epoch, or {@code null}
  * @param countdownSeconds a delay from now in seconds, or {@code null}; not together with etaUsec
  * @param retryLimit a per-task retry limit, or {@code null}
  */
-public record TaskDraft(String name, byte[] payload, String tag, Long etaUsec, Double countdownSeconds,
+public record TaskDraft(String name, byte[] payload, Tag tag, Long etaUsec, Double countdownSeconds,
                         Integer retryLimit) {
 }

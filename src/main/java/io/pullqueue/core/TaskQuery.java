@@ -11,7 +11,7 @@ package io.pullqueue.core;
  * @param limit the most tasks on the page
  * @param nowUsec the time the states are judged at
  */
-public record TaskQuery(String queue, State state, String tag, Order order, Cursor after, int limit, long nowUsec) {
+public record TaskQuery(String queue, State state, Tag tag, Order order, Cursor after, int limit, long nowUsec) {
 
     /** A task's state at a moment (see {@link Task#isLeased}). */
     public enum State {

@@ -30,14 +30,14 @@ public final class TaskSize {
      * @param tag the tag, or {@code null} for none
      * @param retryLimit the task's retry limit, or {@code null}
      */
-    public static long of(String queue, String name, long etaUsec, byte[] payload, String tag, Integer retryLimit) {
+    public static long of(String queue, String name, long etaUsec, byte[] payload, Tag tag, Integer retryLimit) {
         long n = bytesField(QUEUE_NAME, utf8(queue))
                 + bytesField(TASK_NAME, name == null ? 0 : utf8(name))
                 + key(ETA_USEC) + varint(etaUsec)
                 + bytesField(BODY, payload.length)
                 + key(MODE) + varint(PULL);
         if (tag != null) {
-            n += bytesField(TAG, utf8(tag));
+            n += bytesField(TAG, tag.length());
         }
         if (retryLimit != null) {
             n += bytesField(RETRY_PARAMETERS, key(RETRY_LIMIT) + varint(retryLimit));

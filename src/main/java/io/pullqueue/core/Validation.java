@@ -1,6 +1,5 @@
 package io.pullqueue.core;
 
-import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
 /** Checks of names, tags and limits. Each failure names the field and the rule it broke. */
@@ -45,12 +44,12 @@ public final class Validation {
         }
     }
 
-    /** Returns the tag's UTF-8 length after checking it is at most 500 bytes. */
-    public static int checkTag(String tag, String field) {
-        int bytes = tag.getBytes(StandardCharsets.UTF_8).length;
+    /** Returns the tag's length after checking it is at most 500 bytes. */
+    public static int checkTag(Tag tag, String field) {
+        int bytes = tag.length();
         if (bytes > Limits.MAX_TAG_BYTES) {
             throw new QueueException(ErrorCode.INVALID_TAG, field,
-                    "tag is " + bytes + " bytes; the limit is " + Limits.MAX_TAG_BYTES + " bytes");
+                    field + " is " + bytes + " bytes; the limit is " + Limits.MAX_TAG_BYTES + " bytes");
         }
         return bytes;
     }

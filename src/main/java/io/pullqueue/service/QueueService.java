@@ -20,6 +20,7 @@ import io.pullqueue.core.QueueStats;
 import io.pullqueue.core.StoreDiagnostics;
 import io.pullqueue.core.Role;
 import io.pullqueue.core.StorageStatus;
+import io.pullqueue.core.Tag;
 import io.pullqueue.core.TagFilter;
 import io.pullqueue.core.Task;
 import io.pullqueue.core.TaskAvailabilityListener;
@@ -276,7 +277,7 @@ public class QueueService {
     // ----------------------------------------------- what an operator reads and does (QueueOperations)
 
     /** A page of the queue's tasks filtered by state and tag, in name or ETA order, without payloads. */
-    public TaskListing search(String queue, TaskQuery.State state, String tag, TaskQuery.Order order,
+    public TaskListing search(String queue, TaskQuery.State state, Tag tag, TaskQuery.Order order,
                               TaskQuery.Cursor after, int pageSize) {
         allow(Operation.LIST, queue);
         return operations.search(queue, state, tag, order, after, pageSize);

@@ -89,7 +89,7 @@ public final class OperatorStatements {
         }
         if (q.tag() != null) {
             sql.append(" AND ").append(tagExpression).append(" = ?");
-            p.add(q.tag());
+            p.add(q.tag().bytes());
         }
         TaskQuery.Cursor after = q.after();
         switch (q.order()) {

@@ -1,5 +1,6 @@
 package io.pullqueue.store;
 
+import io.pullqueue.core.Tag;
 import io.pullqueue.core.Task;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,7 +20,7 @@ public final class TaskRows {
     public static Task task(String queue, ResultSet rs, boolean withPayload) throws SQLException {
         byte[] payload = withPayload ? rs.getBytes(2) : null;
         int size = withPayload ? payload.length : rs.getInt(2);
-        return new Task(queue, rs.getString(1), payload, size, rs.getString(3), rs.getLong(4), rs.getInt(5),
+        return new Task(queue, rs.getString(1), payload, size, Tag.ofBytes(rs.getBytes(3)), rs.getLong(4), rs.getInt(5),
                 rs.getLong(6), nullableInt(rs, 7));
     }
 
@@ -36,11 +37,12 @@ public final class TaskRows {
         }
     }
 
-    public static void setNullableString(PreparedStatement ps, int index, String value) throws SQLException {
-        if (value == null) {
-            ps.setNull(index, Types.VARCHAR);
+    /** Binds a tag as its bytes (the column is a BLOB or bytea), or NULL for an untagged task. */
+    public static void setNullableTag(PreparedStatement ps, int index, Tag tag) throws SQLException {
+        if (tag == null) {
+            ps.setNull(index, Types.BINARY);
         } else {
-            ps.setString(index, value);
+            ps.setBytes(index, tag.bytes());
         }
     }
 }

@@ -35,9 +35,9 @@ class AddRulesTest extends EngineFixture {
         String name = "n";
         String tag = "tg";
         long eta = now();
-        long overhead = TaskSize.of(Q, name, eta, new byte[1 << 20], tag, 3) - (1 << 20);
+        long overhead = TaskSize.of(Q, name, eta, new byte[1 << 20], Tag.of(tag), 3) - (1 << 20);
         byte[] exact = new byte[(int) (Limits.MAX_TASK_BYTES - overhead)];
-        assertEquals(Limits.MAX_TASK_BYTES, TaskSize.of(Q, name, eta, exact, tag, 3));
+        assertEquals(Limits.MAX_TASK_BYTES, TaskSize.of(Q, name, eta, exact, Tag.of(tag), 3));
         assertTrue(addOne(Q, Draft.of(exact).named(name).tagged(tag).withRetryLimit(3)).ok());
         AddResult r = addOne(Q, Draft.of(exact).named("m").tagged(tag + "x").withRetryLimit(3));
         assertEquals(ErrorCode.TASK_TOO_LARGE, r.code(), "one byte more");

@@ -13,7 +13,7 @@ record Draft(TaskDraft task) {
     }
 
     Draft tagged(String t) {
-        return new Draft(new TaskDraft(task.name(), task.payload(), t, task.etaUsec(), task.countdownSeconds(),
+        return new Draft(new TaskDraft(task.name(), task.payload(), Tag.of(t), task.etaUsec(), task.countdownSeconds(),
                 task.retryLimit()));
     }
 

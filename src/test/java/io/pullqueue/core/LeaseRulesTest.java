@@ -79,12 +79,12 @@ class LeaseRulesTest extends EngineFixture {
 
     @Test
     void aTagWithoutGroupingIsRefusedAndAnEmptyTagMeansTheOldest() {
-        expect(ErrorCode.INVALID_REQUEST, () -> TagFilter.of(false, "red"));
+        expect(ErrorCode.INVALID_REQUEST, () -> TagFilter.of(false, Tag.of("red")));
         assertEquals(TagFilter.ANY, TagFilter.of(false, null));
-        assertEquals(TagFilter.ANY, TagFilter.of(false, ""));
-        assertEquals(TagFilter.OLDEST_TAG, TagFilter.of(true, ""));
+        assertEquals(TagFilter.ANY, TagFilter.of(false, Tag.of("")));
+        assertEquals(TagFilter.OLDEST_TAG, TagFilter.of(true, Tag.of("")));
         assertEquals(TagFilter.OLDEST_TAG, TagFilter.of(true, null));
-        assertEquals(TagFilter.tag("red"), TagFilter.of(true, "red"));
+        assertEquals(TagFilter.tag("red"), TagFilter.of(true, Tag.of("red")));
         expect(ErrorCode.INVALID_TAG, () -> engine.lease(Q, 1, 1, TagFilter.tag("t".repeat(501))));
     }
 

@@ -91,8 +91,8 @@ class OperationsRulesTest extends EngineFixture {
         assertEquals("pageSize", expect(ErrorCode.INVALID_REQUEST, () -> ops.search(Q, TaskQuery.State.ANY, null,
                 TaskQuery.Order.ETA, null, 1001)).field());
         QueueException tag = expect(ErrorCode.INVALID_TAG, () -> ops.search(Q, TaskQuery.State.ANY,
-                "x".repeat(501), TaskQuery.Order.ETA, null, 10));
+                Tag.of("x".repeat(501)), TaskQuery.Order.ETA, null, 10));
         assertEquals("tag", tag.field());
-        assertTrue(ops.search(Q, TaskQuery.State.DUE, "", TaskQuery.Order.ETA, null, 10).tasks().isEmpty());
+        assertTrue(ops.search(Q, TaskQuery.State.DUE, Tag.of(""), TaskQuery.Order.ETA, null, 10).tasks().isEmpty());
     }
 }

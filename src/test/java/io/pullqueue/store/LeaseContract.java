@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pullqueue.core.LeaseOutcome;
+import io.pullqueue.core.NewTask;
+import io.pullqueue.core.Tag;
 import io.pullqueue.core.TagFilter;
 import io.pullqueue.core.Task;
+import io.pullqueue.core.TaskQuery;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +46,7 @@ public interface LeaseContract extends StoreFixture {
         assertEquals(Q, leased.queue());
         assertArrayEquals(payloadOf("a"), leased.payload());
         assertEquals(payloadOf("a").length, leased.payloadSize());
-        assertEquals("t", leased.tag());
+        assertEquals(Tag.of("t"), leased.tag());
         assertEquals(NOW + LEASE, leased.etaUsec());
         assertEquals(1, leased.retryCount());
         assertEquals(NOW, leased.createdUsec());
@@ -82,6 +85,26 @@ public interface LeaseContract extends StoreFixture {
         assertEquals(List.of(), names(lease(Q, 10, TagFilter.tag("nope"), NOW).leased()));
     }
 
+    /** Tags are bytes: ones that are not UTF-8 are kept exactly and told apart from look-alike text tags. */
+    @Test
+    default void tagsThatAreNotUtf8RoundTripAndLeaseByTag() {
+        Tag binary = Tag.ofBytes(new byte[] {(byte) 0xff, 0, (byte) 0xc3, 'x'});
+        Tag replaced = Tag.of("\ufffd\u0000\ufffdx");
+        add(Q, new NewTask("b1", payloadOf("b1"), binary, NOW - 9, null), task("t1", NOW - 8, "x", null),
+                new NewTask("r1", payloadOf("r1"), replaced, NOW - 7, null),
+                new NewTask("b2", payloadOf("b2"), Tag.ofBytes(binary.bytes()), NOW - 6, null));
+
+        assertEquals(binary, stored(Q, "b1").tag());
+        assertArrayEquals(binary.bytes(), stored(Q, "b1").tag().bytes());
+        assertEquals(List.of("b1", "b2"), names(lease(Q, 10, TagFilter.tag(binary), NOW).leased()));
+        assertEquals(binary, store().taskList(Q, "b1", 1, false).tasks().get(0).tag(), "listings too");
+        LeaseOutcome oldest = lease(Q, 10, TagFilter.OLDEST_TAG, NOW);
+        assertEquals(List.of("t1"), names(oldest.leased()));
+        assertEquals(List.of("r1"), names(lease(Q, 10, TagFilter.tag(replaced), NOW).leased()));
+        assertEquals(List.of("b1", "b2"), names(store().taskSearch(new TaskQuery(Q, TaskQuery.State.ANY, binary,
+                TaskQuery.Order.ETA, null, 10, NOW)).tasks()), "the console's search by tag");
+    }
+
     @Test
     default void oldestTagFollowsTheTagOfTheOldestDueTask() {
         add(Q, task("u1", NOW - 10), task("y1", NOW - 20, "y", null), task("x1", NOW - 15, "x", null),
@@ -91,7 +114,7 @@ public interface LeaseContract extends StoreFixture {
         LeaseOutcome out = lease(Q, 10, TagFilter.OLDEST_TAG, NOW);
 
         assertEquals(List.of("y1", "y2"), names(out.leased()));
-        assertEquals("y", out.leased().get(0).tag());
+        assertEquals(Tag.of("y"), out.leased().get(0).tag());
     }
 
     @Test

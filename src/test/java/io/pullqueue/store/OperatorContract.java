@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pullqueue.core.Tag;
 import io.pullqueue.core.NewTask;
 import io.pullqueue.core.QueueSample;
 import io.pullqueue.core.TagFilter;
@@ -26,7 +27,7 @@ import org.junit.jupiter.api.Test;
 public interface OperatorContract extends StoreFixture {
 
     default TaskListing search(State state, String tag, Order order, TaskQuery.Cursor after, int limit) {
-        return store().taskSearch(new TaskQuery(Q, state, tag, order, after, limit, NOW));
+        return store().taskSearch(new TaskQuery(Q, state, Tag.of(tag), order, after, limit, NOW));
     }
 
     /** Every page of a search, followed cursor by cursor, as one list of names. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pullqueue.core.Tag;
 import io.pullqueue.core.QueueCounts;
 import io.pullqueue.core.TagFilter;
 import io.pullqueue.core.Task;
@@ -30,7 +31,7 @@ public interface QueueContract extends StoreFixture {
         Task a = first.tasks().get(0);
         assertNull(a.payload());
         assertEquals(payloadOf("a").length, a.payloadSize());
-        assertEquals(new Task(Q, "a", null, payloadOf("a").length, "t", NOW + 7, 0, NOW, 3), a);
+        assertEquals(new Task(Q, "a", null, payloadOf("a").length, Tag.of("t"), NOW + 7, 0, NOW, 3), a);
 
         TaskPage second = store().taskList(Q, "b", 2, false);
         assertEquals(List.of("c", "d"), names(second.tasks()));
@@ -53,7 +54,7 @@ public interface QueueContract extends StoreFixture {
         assertEquals(payloadOf("b").length, b.payloadSize());
         Task a = store().taskList(Q, null, 1, true).tasks().get(0);
         assertArrayEquals(payloadOf("a"), a.payload());
-        assertEquals(List.of("t", NOW + 7, 3), List.of(a.tag(), a.etaUsec(), a.retryLimit()));
+        assertEquals(List.of(Tag.of("t"), NOW + 7, 3), List.of(a.tag(), a.etaUsec(), a.retryLimit()));
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.pullqueue.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.pullqueue.core.Tag;
 import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.LeaseOutcome;
 import io.pullqueue.core.LeaseQuery;
@@ -44,7 +45,7 @@ public interface StoreFixture {
     }
 
     default NewTask task(String name, long etaUsec, String tag, Integer retryLimit) {
-        return new NewTask(name, payloadOf(name), tag, etaUsec, retryLimit);
+        return new NewTask(name, payloadOf(name), Tag.of(tag), etaUsec, retryLimit);
     }
 
     default byte[] payloadOf(String name) {

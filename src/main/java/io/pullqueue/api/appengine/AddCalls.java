@@ -9,6 +9,7 @@ import io.pullqueue.api.appengine.pb.TaskQueuePb.TaskQueueServiceError;
 import io.pullqueue.core.AddResult;
 import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.QueueException;
+import io.pullqueue.core.Tag;
 import io.pullqueue.core.TaskDraft;
 import io.pullqueue.service.QueueService;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ import java.util.List;
 
 /**
  * {@code Add} (Go's single add) and {@code BulkAdd} (every other client), by the service's BulkAdd rules: what
- * this door refuses (another app or queue, a transaction, a tag that is not UTF-8) joins the service's validation
+ * this door refuses (another app or queue, a transaction) joins the service's validation
  * of each task, so a batch with any invalid task adds nothing and reports every task's own outcome.
  */
 record AddCalls(QueueService service, String appId) {
@@ -81,9 +82,6 @@ record AddCalls(QueueService service, String appId) {
                 return new QueueException(ErrorCode.INVALID_REQUEST, "transaction",
                         "transactional tasks are not supported: pullqueue has no datastore");
             }
-            if (a.hasTag()) {
-                Wire.tag(a.getTag(), "tag");
-            }
             return null;
         } catch (QueueException e) {
             return e;
@@ -92,7 +90,7 @@ record AddCalls(QueueService service, String appId) {
 
     private static TaskDraft draft(TaskQueueAddRequest a) {
         String name = a.getTaskName().isEmpty() ? null : Wire.name(a.getTaskName());
-        String tag = a.hasTag() ? a.getTag().toStringUtf8() : null;
+        Tag tag = a.hasTag() ? Wire.tag(a.getTag()) : null;
         Integer retryLimit = a.hasRetryParameters() && a.getRetryParameters().hasRetryLimit()
                 ? a.getRetryParameters().getRetryLimit() : null;
         byte[] body = a.hasBody() ? a.getBody().toByteArray() : null;

@@ -26,7 +26,7 @@ record LeaseCalls(QueueService service, String appId) {
 
     TaskQueueQueryAndOwnTasksResponse lease(TaskQueueQueryAndOwnTasksRequest r) {
         String queue = Wire.queue(r.getQueueName());
-        TagFilter filter = TagFilter.of(r.getGroupByTag(), r.hasTag() ? Wire.tag(r.getTag(), "tag") : null);
+        TagFilter filter = TagFilter.of(r.getGroupByTag(), r.hasTag() ? Wire.tag(r.getTag()) : null);
         List<Task> leased = service.lease(queue, r.getMaxTasks(), r.getLeaseSeconds(), filter);
         TaskQueueQueryAndOwnTasksResponse.Builder response = TaskQueueQueryAndOwnTasksResponse.newBuilder();
         for (Task t : leased) {

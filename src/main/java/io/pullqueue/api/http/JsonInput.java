@@ -2,6 +2,8 @@ package io.pullqueue.api.http;
 
 import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.QueueException;
+import io.pullqueue.core.Tag;
+import io.pullqueue.core.Validation;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
@@ -125,15 +127,38 @@ public final class JsonInput {
 
     public static byte[] base64(JsonObject o, String field) {
         String s = string(o, field);
-        if (s == null) {
-            return null;
-        }
+        return s == null ? null : base64(s, field);
+    }
+
+    /** Base64 in either alphabet, padding optional. */
+    public static byte[] base64(String s, String field) {
         try {
             return s.indexOf('-') >= 0 || s.indexOf('_') >= 0
                     ? Base64.getUrlDecoder().decode(s) : Base64.getDecoder().decode(s);
         } catch (IllegalArgumentException e) {
             throw invalid(field, field + " must be base64 (standard or URL-safe alphabet)");
         }
+    }
+
+    /**
+     * A tag given as text ({@code tag}: its UTF-8 bytes) or as any bytes in base64 ({@code tagBase64}), not both;
+     * empty or absent means none. The 500-byte limit is checked here, so its error names the field used.
+     */
+    public static Tag tag(String text, String base64) {
+        if (text != null && base64 != null) {
+            throw invalid("tagBase64", "give tag or tagBase64, not both");
+        }
+        String field = base64 != null ? "tagBase64" : "tag";
+        Tag tag = base64 != null ? Tag.ofBytes(base64(base64, field)) : Tag.of(text);
+        if (tag != null) {
+            Validation.checkTag(tag, field);
+        }
+        return tag;
+    }
+
+    /** The task's or request's {@code tag} or {@code tagBase64} (see {@link #tag(String, String)}). */
+    public static Tag tag(JsonObject o) {
+        return tag(string(o, "tag"), string(o, "tagBase64"));
     }
 
     /** An RFC 3339 timestamp as µs since the epoch. */

@@ -95,9 +95,12 @@ final class JsonBytes {
         }
         ascii(",\"payloadSize\":");
         number(t.payloadSize());
-        if (t.tag() != null) {
+        if (t.tag() != null && t.tag().isText()) {
             ascii(",\"tag\":");
-            string(t.tag());
+            string(t.tag().text());
+        } else if (t.tag() != null) {
+            ascii(",\"tagBase64\":");
+            string(t.tag().base64());
         }
         ascii(",\"eta\":\"");
         rfc3339(t.etaUsec());

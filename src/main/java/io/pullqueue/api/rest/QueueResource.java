@@ -117,8 +117,9 @@ public class QueueResource {
             throw JsonInput.invalid("leaseSeconds", "leaseSeconds is required (0.." + Limits.MAX_LEASE_SECONDS + ")");
         }
         Double wait = JsonInput.number(o, "waitSeconds");
-        TagFilter filter = TagFilter.of(JsonInput.bool(o, "groupByTag") || JsonInput.string(o, "tag") != null,
-                JsonInput.string(o, "tag"));
+        // A tag field, even an empty one (the oldest task's tag), implies grouping by tag.
+        boolean tagGiven = JsonInput.string(o, "tag") != null || JsonInput.string(o, "tagBase64") != null;
+        TagFilter filter = TagFilter.of(JsonInput.bool(o, "groupByTag") || tagGiven, JsonInput.tag(o));
         LeaseRequest r = new LeaseRequest(queue, max, seconds, filter,
                 Duration.ofMillis(Math.round((wait == null ? 0 : wait) * 1000)));
         CompletableFuture<List<Task>> result = leaser.lease(r).toCompletableFuture();
@@ -144,9 +145,10 @@ public class QueueResource {
     @Path("{queue}/tasks")
     public Response list(@PathParam("queue") String queue, @QueryParam("pageSize") String pageSize,
                          @QueryParam("pageToken") String pageToken, @QueryParam("state") String state,
-                         @QueryParam("tag") String tag, @QueryParam("order") String order) {
+                         @QueryParam("tag") String tag, @QueryParam("tagBase64") String tagBase64,
+                         @QueryParam("order") String order) {
         TaskQuery.Order o = TaskListParams.order(order);
-        TaskListing page = service.search(queue, TaskListParams.state(state), tag, o,
+        TaskListing page = service.search(queue, TaskListParams.state(state), JsonInput.tag(tag, tagBase64), o,
                 TaskListParams.cursor(o, pageToken), pageSize(pageSize));
         return json(JsonBytes.tasks(page.tasks(), service.nowUsec(), TaskListParams.token(o, page.next())));
     }

@@ -30,7 +30,7 @@ final class TaskJson {
     static final String QUEUE_KIND = "taskqueues#taskqueue";
 
     private static final Set<String> TASK_FIELDS = Set.of("kind", "id", "queueName", "payloadBase64",
-            "enqueueTimestamp", "leaseTimestamp", "retry_count", "tag");
+            "enqueueTimestamp", "leaseTimestamp", "retry_count", "tag", "tagBase64");
 
     static JsonObject task(Task t) {
         JsonObjectBuilder b = Jsons.BUILDERS.createObjectBuilder()
@@ -43,8 +43,10 @@ final class TaskJson {
         b.add("enqueueTimestamp", Long.toString(t.createdUsec()))
                 .add("leaseTimestamp", Long.toString(t.etaUsec()))
                 .add("retry_count", t.retryCount());
-        if (t.tag() != null) {
-            b.add("tag", t.tag());
+        if (t.tag() != null && t.tag().isText()) {
+            b.add("tag", t.tag().text());
+        } else if (t.tag() != null) {
+            b.add("tagBase64", t.tag().base64());
         }
         return b.build();
     }
@@ -111,12 +113,15 @@ final class TaskJson {
         JsonInput.int64(o, "enqueueTimestamp");
         JsonInput.int64(o, "leaseTimestamp");
         JsonInput.integer(o, "retry_count");
-        JsonInput.string(o, "tag");
+        JsonInput.tag(o);
         JsonInput.base64(o, "payloadBase64");
         return o;
     }
 
-    /** The task to add: {@code id} (optional), {@code payloadBase64}, {@code tag}, {@code leaseTimestamp} as ETA. */
+    /**
+     * The task to add: {@code id} (optional), {@code payloadBase64}, {@code tag} or {@code tagBase64},
+     * {@code leaseTimestamp} as ETA.
+     */
     static TaskDraft draft(JsonObject o) {
         String id = JsonInput.string(o, "id");
         byte[] payload = JsonInput.base64(o, "payloadBase64");
@@ -124,6 +129,6 @@ final class TaskJson {
             throw GoogleErrors.invalid("payloadBase64", "payloadBase64 is required (it may be empty)");
         }
         return new TaskDraft(id == null || id.isEmpty() ? null : id, payload,
-                JsonInput.string(o, "tag"), JsonInput.int64(o, "leaseTimestamp"), null, null);
+                JsonInput.tag(o), JsonInput.int64(o, "leaseTimestamp"), null, null);
     }
 }

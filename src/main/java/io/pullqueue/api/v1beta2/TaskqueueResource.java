@@ -77,11 +77,12 @@ public class TaskqueueResource {
     @Path("tasks/lease")
     public JsonObject lease(@PathParam("project") String project, @PathParam("taskqueue") String queue,
                             @QueryParam("numTasks") String numTasks, @QueryParam("leaseSecs") String leaseSecs,
-                            @QueryParam("groupByTag") String groupByTag, @QueryParam("tag") String tag) {
+                            @QueryParam("groupByTag") String groupByTag, @QueryParam("tag") String tag,
+                            @QueryParam("tagBase64") String tagBase64) {
         String q = queue(project, queue);
         int max = Params.requiredInt(numTasks, "numTasks", 1, Limits.MAX_TASKS_PER_LEASE);
         int seconds = Params.requiredInt(leaseSecs, "leaseSecs", 0, Limits.MAX_LEASE_SECONDS);
-        TagFilter filter = TagFilter.of(Params.bool(groupByTag, "groupByTag"), tag);
+        TagFilter filter = TagFilter.of(Params.bool(groupByTag, "groupByTag"), JsonInput.tag(tag, tagBase64));
         return TaskJson.tasks(TaskJson.LEASED_KIND,
                 renaming(PATH_NAMES, () -> service.lease(q, max, seconds, filter)));
     }

@@ -2,6 +2,7 @@ package io.pullqueue.store.postgres;
 
 import io.pullqueue.core.LeaseOutcome;
 import io.pullqueue.core.LeaseQuery;
+import io.pullqueue.core.Tag;
 import io.pullqueue.core.Task;
 import io.pullqueue.store.TaskRows;
 import java.sql.Connection;
@@ -39,7 +40,7 @@ final class PostgresLease {
             ps.setLong(i++, q.nowUsec());
             switch (q.filter().kind()) {
                 case TAG:
-                    ps.setString(i++, q.filter().tag());
+                    ps.setBytes(i++, q.filter().tag().bytes());
                     break;
                 case OLDEST_TAG:
                     ps.setString(i++, q.queue());
@@ -72,7 +73,7 @@ final class PostgresLease {
                     continue;
                 }
                 byte[] payload = rs.getBytes(5);
-                leased.add(new Task(q.queue(), rs.getString(4), payload, payload.length, rs.getString(6),
+                leased.add(new Task(q.queue(), rs.getString(4), payload, payload.length, Tag.ofBytes(rs.getBytes(6)),
                         q.newEtaUsec(), rs.getInt(7), rs.getLong(9), TaskRows.nullableInt(rs, 8)));
             }
         }

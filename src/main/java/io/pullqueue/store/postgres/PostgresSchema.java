@@ -37,7 +37,10 @@ final class PostgresSchema {
     /** First N due tasks of a queue in (eta, creation) order, the oldest ETA, and the due count. */
     static final String CREATE_TASK_DUE_INDEX =
             "CREATE INDEX task_due ON task (queue, eta_usec, seq) WITH (fillfactor = 80)";
-    /** First N due tasks with tag T (untagged: ''), in (eta, creation) order. Stored tags are never ''. */
+    /**
+     * First N due tasks with tag T (untagged: ''), in (eta, creation) order. Stored tags are never empty. Built on
+     * the text column by migration 1 and again on the bytea column by migration 4.
+     */
     static final String CREATE_TASK_TAG_DUE_INDEX =
             "CREATE INDEX task_tag_due ON task (queue, (coalesce(tag, '')), eta_usec, seq) WITH (fillfactor = 80)";
     static final String CREATE_TOMBSTONE = "CREATE TABLE tombstone ("
@@ -76,12 +79,22 @@ final class PostgresSchema {
             + "deleted bigint NOT NULL, PRIMARY KEY (queue, at_usec, server))";
     static final String CREATE_QUEUE_SAMPLE_AT_INDEX = "CREATE INDEX queue_sample_at ON queue_sample (at_usec)";
 
+    /**
+     * Tags become bytes (App Engine's tags are bytes): each text tag becomes its UTF-8. The tag index is dropped
+     * first and built again afterwards, on the same expression (its '' is now the empty bytea).
+     */
+    static final List<String> TAGS_AS_BYTES = List.of(
+            "DROP INDEX task_tag_due",
+            "ALTER TABLE task ALTER COLUMN tag TYPE bytea USING convert_to(tag, 'UTF8')",
+            CREATE_TASK_TAG_DUE_INDEX);
+
     /** Migration i (0-based) brings the schema to version i + 1. */
     static final SchemaMigrations MIGRATIONS = new SchemaMigrations(CREATE_SCHEMA_VERSION, List.of(
             List.of(CREATE_TASK, CREATE_TASK_DUE_INDEX, CREATE_TASK_TAG_DUE_INDEX,
                     CREATE_TOMBSTONE, CREATE_TOMBSTONE_EXPIRY_INDEX, CREATE_QUEUE_STATE),
             List.of(CREATE_LEASE_SECOND),
-            List.of(CREATE_QUEUE_SAMPLE, CREATE_QUEUE_SAMPLE_AT_INDEX)));
+            List.of(CREATE_QUEUE_SAMPLE, CREATE_QUEUE_SAMPLE_AT_INDEX),
+            TAGS_AS_BYTES));
 
     /** Taken (for the transaction) before migrating: one instance at a time creates or upgrades the schema. */
     static final String LOCK_FOR_MIGRATION = "SELECT pg_advisory_xact_lock(28785, hashtext(current_schema()))";

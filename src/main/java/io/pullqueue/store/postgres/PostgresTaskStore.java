@@ -101,7 +101,7 @@ public final class PostgresTaskStore implements TaskStore {
                     ps.setString(1, queue);
                     ps.setString(2, t.name());
                     ps.setLong(3, t.etaUsec());
-                    TaskRows.setNullableString(ps, 4, t.tag());
+                    TaskRows.setNullableTag(ps, 4, t.tag());
                     TaskRows.setNullableInt(ps, 5, t.retryLimit());
                     ps.setLong(6, nowUsec);
                     ps.setBytes(7, t.payload());

@@ -27,7 +27,7 @@ final class TaskWrites {
                 ps.setString(1, queue);
                 ps.setString(2, t.name());
                 ps.setLong(3, t.etaUsec());
-                TaskRows.setNullableString(ps, 4, t.tag());
+                TaskRows.setNullableTag(ps, 4, t.tag());
                 TaskRows.setNullableInt(ps, 5, t.retryLimit());
                 ps.setLong(6, nowUsec);
                 ps.setBytes(7, t.payload());

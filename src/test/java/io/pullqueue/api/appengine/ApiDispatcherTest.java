@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pullqueue.api.appengine.pb.RemoteApiPb;
+import io.pullqueue.core.Tag;
 import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.QueueException;
 import io.pullqueue.core.TagFilter;
@@ -31,7 +32,7 @@ class ApiDispatcherTest {
         assertEquals("max_tasks must be between 1 and 1000, got 0", ApiDispatcher.detail(new QueueException(
                 ErrorCode.INVALID_REQUEST, "maxTasks", "maxTasks must be between 1 and 1000, got 0")));
         QueueException noGroup = assertThrows(QueueException.class,
-                () -> TagFilter.of(false, "red"));
+                () -> TagFilter.of(false, Tag.of("red")));
         assertTrue(ApiDispatcher.detail(noGroup).contains("group_by_tag"), ApiDispatcher.detail(noGroup));
         assertEquals("UNKNOWN_QUEUE", ApiDispatcher.detail(new QueueException(ErrorCode.UNKNOWN_QUEUE, null, null)));
     }

@@ -6,6 +6,7 @@ import com.google.protobuf.ByteString;
 import io.pullqueue.api.appengine.pb.TaskQueuePb.TaskQueueAddRequest;
 import io.pullqueue.api.appengine.pb.TaskQueuePb.TaskQueueMode;
 import io.pullqueue.api.appengine.pb.TaskQueuePb.TaskQueueRetryParameters;
+import io.pullqueue.core.Tag;
 import io.pullqueue.core.TaskSize;
 import org.junit.jupiter.api.Test;
 
@@ -38,7 +39,7 @@ class TaskSizeTest {
                         for (long eta : new long[] {0, 127, now, now + 30L * 86_400_000_000L}) {
                             byte[] body = new byte[payload];
                             assertEquals(serialized("pull-queue", name, eta, body, tag, limit),
-                                    TaskSize.of("pull-queue", name, eta, body, tag, limit),
+                                    TaskSize.of("pull-queue", name, eta, body, Tag.of(tag), limit),
                                     payload + " " + name + " " + tag + " " + limit + " " + eta);
                         }
                     }

@@ -3,6 +3,7 @@ package io.pullqueue.api.rest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.pullqueue.api.http.Jsons;
+import io.pullqueue.core.Tag;
 import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.Task;
 import jakarta.json.JsonArrayBuilder;
@@ -42,8 +43,10 @@ class JsonBytesTest {
             b.add("payload", Base64.getEncoder().encodeToString(t.payload()));
         }
         b.add("payloadSize", t.payloadSize());
-        if (t.tag() != null) {
-            b.add("tag", t.tag());
+        if (t.tag() != null && t.tag().isText()) {
+            b.add("tag", t.tag().text());
+        } else if (t.tag() != null) {
+            b.add("tagBase64", t.tag().base64());
         }
         b.add("eta", JsonOutput.rfc3339(t.etaUsec())).add("etaUsec", t.etaUsec())
                 .add("leaseToken", Long.toString(t.etaUsec())).add("leased", t.isLeased(NOW))
@@ -56,7 +59,7 @@ class JsonBytesTest {
     }
 
     private static Task task(String name, byte[] payload, String tag, long eta, long created, Integer retryLimit) {
-        return new Task("q-1", name, payload, payload == null ? 7 : payload.length, tag, eta, 3, created, retryLimit);
+        return new Task("q-1", name, payload, payload == null ? 7 : payload.length, Tag.of(tag), eta, 3, created, retryLimit);
     }
 
     @Test

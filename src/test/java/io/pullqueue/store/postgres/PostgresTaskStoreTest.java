@@ -31,28 +31,18 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The store contract on a real PostgreSQL (a schema per test in a database of its own), plus what only a shared
  * database needs: several stores over one database stand for several server instances.
  */
+@ExtendWith(TestDatabase.PerClass.class)
 class PostgresTaskStoreTest extends TaskStoreContract {
     private String schema;
     private final List<TaskStore> opened = new ArrayList<>();
-
-    @BeforeAll
-    static void createDatabase() throws SQLException {
-        TestDatabase.create();
-    }
-
-    @AfterAll
-    static void dropDatabase() throws SQLException {
-        TestDatabase.drop();
-    }
 
     @AfterEach
     void closeStores() {

@@ -5,6 +5,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -20,6 +23,19 @@ final class TestDatabase {
     private static final AtomicInteger SCHEMAS = new AtomicInteger();
 
     private TestDatabase() {
+    }
+
+    /** Creates the database before a test class and drops it after: {@code @ExtendWith(TestDatabase.PerClass.class)}. */
+    static final class PerClass implements BeforeAllCallback, AfterAllCallback {
+        @Override
+        public void beforeAll(ExtensionContext context) throws SQLException {
+            create();
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) throws SQLException {
+            drop();
+        }
     }
 
     static void create() throws SQLException {

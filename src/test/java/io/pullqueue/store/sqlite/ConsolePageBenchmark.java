@@ -1,5 +1,6 @@
 package io.pullqueue.store.sqlite;
 
+import io.pullqueue.core.Tag;
 import io.pullqueue.core.LeaseQuery;
 import io.pullqueue.core.NewTask;
 import io.pullqueue.core.TagFilter;
@@ -54,11 +55,11 @@ public final class ConsolePageBenchmark {
         System.out.printf(Locale.ROOT, "filled 1,000,000 tasks in %.0f s%n", (System.nanoTime() - t0) / 1e9);
         for (TaskQuery.State state : TaskQuery.State.values()) {
             for (String tag : Arrays.asList(null, "red", "blue")) {
-                measure(store, new TaskQuery(BIG, state, tag, TaskQuery.Order.ETA, null, 50, now));
+                measure(store, new TaskQuery(BIG, state, Tag.of(tag), TaskQuery.Order.ETA, null, 50, now));
             }
         }
         measure(store, new TaskQuery(BIG, TaskQuery.State.ANY, null, TaskQuery.Order.ETA_DESC, null, 50, now));
-        measure(store, new TaskQuery(BIG, TaskQuery.State.DUE, "red", TaskQuery.Order.ETA_DESC, null, 50, now));
+        measure(store, new TaskQuery(BIG, TaskQuery.State.DUE, Tag.of("red"), TaskQuery.Order.ETA_DESC, null, 50, now));
         measure(store, new TaskQuery(BIG, TaskQuery.State.ANY, null, TaskQuery.Order.NAME, null, 50, now));
         long c0 = System.nanoTime();
         store.queueCounts(BIG, now);
@@ -70,7 +71,7 @@ public final class ConsolePageBenchmark {
         for (int i = 0; i < n; i++) {
             String tag = i % 100 == 0 ? "red" : i % 2 == 0 ? "blue" : null;
             long eta = i % 10 == 9 ? now + (i % 1000 + 1) * SECOND : now - (n - i) * 1000L;
-            batch.add(new NewTask(String.format(Locale.ROOT, "%s-%08d", queue, i), new byte[100], tag, eta, null));
+            batch.add(new NewTask(String.format(Locale.ROOT, "%s-%08d", queue, i), new byte[100], Tag.of(tag), eta, null));
             if (batch.size() == 100) {
                 store.taskAddMany(queue, batch, now);
                 batch.clear();

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pullqueue.core.Tag;
 import io.pullqueue.core.NewTask;
 import io.pullqueue.core.TaskQuery;
 import io.pullqueue.core.TaskStore;
@@ -83,7 +84,7 @@ class SqliteTaskStoreTest extends TaskStoreContract {
         for (TaskQuery.State state : TaskQuery.State.values()) {
             for (TaskQuery.Order order : List.of(TaskQuery.Order.ETA, TaskQuery.Order.ETA_DESC)) {
                 for (String tag : java.util.Arrays.asList(null, "red")) {
-                    TaskQuery q = new TaskQuery(Q, state, tag, order, new TaskQuery.Cursor(NOW, "n"), 50, NOW);
+                    TaskQuery q = new TaskQuery(Q, state, Tag.of(tag), order, new TaskQuery.Cursor(NOW, "n"), 50, NOW);
                     String plan = queryPlan(OperatorStatements.SQLITE.searchStatement(q).sql());
                     String index = tag == null ? "task_due" : "task_tag_due";
                     assertTrue(plan.contains("SEARCH task USING INDEX " + index + " (queue=?"), q + "\n" + plan);

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.appengine.api.taskqueue.InvalidQueueModeException;
 import com.google.appengine.api.taskqueue.Queue;
-import com.google.appengine.api.taskqueue.QueueFailureException;
 import com.google.appengine.api.taskqueue.TaskAlreadyExistsException;
 import com.google.appengine.api.taskqueue.TaskHandle;
 import com.google.appengine.api.taskqueue.TaskOptions;
@@ -136,14 +135,6 @@ class AppEngineSdkErrorsIT extends SdkTest {
         }
         assertThrows(IllegalArgumentException.class, () -> queue.deleteTask(many));
         assertEquals(1, SdkClient.count(Q), "nothing was deleted");
-    }
-
-    @Test
-    void aTagThatIsNotUtf8IsRefused() {
-        byte[] tag = {(byte) 0xc3, (byte) 0x28};
-        assertThrows(QueueFailureException.class, () -> queue.add(SdkClient.pull("x").tag(tag)));
-        assertThrows(QueueFailureException.class, () -> queue.leaseTasksByTagBytes(10, TimeUnit.SECONDS, 1, tag));
-        assertEquals(0, SdkClient.count(Q));
     }
 
     /**

@@ -108,11 +108,49 @@ class AppEngineToolsIT {
                 "the start name is included");
         assertEquals(List.of(p + "-a"), names(query(TaskQueueQueryTasksRequest.newBuilder().setQueueName(QUEUE))),
                 "max_rows defaults to 1");
-        appError(call("QueryTasks", TaskQueueQueryTasksRequest.newBuilder().setQueueName(QUEUE)
-                .setStartTag(ByteString.copyFromUtf8("t")).build()),
-                TaskQueueServiceError.ErrorCode.INVALID_REQUEST_VALUE);
         appError(call("QueryTasks", TaskQueueQueryTasksRequest.newBuilder().setQueueName(QUEUE).setMaxRows(0)
                 .build()), TaskQueueServiceError.ErrorCode.INVALID_REQUEST_VALUE);
+    }
+
+    /** The stub's other two scans: by (ETA, name), and one tag's tasks by (ETA, name), each from its start. */
+    @Test
+    void queryTasksScansByEtaAndByTag() throws Exception {
+        String p = SdkClient.unique("e");
+        long base = (System.currentTimeMillis() + 3_600_000L) * 1000;
+        addAt(p + "-c", base, "x");
+        addAt(p + "-a", base + 1, "y");
+        addAt(p + "-b", base + 1, "x");
+        addAt(p + "-d", base + 2, null);
+
+        TaskQueueQueryTasksResponse all = query(scan().setStartEtaUsec(base).setMaxRows(10));
+        assertEquals(List.of(p + "-c", p + "-a", p + "-b", p + "-d"), names(all), "ETA, then name");
+        assertEquals("body of " + p + "-c", all.getTask(0).getBody().toStringUtf8());
+        assertEquals(List.of(p + "-b", p + "-d"), names(query(scan().setStartEtaUsec(base + 1)
+                .setStartTaskName(ByteString.copyFromUtf8(p + "-b")).setMaxRows(10))), "the start is included");
+        assertEquals(List.of(p + "-a"), names(query(scan().setStartEtaUsec(base + 1))), "max_rows defaults to 1");
+
+        assertEquals(List.of(p + "-c", p + "-b"), names(query(scan().setStartTag(ByteString.copyFromUtf8("x"))
+                .setMaxRows(10))), "one tag's tasks only, from the first");
+        assertEquals(List.of(p + "-b"), names(query(scan().setStartTag(ByteString.copyFromUtf8("x"))
+                .setStartEtaUsec(base + 1).setStartTaskName(ByteString.copyFromUtf8(p + "-b")).setMaxRows(10))));
+        assertEquals(List.of(), names(query(scan().setStartTag(ByteString.copyFromUtf8("x"))
+                .setStartEtaUsec(base + 1).setStartTaskName(ByteString.copyFromUtf8(p + "-c")).setMaxRows(10))));
+        assertEquals(List.of(p + "-a"), names(query(scan().setStartTag(ByteString.copyFromUtf8("y")).setMaxRows(9))));
+        assertEquals(List.of(), names(query(scan().setStartTag(ByteString.EMPTY).setMaxRows(9))));
+        appError(call("QueryTasks", scan().setStartEtaUsec(base).setMaxRows(1001).build()),
+                TaskQueueServiceError.ErrorCode.INVALID_REQUEST_VALUE);
+    }
+
+    private static TaskQueueQueryTasksRequest.Builder scan() {
+        return TaskQueueQueryTasksRequest.newBuilder().setQueueName(QUEUE);
+    }
+
+    private static void addAt(String name, long etaUsec, String tag) {
+        var t = AppEngineWireIT.task("body of " + name).setTaskName(ByteString.copyFromUtf8(name)).setEtaUsec(etaUsec);
+        if (tag != null) {
+            t.setTag(ByteString.copyFromUtf8(tag));
+        }
+        AppEngineWireIT.bulkAdd(t);
     }
 
     private static TaskQueueQueryTasksResponse query(TaskQueueQueryTasksRequest.Builder r) throws Exception {
