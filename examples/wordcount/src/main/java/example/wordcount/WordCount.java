@@ -79,6 +79,9 @@ public final class WordCount {
         return Worker.builder(client, TEXTS)
                 .concurrency(1, concurrency)
                 .lease(Duration.ofSeconds(60))
+                // close() lets a lease call in progress finish (what it brings is given back at once): a short
+                // long poll keeps a stop short when the queue is empty
+                .pollWait(Duration.ofSeconds(5))
                 .handler(task -> {
                     // Named after the text task: if this task is handled twice (a worker died before its delete),
                     // the second add is refused as TASK_ALREADY_EXISTS and the totals count each text once.

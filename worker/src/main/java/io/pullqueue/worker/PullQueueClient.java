@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -38,6 +39,9 @@ import java.util.Objects;
  * {@link PermanentException}.
  */
 public final class PullQueueClient {
+
+    /** The environment variable whose API key a client sends by default. */
+    public static final String API_KEY_VARIABLE = "PULLQUEUE_API_KEY";
 
     /** The largest batch the server takes in one add, and in one delete. */
     static final int MAX_ADD = 100;
@@ -71,9 +75,27 @@ public final class PullQueueClient {
         this.sleeper = b.sleeper;
     }
 
-    /** A client of the server at {@code baseUrl}, for example {@code http://localhost:9080}. */
+    /**
+     * A client of the server at {@code baseUrl}, for example {@code http://localhost:9080}. When the environment
+     * variable {@code PULLQUEUE_API_KEY} is set, every request carries it as {@code Authorization: Bearer <key>}
+     * unless {@link Builder#apiKey(String)} or {@link Builder#credentials(Credentials)} says otherwise.
+     */
     public static Builder builder(String baseUrl) {
-        return new Builder(baseUrl);
+        return builder(baseUrl, System.getenv());
+    }
+
+    /** {@link #builder(String)} with this environment (tests). */
+    static Builder builder(String baseUrl, Map<String, String> environment) {
+        Builder b = new Builder(baseUrl);
+        String key = environment.get(API_KEY_VARIABLE);
+        if (key != null && !key.isEmpty()) {
+            try {
+                b.credentials(Credentials.bearer(key));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(API_KEY_VARIABLE + ": " + e.getMessage(), e);
+            }
+        }
+        return b;
     }
 
     public static final class Builder {
@@ -94,10 +116,23 @@ public final class PullQueueClient {
             this.baseUrl = baseUrl;
         }
 
-        /** Credentials added to every request (default none); see {@link Credentials#bearer(String)}. */
+        /**
+         * Credentials added to every request (default: {@code PULLQUEUE_API_KEY} as a bearer key when it is set,
+         * else none); see {@link Credentials#bearer(String)}, and {@link Credentials#NONE} to send nothing.
+         */
         public Builder credentials(Credentials credentials) {
             this.credentials = Objects.requireNonNull(credentials);
             return this;
+        }
+
+        /**
+         * Sends this API key (a line of the server's {@code pullqueue.api.keys.file}) as
+         * {@code Authorization: Bearer <key>} with every request. A key the server does not know gives
+         * {@link PermanentException} with status 401 and reason {@code UNAUTHENTICATED}; a call its roles or the
+         * queue's {@code acl} do not allow, 403 {@code PERMISSION_DENIED}.
+         */
+        public Builder apiKey(String key) {
+            return credentials(Credentials.bearer(key));
         }
 
         /** Waits between attempts (default 100 ms doubling up to 10 s, with jitter). */

@@ -31,8 +31,9 @@ import java.util.logging.Logger;
  * (backpressure: nothing waits in a buffer while its lease runs). With adaptive concurrency the limit grows with
  * the queue's due backlog up to the maximum and halves when a lease comes back empty.</li>
  * <li>A lease is renewed when half of it is left, for as long as the handler runs.</li>
- * <li>{@link #close()} stops leasing, lets running handlers finish within the grace time, gives back at once
- * (lease set to zero) the tasks whose handlers are still running after it, and deletes what finished.</li>
+ * <li>{@link #close()} stops leasing (a lease call in progress is let finish within the grace time, and what it
+ * brings is given back at once), lets running handlers finish within the grace time, gives back at once (lease set
+ * to zero) the tasks whose handlers are still running after it, and deletes what finished.</li>
  * </ul>
  */
 public final class Worker implements AutoCloseable {
@@ -64,6 +65,8 @@ public final class Worker implements AutoCloseable {
     private final ReentrantLock slots = new ReentrantLock();
     private final Condition slotFreed = slots.newCondition();
     private volatile boolean stopping;
+    /** Whether the lease loop is inside a lease call, which close() lets finish (guarded by itself). */
+    private final boolean[] inLeaseCall = {false};
     private volatile boolean deletesStopping;
     private volatile int limit;
     private long nextBacklogNanos;
@@ -237,13 +240,29 @@ public final class Worker implements AutoCloseable {
             return;
         }
         stopping = true;
+        long graceEnd = System.nanoTime() + grace.toNanos();
+        // A lease call in progress is let finish (within the grace time, while the handlers finish too): cut off,
+        // the tasks the server leased to it would be lost to every worker until their lease ran out. What it
+        // returns is given back at once. Waiting for a free handler or after an error ends at once.
+        synchronized (inLeaseCall) {
+            if (!inLeaseCall[0]) {
+                leaseLoop.interrupt();
+            }
+        }
+        boolean interrupted = false;
+        try {
+            leaseLoop.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(graceEnd - System.nanoTime())));
+        } catch (InterruptedException e) {
+            interrupted = true;
+        }
         leaseLoop.interrupt();
-        boolean interrupted = join(leaseLoop);
+        interrupted |= join(leaseLoop);
         handlers.shutdown();
         boolean finished = false;
         if (!interrupted) {
             try {
-                finished = handlers.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+                finished = handlers.awaitTermination(Math.max(0, graceEnd - System.nanoTime()),
+                        TimeUnit.NANOSECONDS);
             } catch (InterruptedException e) {
                 interrupted = true;
             }
@@ -292,9 +311,23 @@ public final class Worker implements AutoCloseable {
                     options = options.groupedByTag();
                 }
                 long leasedAt = System.nanoTime();
-                List<LeasedTask> tasks = client.lease(queue, options);
+                synchronized (inLeaseCall) {
+                    if (stopping) {
+                        break;
+                    }
+                    inLeaseCall[0] = true;
+                }
+                List<LeasedTask> tasks;
+                try {
+                    tasks = client.lease(queue, options);
+                } finally {
+                    synchronized (inLeaseCall) {
+                        inLeaseCall[0] = false;
+                    }
+                }
                 errors = 0;
                 if (stopping) {
+                    Thread.interrupted(); // close() may have interrupted just after the call: give back regardless
                     giveBack(tasks);
                     break;
                 }

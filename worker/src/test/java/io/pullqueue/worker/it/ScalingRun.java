@@ -3,9 +3,9 @@ package io.pullqueue.worker.it;
 import io.pullqueue.worker.Backlog;
 import io.pullqueue.worker.NewTask;
 import io.pullqueue.worker.PullQueueClient;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -14,6 +14,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -26,8 +27,11 @@ import java.util.stream.IntStream;
  * when desired stayed lower for the whole cooldown (the HPA's scale-down stabilisation window);</li>
  * <li>"fixed": the same load on a fixed pool of max processes.</li>
  * </ol>
- * It reports, per run: time to drain (from the producer's last add to an empty queue), how long tasks waited
- * (p50/p99/max), worker-seconds over the run (process lifetime summed), and peak processes.
+ * It reports, per run: time to drain (from the producer's actual last add to the first second the queue was seen
+ * empty), how late the producer's last add came against its schedule (a busy machine slows it), how long tasks
+ * waited (p50/p99/max), worker-seconds (process lifetimes summed) until the queue was empty and in all (the
+ * autoscaled pool keeps running through its cooldown), and peak processes. The queue is checked every second; the
+ * controller acts every interval.
  */
 public final class ScalingRun {
 
@@ -60,19 +64,24 @@ public final class ScalingRun {
             System.out.println();
             System.out.printf(Locale.ROOT, "KEDA rule: target %d due tasks per process, min %d, max %d, every %d s,"
                     + " cooldown %d s%n", TARGET, MIN, MAX, INTERVAL_SECONDS, COOLDOWN_SECONDS);
-            System.out.println("| workers | drain after last add | task wait p50 / p99 / max | worker-seconds |"
-                    + " peak processes | tasks handled |");
-            System.out.println("|---|---|---|---|---|---|");
+            System.out.println("| workers | drain after last add | producer late by | task wait p50 / p99 / max |"
+                    + " worker-seconds until empty | worker-seconds in all | peak processes | tasks handled |");
+            System.out.println("|---|---|---|---|---|---|---|---|");
             System.out.println(keda.row("autoscaled (KEDA rule)"));
             System.out.println(fixed.row("fixed pool of " + MAX));
+            System.out.printf(Locale.ROOT, "autoscaled / fixed: drain %.2f, worker-seconds until empty %.2f,"
+                    + " in all %.2f%n", keda.drainSeconds() / fixed.drainSeconds(),
+                    keda.workerSecondsUntilEmpty() / fixed.workerSecondsUntilEmpty(),
+                    keda.workerSeconds() / fixed.workerSeconds());
         }
     }
 
-    record Result(double drainSeconds, double p50, double p99, double max, double workerSeconds, int peak,
-                  long handled) {
+    record Result(double drainSeconds, double producerLateSeconds, double p50, double p99, double max,
+                  double workerSecondsUntilEmpty, double workerSeconds, int peak, long handled) {
         String row(String name) {
-            return String.format(Locale.ROOT, "| %s | %.1f s | %.2f / %.2f / %.2f s | %.0f | %d | %d |", name,
-                    drainSeconds, p50, p99, max, workerSeconds, peak, handled);
+            return String.format(Locale.ROOT, "| %s | %.1f s | %.1f s | %.2f / %.2f / %.2f s | %.0f | %.0f | %d | %d |",
+                    name, drainSeconds, producerLateSeconds, p50, p99, max, workerSecondsUntilEmpty, workerSeconds,
+                    peak, handled);
         }
     }
 
@@ -100,32 +109,40 @@ public final class ScalingRun {
         PullQueueClient client = PullQueueClient.builder(server.baseUrl()).build();
         Pool pool = new Pool(server.baseUrl(), queue);
         long start = System.nanoTime();
-        Thread producer = new Thread(() -> produce(client, queue, start), "producer");
+        AtomicLong lastAdd = new AtomicLong(start);
+        Thread producer = new Thread(() -> produce(client, queue, start, lastAdd), "producer");
         producer.setDaemon(true);
         producer.start();
         if (!autoscale) {
             pool.resize(MAX);
         }
         try {
-            return measure(client, queue, autoscale, pool, producer, start);
+            return measure(client, queue, autoscale, pool, producer, start, lastAdd);
         } finally {
             pool.killAll();
         }
     }
 
     private static Result measure(PullQueueClient client, String queue, boolean autoscale, Pool pool,
-                                  Thread producer, long start) throws Exception {
+                                  Thread producer, long start, AtomicLong lastAdd) throws Exception {
         Deque<long[]> desiredHistory = new ArrayDeque<>(); // {nanos, desired}
         long productionEnd = start + TimeUnit.SECONDS.toNanos(2L * RAMP_SECONDS + HOLD_SECONDS);
         double drain = -1;
-        while (true) {
-            TimeUnit.SECONDS.sleep(INTERVAL_SECONDS);
+        long emptyAt = 0;
+        for (long tick = 1; ; tick++) {
+            // every second: is the queue empty (the drain's end); every interval: the controller
+            long next = start + TimeUnit.SECONDS.toNanos(tick);
+            TimeUnit.NANOSECONDS.sleep(Math.max(0, next - System.nanoTime()));
             long now = System.nanoTime();
-            Backlog b = client.backlog(queue);
-            boolean empty = !producer.isAlive() && client.statistics(queue).tasks() == 0;
-            if (empty && drain < 0) {
-                drain = Math.max(0, (now - productionEnd) / 1e9);
+            if (drain < 0 && !producer.isAlive() && client.statistics(queue).tasks() == 0) {
+                emptyAt = now;
+                drain = Math.max(0, (now - lastAdd.get()) / 1e9);
             }
+            boolean fixedPoolDone = !autoscale && drain >= 0;
+            if (tick % INTERVAL_SECONDS != 0 && !fixedPoolDone) {
+                continue;
+            }
+            Backlog b = client.backlog(queue);
             if (autoscale) {
                 int desired = (int) Math.min(MAX, Math.max(MIN, Math.ceil((double) b.due() / TARGET)));
                 desiredHistory.addLast(new long[] {now, desired});
@@ -152,11 +169,12 @@ public final class ScalingRun {
         pool.resize(0);
         long[] waits = pool.waits();
         long handled = Arrays.stream(waits).sum();
-        return new Result(drain, percentile(waits, 0.50), percentile(waits, 0.99), percentile(waits, 1.0),
-                pool.workerSeconds(), pool.peak(), handled);
+        return new Result(drain, Math.max(0, (lastAdd.get() - productionEnd) / 1e9), percentile(waits, 0.50),
+                percentile(waits, 0.99), percentile(waits, 1.0), pool.workerSeconds(emptyAt),
+                pool.workerSeconds(Long.MAX_VALUE), pool.peak(), handled);
     }
 
-    private static void produce(PullQueueClient client, String queue, long start) {
+    private static void produce(PullQueueClient client, String queue, long start, AtomicLong lastAdd) {
         long added = 0;
         double total = 0;
         double end = 2.0 * RAMP_SECONDS + HOLD_SECONDS;
@@ -166,6 +184,7 @@ public final class ScalingRun {
                 int n = (int) (Math.round(total) - added);
                 if (n > 0) {
                     client.add(queue, IntStream.range(0, n).mapToObj(i -> NewTask.of("x")).toList());
+                    lastAdd.set(System.nanoTime());
                     added += n;
                 }
                 long next = start + (long) ((t + 0.1) * 1e9);
@@ -192,8 +211,15 @@ public final class ScalingRun {
         return 0;
     }
 
-    /** One worker process, the thread reading its output, and when it started (ns). */
-    private record Member(Process process, Thread reader, long started) {
+    /** One worker process, the file its output goes to, and when it started (ns). */
+    private record Member(Process process, Path output, long started) {
+    }
+
+    /** When a worker process ran (ns). */
+    private record Lifetime(long started, long ended) {
+        double secondsUntil(long limit) {
+            return Math.max(0, Math.min(ended, limit) - started) / 1e9;
+        }
     }
 
     /** The worker processes: started and stopped (SIGTERM, graceful), their lifetimes and wait histograms summed. */
@@ -202,7 +228,9 @@ public final class ScalingRun {
         private final String queue;
         private final List<Member> running = new ArrayList<>();
         private final long[] waits = new long[ScalingWorker.BUCKETS];
-        private double workerSeconds;
+        private final List<Lifetime> lifetimes = new ArrayList<>();
+        private final Path outputDir = Path.of(System.getProperty("pullqueue.it.dir", "target/it"), "workers");
+        private int reported; // processes whose DONE line was found
         private int peak;
 
         Pool(String url, String queue) {
@@ -218,53 +246,62 @@ public final class ScalingRun {
             return peak;
         }
 
-        double workerSeconds() {
-            return workerSeconds;
+        /** The processes' lifetimes summed, each cut off at {@code limit} (ns). */
+        double workerSeconds(long limit) {
+            return lifetimes.stream().mapToDouble(l -> l.secondsUntil(limit)).sum();
         }
 
         long[] waits() {
-            synchronized (waits) {
-                return waits.clone();
+            if (reported < lifetimes.size()) {
+                System.out.println("only " + reported + " of " + lifetimes.size() + " worker processes reported"
+                        + " their task waits: the wait figures miss the others' tasks");
             }
+            return waits.clone();
         }
 
         void resize(int n) throws Exception {
             while (running.size() < n) {
+                // its output goes to a file, read once it has exited: a pipe read while the process exits loses
+                // the last lines ("Stream closed"), and the DONE line with the figures is the last one
+                Files.createDirectories(outputDir);
+                Path output = Files.createTempFile(outputDir, "worker-", ".log");
                 Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-Xmx96m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                         "-cp", System.getProperty("java.class.path"), ScalingWorker.class.getName(), url, queue,
-                        String.valueOf(HANDLERS), String.valueOf(WORK_MS)).redirectErrorStream(true).start();
-                // its output is read as it comes (a full pipe would stall it); the DONE line carries its figures
-                Thread reader = new Thread(() -> {
-                    try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                            StandardCharsets.UTF_8))) {
-                        String line;
-                        while ((line = out.readLine()) != null) {
-                            if (line.startsWith("DONE ")) {
-                                String[] f = line.split(" ");
-                                synchronized (waits) {
-                                    for (int i = 0; i < ScalingWorker.BUCKETS; i++) {
-                                        waits[i] += Long.parseLong(f[i + 2]);
-                                    }
-                                }
-                            }
-                        }
-                    } catch (java.io.IOException gone) {
-                        // the process ended
-                    }
-                }, "worker-output");
-                reader.start();
-                running.add(new Member(p, reader, System.nanoTime()));
+                        String.valueOf(HANDLERS), String.valueOf(WORK_MS)).redirectErrorStream(true)
+                        .redirectOutput(output.toFile()).start();
+                running.add(new Member(p, output, System.nanoTime()));
             }
             peak = Math.max(peak, running.size());
+            List<Member> stopping = new ArrayList<>();
             while (running.size() > n) {
                 Member m = running.remove(running.size() - 1);
                 m.process().destroy(); // SIGTERM: the worker gives back what it holds and prints its figures
+                stopping.add(m);
+            }
+            for (Member m : stopping) {
                 if (!m.process().waitFor(60, TimeUnit.SECONDS)) {
+                    System.out.println("a worker process did not stop within 60 s of SIGTERM: killed");
                     m.process().destroyForcibly();
                 }
-                m.reader().join(10_000);
-                workerSeconds += (System.nanoTime() - m.started()) / 1e9;
+                lifetimes.add(new Lifetime(m.started(), System.nanoTime()));
+                collect(m.output());
+            }
+        }
+
+        /** Adds a stopped process's wait histogram (its DONE line); shows any other line that is not routine. */
+        private void collect(Path output) throws IOException {
+            for (String line : Files.readAllLines(output, StandardCharsets.UTF_8)) {
+                if (line.startsWith("DONE ")) {
+                    String[] f = line.split(" ");
+                    for (int i = 0; i < ScalingWorker.BUCKETS; i++) {
+                        waits[i] += Long.parseLong(f[i + 2]);
+                    }
+                    reported++;
+                } else if (!line.equals("READY") && !line.startsWith("INFO: ")
+                        && !line.contains(" io.pullqueue.worker.Worker")) {
+                    System.out.println("  worker process: " + line);
+                }
             }
         }
 

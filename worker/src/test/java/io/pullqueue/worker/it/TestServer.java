@@ -25,26 +25,42 @@ final class TestServer implements AutoCloseable {
 
     private final List<String> command;
     private final Path dir;
+    private final Map<String, String> environment;
     private final int httpPort;
     private final int httpsPort;
     private Process process;
     private int starts;
 
-    private TestServer(List<String> command, Path dir, int httpPort, int httpsPort) {
+    private TestServer(List<String> command, Path dir, Map<String, String> environment, int httpPort,
+                       int httpsPort) {
         this.command = command;
         this.dir = dir;
+        this.environment = environment;
         this.httpPort = httpPort;
         this.httpsPort = httpsPort;
     }
 
     /** Starts a server with this queue.yaml in a fresh directory under {@code pullqueue.it.dir}. */
     static TestServer start(String name, String queueYaml) throws IOException, InterruptedException {
+        return start(name, queueYaml, null);
+    }
+
+    /**
+     * {@link #start(String, String)} with an API key file of these lines ({@code KEY EMAIL ROLES}): every caller
+     * then needs one of its keys ({@code null}: no key file, callers on this machine need none).
+     */
+    static TestServer start(String name, String queueYaml, String apiKeys) throws IOException, InterruptedException {
         String cmd = System.getProperty("pullqueue.server.command", "").trim();
         assumeTrue(!cmd.isEmpty(), "no pullqueue.server.command: the worker's integration tests need a server");
         Path dir = Path.of(System.getProperty("pullqueue.it.dir", "target/it")).resolve(name + "-" + System.nanoTime());
         Files.createDirectories(dir.resolve("data"));
         Files.writeString(dir.resolve("queue.yaml"), queueYaml);
-        TestServer s = new TestServer(List.of(cmd.split("\\s+")), dir, freePort(), freePort());
+        Map<String, String> environment = Map.of();
+        if (apiKeys != null) {
+            Files.writeString(dir.resolve("api-keys"), apiKeys);
+            environment = Map.of("PULLQUEUE_API_KEYS_FILE", dir.resolve("api-keys").toAbsolutePath().toString());
+        }
+        TestServer s = new TestServer(List.of(cmd.split("\\s+")), dir, environment, freePort(), freePort());
         s.launch();
         return s;
     }
@@ -106,6 +122,7 @@ final class TestServer implements AutoCloseable {
         env.put("PULLQUEUE_DATA_DIR", dir.resolve("data").toAbsolutePath().toString());
         env.put("PULLQUEUE_STORE", "sqlite");
         env.put("PULLQUEUE_MAINTENANCE_SECONDS", "1");
+        env.putAll(environment);
         // a runnable JAR unpacks itself here (not under ~/wlpExtract), so `mvn clean` removes what a kill leaves
         env.put("WLP_JAR_EXTRACT_ROOT", dir.resolve("extract").toAbsolutePath().toString());
         process = pb.start();

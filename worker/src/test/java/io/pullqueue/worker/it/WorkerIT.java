@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pullqueue.worker.Backlog;
 import io.pullqueue.worker.Backoff;
+import io.pullqueue.worker.Credentials;
 import io.pullqueue.worker.LeaseOptions;
 import io.pullqueue.worker.LeaseRenewal;
 import io.pullqueue.worker.LeasedTask;
@@ -50,13 +51,19 @@ class WorkerIT {
             .map(q -> "- name: " + q + "\n  mode: pull\n  lease_requests_per_second: 0\n")
             .collect(Collectors.joining("", "queue:\n", ""));
 
+    /**
+     * The server asks every caller for an API key (it has a key file): the tests' client sends this one, and the
+     * killed worker's process gets it through {@code PULLQUEUE_API_KEY}.
+     */
+    private static final String KEY = "worker-it-key-0123456789";
+
     private static TestServer server;
     private static PullQueueClient client;
 
     @BeforeAll
     static void startServer() throws Exception {
-        server = TestServer.start("worker-it", QUEUES);
-        client = PullQueueClient.builder(server.baseUrl()).build();
+        server = TestServer.start("worker-it", QUEUES, KEY + " worker-it@example.com admin\n");
+        client = PullQueueClient.builder(server.baseUrl()).apiKey(KEY).build();
     }
 
     @AfterAll
@@ -105,12 +112,25 @@ class WorkerIT {
     }
 
     @Test
+    void withoutTheKeyOrWithAnUnknownOneTheCallIsAPermanent401() {
+        for (Credentials wrong : List.of(Credentials.NONE, Credentials.bearer("not-a-key-0123456789"))) {
+            PullQueueClient stranger = PullQueueClient.builder(server.baseUrl()).credentials(wrong).build();
+            PermanentException e = assertThrows(PermanentException.class,
+                    () -> stranger.lease("client", LeaseOptions.of(1, Duration.ofSeconds(30))));
+            assertEquals(401, e.status());
+            assertTrue(e.is("UNAUTHENTICATED"), e.getMessage());
+        }
+    }
+
+    @Test
     @Order(2)
     void aKilledWorkersTaskComesBackAfterItsLease() throws Exception {
         client.add("killed", NewTask.of("k").withName("k-1"));
-        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), KillableWorker.class.getName(), server.baseUrl(),
-                "killed", "3").redirectErrorStream(true).start();
+        ProcessBuilder killable = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), KillableWorker.class.getName(),
+                server.baseUrl(), "killed", "3").redirectErrorStream(true);
+        killable.environment().put(PullQueueClient.API_KEY_VARIABLE, KEY);
+        Process child = killable.start();
         try {
             BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
                     StandardCharsets.UTF_8));
