@@ -132,6 +132,18 @@ public class QueueService {
     /** App Engine's BulkAdd rules; see {@link io.pullqueue.core.PullQueueEngine#bulkAdd}. */
     public List<AddResult> bulkAdd(String queue, List<TaskDraft> tasks, List<QueueException> refusals,
                                    boolean pullTasks) {
+        Identity who = Caller.current();
+        if (!who.has(Role.ADMIN)) {
+            QueueSpec declared;
+            try {
+                declared = engine.requireQueue(queue);
+            } catch (QueueException undeclaredOrMalformed) {
+                declared = null; // App Engine reports that as each task's error: the engine does
+            }
+            if (declared != null) {
+                AccessRules.check(who, Operation.ADD, declared);
+            }
+        }
         return engine.bulkAdd(queue, tasks, refusals, pullTasks);
     }
 
