@@ -143,7 +143,7 @@ final class JwtVerifier {
                     + ")"));
             return true;
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
-            String error = e instanceof InterruptedIOException ? "timed out" : e.toString();
+            String error = e.toString();
             if (url != null) { // a failed fetch keeps the keys in force, and is tried again soon
                 nextFetchMillis = nowMillis + Math.min(refreshMillis, UNKNOWN_KID_REFETCH_MILLIS);
                 if (!error.equals(lastError)) {
