@@ -22,7 +22,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * <li>{@code none}: nobody needs one (logged loudly at start, and shown on /health).</li>
  * </ul>
  * Credentials are API keys from {@code pullqueue.api.keys.file}, re-read when the file changes, and JWTs of the
- * issuer {@code mp.jwt.verify.issuer} signed by the key in {@code mp.jwt.verify.publickey.location}.
+ * issuer {@code mp.jwt.verify.issuer} signed by a key of {@code mp.jwt.verify.publickey.location} (a PEM file, or a
+ * JWK set in a file or at an http(s) URL, fetched again every {@code pullqueue.jwt.keys.refresh.seconds}).
  */
 @ApplicationScoped
 public class Authenticator {
@@ -54,6 +55,9 @@ public class Authenticator {
     @ConfigProperty(name = "mp.jwt.verify.issuer")
     Optional<String> jwtIssuer;
     @Inject
+    @ConfigProperty(name = "pullqueue.jwt.keys.refresh.seconds")
+    long jwtRefreshSeconds;
+    @Inject
     @ConfigProperty(name = "pullqueue.config.poll.seconds")
     int pollSeconds;
 
@@ -71,10 +75,10 @@ public class Authenticator {
             if (jwtIssuer.isEmpty() || jwtIssuer.get().isBlank()) {
                 LOG.severe("mp.jwt.verify.publickey.location is set but mp.jwt.verify.issuer is not: JWTs are refused");
             }
-            return new JwtVerifier(Path.of(f).toAbsolutePath(), jwtIssuer.orElse("").trim());
+            return new JwtVerifier(f, jwtIssuer.orElse("").trim(), jwtRefreshSeconds);
         }).orElse(null);
         if (jwt != null) {
-            jwt.reloadIfChanged();
+            jwt.reloadIfChanged(steadyMillis());
         }
         mode = resolve(configuredMode, host, keys != null || jwt != null);
         switch (mode) {
@@ -89,7 +93,7 @@ public class Authenticator {
             default:
                 LOG.info(() -> "Authentication required: "
                         + (keys == null ? "no API key file" : keys.size() + " API keys from " + keys.path())
-                        + (jwt == null ? ", no JWT issuer" : ", JWTs verified with " + jwt.keyFile())
+                        + (jwt == null ? ", no JWT issuer" : ", JWTs verified with the keys of " + jwt.location())
                         + (keys == null && jwt == null ? ": every call is refused" : ""));
         }
     }
@@ -149,9 +153,13 @@ public class Authenticator {
         if (keys != null && keys.reloadIfChanged()) {
             Audit.log(Audit.FILE, "reloaded API keys file " + keys.path() + " (" + keys.size() + " keys)");
         }
-        if (jwt != null && jwt.reloadIfChanged()) {
-            Audit.log(Audit.FILE, "reloaded JWT public key " + jwt.keyFile());
+        if (jwt != null && jwt.reloadIfChanged(steadyMillis())) {
+            Audit.log(Audit.FILE, "reloaded JWT keys of " + jwt.location());
         }
+    }
+
+    private static long steadyMillis() {
+        return System.nanoTime() / 1_000_000;
     }
 
     /** True for the names and addresses of the loopback interface. */

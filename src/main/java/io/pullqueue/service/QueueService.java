@@ -135,10 +135,14 @@ public class QueueService {
                                    boolean pullTasks) {
         Identity who = Caller.current();
         if (!who.has(Role.ADMIN)) {
-            // An unknown queue is BulkAdd's per-task error, not a refusal; a declared one needs the add right.
-            QueueSpec spec = engine.queues().stream().filter(q -> q.name().equals(queue)).findFirst().orElse(null);
-            if (spec != null) {
-                AccessRules.check(who, Operation.ADD, spec);
+            QueueSpec declared;
+            try {
+                declared = engine.requireQueue(queue);
+            } catch (QueueException undeclaredOrMalformed) {
+                declared = null; // App Engine reports that as each task's error: the engine does
+            }
+            if (declared != null) {
+                AccessRules.check(who, Operation.ADD, declared);
             }
         }
         return engine.bulkAdd(queue, tasks, refusals, pullTasks);

@@ -32,8 +32,8 @@ class JwtVerifierTest {
     @BeforeEach
     void keys() throws Exception {
         pair = keyPair();
-        verifier = new JwtVerifier(writePublic(pair), ISSUER);
-        assertTrue(verifier.reloadIfChanged());
+        verifier = new JwtVerifier(writePublic(pair).toString(), ISSUER, 300);
+        assertTrue(verifier.reloadIfChanged(0));
     }
 
     static KeyPair keyPair() throws Exception {
@@ -49,8 +49,17 @@ class JwtVerifierTest {
 
     /** A token as an OpenID Connect issuer makes it: RS256 over base64url header and claims. */
     static String token(PrivateKey key, String alg, String claims) throws Exception {
+        return signed(key, "{\"alg\":\"" + alg + "\",\"typ\":\"JWT\"}", claims);
+    }
+
+    /** A token whose header names the signing key ({@code kid}), as issuers that publish a key set make them. */
+    static String token(PrivateKey key, String kid, String alg, String claims) throws Exception {
+        return signed(key, "{\"alg\":\"" + alg + "\",\"typ\":\"JWT\",\"kid\":\"" + kid + "\"}", claims);
+    }
+
+    private static String signed(PrivateKey key, String header, String claims) throws Exception {
         Base64.Encoder b = Base64.getUrlEncoder().withoutPadding();
-        String signed = b.encodeToString(("{\"alg\":\"" + alg + "\",\"typ\":\"JWT\"}").getBytes(StandardCharsets.UTF_8))
+        String signed = b.encodeToString(header.getBytes(StandardCharsets.UTF_8))
                 + "." + b.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
         Signature rsa = Signature.getInstance("SHA256withRSA");
         rsa.initSign(key);
@@ -99,7 +108,7 @@ class JwtVerifierTest {
         KeyPair rotated = keyPair();
         Path f = writePublic(rotated);
         Files.setLastModifiedTime(f, java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
-        assertTrue(verifier.reloadIfChanged());
+        assertTrue(verifier.reloadIfChanged(0));
         assertFalse(verifier.verify(t, NOW).isPresent(), "signed by the old key");
     }
 

@@ -104,14 +104,14 @@ public class RemoteApiServlet extends HttpServlet {
         // The Python and Go runtimes send no credential header: the caller is the envelope's API ticket.
         Optional<Identity> who = authenticator.byKey(ApiDispatcher.ticket(body));
         if (who.isEmpty()) {
-            // Written here, not through sendError: the error page would give it the protocol's HTTP 200 shape,
-            // and a runtime must see the 401 and its challenge.
-            resp.setHeader("WWW-Authenticate", "Bearer realm=\"pullqueue\"");
+            // Written here, not with sendError: the error page would answer in this door's shape, HTTP 200.
+            byte[] text = ("this server needs a credential: put an API key in the envelope's request_id (the API "
+                    + "ticket) or send Authorization: Bearer <API key>\n").getBytes(StandardCharsets.UTF_8);
             resp.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
+            resp.setHeader("WWW-Authenticate", "Bearer realm=\"pullqueue\"");
             resp.setContentType("text/plain;charset=UTF-8");
-            resp.getOutputStream().write(("this server needs a credential: put an API key in the envelope's "
-                    + "request_id (the API ticket) or send Authorization: Bearer <API key>\n")
-                    .getBytes(StandardCharsets.UTF_8));
+            resp.setContentLength(text.length);
+            resp.getOutputStream().write(text);
             return;
         }
         write(resp, Caller.as(who.get(), () -> dispatcher.dispatch(body)));

@@ -30,7 +30,11 @@ import org.junit.jupiter.api.TestFactory;
  * nothing.
  */
 class AccessMatrixIT {
-    private static final Set<Op> CONSUME = EnumSet.of(Op.LEASE, Op.MODIFY_LEASE, Op.DELETE, Op.GET, Op.LIST);
+    private static final Set<Op> CONSUME = EnumSet.of(Op.LEASE, Op.MODIFY_LEASE, Op.DELETE, Op.GET, Op.LIST,
+            Op.SEARCH);
+    /** Seeing a queue: its statistics and its history. */
+    private static final Set<Op> SEE = EnumSet.of(Op.VIEW, Op.HISTORY);
+    private static final Set<Op> ADMIN_ONLY = EnumSet.of(Op.PURGE, Op.PAUSE, Op.RESUME, Op.RUN_NOW, Op.CONFIG);
     private static final Map<String, Door> DOORS = Map.of("native", Doors.NATIVE, "v1beta2", Doors.V1BETA2,
             "remote_api", Doors.REMOTE_API, "rpc_http", Doors.RPC_HTTP);
 
@@ -40,10 +44,10 @@ class AccessMatrixIT {
         boolean allowed = switch (who) {
             case NOBODY, UNKNOWN_KEY -> false;
             case ADMIN -> true;
-            case CONSUMER -> !acl && (CONSUME.contains(op) || op == Op.VIEW);
-            case PRODUCER -> !acl && (op == Op.ADD || op == Op.VIEW);
-            case IN_ACL -> op != Op.PURGE && op != Op.PAUSE && op != Op.RESUME;
-            case NOT_IN_ACL -> !acl && op != Op.PURGE && op != Op.PAUSE && op != Op.RESUME;
+            case CONSUMER -> !acl && (CONSUME.contains(op) || SEE.contains(op));
+            case PRODUCER -> !acl && (op == Op.ADD || SEE.contains(op));
+            case IN_ACL -> !ADMIN_ONLY.contains(op);
+            case NOT_IN_ACL -> !acl && !ADMIN_ONLY.contains(op);
         };
         if (allowed) {
             return Outcome.ALLOWED;

@@ -63,7 +63,7 @@ final class AuthServer {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
-    /** Adds a task as admin and leases it for an hour; returns {name, leaseToken}. */
+    /** Adds a task as admin and leases it for an hour; returns {name, leaseToken, tag}. */
     static String[] leasedTask(String queue, String tag) {
         Http.Resp add = post("/api/v1/queues/" + queue + "/tasks", Who.ADMIN,
                 "{\"payload\":\"aGk=\",\"tag\":\"" + tag + "\"}");
@@ -72,7 +72,7 @@ final class AuthServer {
                 "{\"maxTasks\":1,\"leaseSeconds\":3600,\"tag\":\"" + tag + "\"}");
         assertEquals(200, lease.status(), lease.body());
         JsonObject t = lease.json().getJsonArray("tasks").getJsonObject(0);
-        return new String[] {t.getString("name"), t.getString("leaseToken")};
+        return new String[] {t.getString("name"), t.getString("leaseToken"), tag};
     }
 
     /** What a refused call must not change: the queue's paused flag and each task's name, ETA and lease count. */

@@ -33,7 +33,11 @@ final class Doors {
     private Doors() {
     }
 
-    enum Op { ADD, LEASE, MODIFY_LEASE, DELETE, GET, LIST, VIEW, PURGE, PAUSE, RESUME }
+    /**
+     * What a caller may ask. SEARCH, RUN_NOW, HISTORY and CONFIG are the operator's calls of the native API (the
+     * console's task search, its Give back / Run now, its charts and its queue.yaml status).
+     */
+    enum Op { ADD, LEASE, MODIFY_LEASE, DELETE, GET, LIST, VIEW, PURGE, PAUSE, RESUME, SEARCH, RUN_NOW, HISTORY, CONFIG }
 
     enum Outcome { ALLOWED, UNAUTHENTICATED, DENIED }
 
@@ -41,7 +45,8 @@ final class Doors {
         /**
          * The outcome of {@code op} on {@code queue} as {@code who}, or {@code null} when the door has no such call.
          *
-         * @param task {name, lease token} of a leased task for the operations that need one ({@link #needsTask})
+         * @param task {name, lease token, tag} of a leased task for the operations that need one
+         *     ({@link #needsTask})
          */
         Outcome call(Op op, String queue, Who who, String[] task);
     }
@@ -64,9 +69,14 @@ final class Doors {
             case GET -> r = AuthServer.get(q + "/tasks/" + task[0], who);
             case LIST -> r = AuthServer.get(q + "/tasks", who);
             case VIEW -> r = AuthServer.get(q, who);
+            case SEARCH -> r = AuthServer.get(q + "/tasks?state=leased&tag=" + task[2] + "&order=-eta", who);
+            case RUN_NOW -> r = AuthServer.post(q + "/tasks:runNow", who, "{\"names\":[\"" + task[0] + "\"]}");
+            case HISTORY -> r = AuthServer.get(q + "/history?seconds=60", who);
+            case CONFIG -> r = AuthServer.get("/api/v1/config", who);
             case PURGE -> r = AuthServer.post(q + ":purge", who, "{}");
             case PAUSE -> r = AuthServer.post(q + ":pause", who, "{}");
-            default -> r = AuthServer.post(q + ":resume", who, "{}");
+            case RESUME -> r = AuthServer.post(q + ":resume", who, "{}");
+            default -> throw new IllegalArgumentException(op.name());
         }
         if (r.status() == 401) {
             assertChallenge(r);
@@ -126,8 +136,8 @@ final class Doors {
     static final Door RPC_HTTP = (op, queue, who, task) -> envelope("/rpc_http", op, queue, who, task);
 
     private static Outcome envelope(String path, Op op, String queue, Who who, String[] task) {
-        if (op == Op.GET) {
-            return null;
+        if (op == Op.GET || op.compareTo(Op.SEARCH) >= 0) {
+            return null; // App Engine has no single get, nor the native API's operator calls
         }
         ByteString q = ByteString.copyFromUtf8(queue);
         String method;
@@ -240,7 +250,7 @@ final class Doors {
     }
 
     static boolean needsTask(Op op) {
-        return op == Op.MODIFY_LEASE || op == Op.DELETE || op == Op.GET;
+        return op == Op.MODIFY_LEASE || op == Op.DELETE || op == Op.GET || op == Op.SEARCH || op == Op.RUN_NOW;
     }
 
     private static void assertChallenge(Http.Resp r) {
