@@ -34,7 +34,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * on {@code /rpc_http}, the envelope's {@code request_id} (the runtimes' API ticket) must be an API key.
  */
 @WebServlet(name = "appengine-api", urlPatterns = {RemoteApiServlet.REMOTE_API, RemoteApiServlet.RPC_HTTP},
-        loadOnStartup = 1, asyncSupported = true)
+        loadOnStartup = 1)
 public class RemoteApiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = Logger.getLogger(RemoteApiServlet.class.getName());

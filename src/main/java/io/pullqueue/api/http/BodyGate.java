@@ -1,7 +1,6 @@
 package io.pullqueue.api.http;
 
 import jakarta.inject.Inject;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.FilterConfig;
@@ -11,7 +10,6 @@ import jakarta.servlet.ServletResponse;
 import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
-import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
 import java.util.Locale;
 import java.util.logging.Logger;
@@ -27,18 +25,11 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * what it may grow to: the door's limit after inflation) before its door reads it, and gives it back when the
  * answer is done. A body that does not fit waits in a queue up to {@code pullqueue.request.memory.wait.ms}, then
  * gets 503 with Retry-After in its door's shape, and the connection is closed.</li>
- * <li>A body of a declared length is read without holding a thread while it arrives (a slow client costs a
- * connection, not a thread), into memory within its reservation; then the request is dispatched again (an
- * asynchronous dispatch through the security filter and this gate) and its door reads the body from memory. A body
- * that has not arrived within {@code pullqueue.request.body.timeout.ms} is answered with 408 in its door's shape.
- * A chunked body (no declared length) is read by its door as it arrives.</li>
  * </ul>
  * A body declared larger than {@code pullqueue.request.max.bytes} goes to its door unread, which refuses it (413).
- * Both this gate and the security filter also run on asynchronous dispatches, so the second pass sees the caller
- * again (their order is the container's; either order holds).
  */
 @WebFilter(filterName = "body-gate", urlPatterns = {"/api/*", "/taskqueue/*", "/remote_api", "/rpc_http"},
-        asyncSupported = true, dispatcherTypes = {DispatcherType.REQUEST, DispatcherType.ASYNC})
+        asyncSupported = true)
 public class BodyGate implements Filter {
     private static final Logger LOG = Logger.getLogger(BodyGate.class.getName());
 
@@ -48,7 +39,6 @@ public class BodyGate implements Filter {
     private long maxBytes;
     private MemoryBudget budget;
     private long waitMillis;
-    private long bodyTimeoutMillis;
 
     @Override
     public void init(FilterConfig config) {
@@ -57,7 +47,6 @@ public class BodyGate implements Filter {
         long memory = c.getValue("pullqueue.request.memory.bytes", Long.class);
         budget = new MemoryBudget(memory > 0 ? memory : MemoryBudget.defaultBytes());
         waitMillis = c.getValue("pullqueue.request.memory.wait.ms", Long.class);
-        bodyTimeoutMillis = c.getValue("pullqueue.request.body.timeout.ms", Long.class);
         LOG.info(() -> "request bodies: at most " + maxBytes + " bytes each, " + budget.bytes()
                 + " bytes in memory at once across all doors (then a wait of up to " + waitMillis + " ms, then 503)");
     }
@@ -67,10 +56,6 @@ public class BodyGate implements Filter {
             throws IOException, ServletException {
         HttpServletRequest req = (HttpServletRequest) sreq;
         HttpServletResponse resp = (HttpServletResponse) sresp;
-        if (req.getDispatcherType() == DispatcherType.ASYNC) {
-            buffered(req, resp, chain);
-            return;
-        }
         String path = ErrorShapes.path(req, req.getRequestURI());
         EdgeError bad = RequestChecks.malformed(req);
         if (bad != null) {
@@ -97,50 +82,10 @@ public class BodyGate implements Filter {
             shapes.write(path, req, resp, busy());
             return;
         }
-        if (declared >= 0 && req.isAsyncSupported()) {
-            BufferedBody.read(req, resp, (int) declared, bodyTimeoutMillis, r, (status, message) -> {
-                resp.setHeader("Connection", "close");
-                shapes.write(path, req, resp, new EdgeError(status, status == 408 ? "REQUEST_TIMEOUT"
-                        : "INVALID_REQUEST", message, null));
-            });
-            return;
-        }
         try {
             chain.doFilter(req, resp);
         } finally {
             r.release();
-        }
-    }
-
-    /**
-     * The second pass of a request whose body was read without a thread: the door reads it from memory. The
-     * container's error pages do not serve an asynchronous dispatch, so an error the door leaves to the container
-     * ({@code sendError}, an exception) is answered here, in the door's shape, as {@link ErrorPage} would.
-     */
-    private void buffered(HttpServletRequest req, HttpServletResponse resp, FilterChain chain)
-            throws IOException {
-        BufferedBody body = BufferedBody.take(req);
-        String path = ErrorShapes.path(req, req.getRequestURI());
-        HttpServletResponse shaped = new HttpServletResponseWrapper(resp) {
-            @Override
-            public void sendError(int sc, String msg) throws IOException {
-                sendError(sc);
-            }
-
-            @Override
-            public void sendError(int sc) throws IOException {
-                shapes.write(path, req, resp, ErrorPage.of(sc));
-            }
-        };
-        try {
-            chain.doFilter(body == null ? req : body.request(req), shaped);
-        } catch (IOException | ServletException | RuntimeException e) {
-            LOG.log(java.util.logging.Level.SEVERE, "internal error", e);
-            shapes.write(path, req, resp, ErrorPage.of(500));
-        } finally {
-            if (body != null) {
-                body.release();
-            }
         }
     }
 

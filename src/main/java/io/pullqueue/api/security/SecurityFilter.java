@@ -4,7 +4,6 @@ import io.pullqueue.core.Identity;
 import io.pullqueue.service.Authenticator;
 import io.pullqueue.service.Caller;
 import jakarta.inject.Inject;
-import jakarta.servlet.DispatcherType;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.annotation.WebFilter;
@@ -31,8 +30,7 @@ import java.util.Optional;
  * </ol>
  * The call then runs as that {@link Caller}.
  */
-@WebFilter(filterName = "security", urlPatterns = "/*", asyncSupported = true,
-        dispatcherTypes = {DispatcherType.REQUEST, DispatcherType.ASYNC})
+@WebFilter(filterName = "security", urlPatterns = "/*", asyncSupported = true)
 public class SecurityFilter extends HttpFilter {
     private static final long serialVersionUID = 1L;
     /** Set when an /rpc_http caller must be identified by the envelope's API ticket. */

@@ -19,8 +19,9 @@ import org.microshed.testing.jupiter.MicroShedTest;
 
 /**
  * Two hundred slow clients, each sending a request body one byte every two seconds (well inside the read timeout,
- * so none is dropped), do not keep the server from answering: pings are answered while they are open, and a slow
- * body holds no server thread while it arrives (the server's thread count stays within 50 of what it was). The figures (threads before and during, ping times)
+ * so none is dropped), do not keep the server from answering: pings are answered while they are open, and the
+ * server's threads stay bounded (at most one per slow body: the door reads a body on a thread of its own; the
+ * pool may grow at once to pullqueue.http.threads, server.xml). The figures (threads before and during, ping times)
  * are printed, not asserted: performance is shown by reports, never by timed assertions.
  */
 @MicroShedTest
@@ -87,9 +88,9 @@ class SlowBodiesIT {
             System.out.printf("slow bodies: %d open (%d writes failed); server threads %.0f before, %.0f at most "
                     + "during; %d pings: idle %d ms, during mean %.0f ms, slowest %d ms%n", SLOW, dropped.get(),
                     before, during, pings.size(), idlePing, mean, slowest);
-            // A body is read without a thread while it arrives: the slow ones hold connections, not threads.
-            assertTrue(during <= before + 50, "no server thread per slow body: " + during + " threads, " + before
-                    + " before");
+            // A slow body holds a thread while its door reads it, and no more than one.
+            assertTrue(during <= before + SLOW + 100, "at most one server thread per slow body: " + during
+                    + " threads, " + before + " before");
         } finally {
             trickle.shutdownNow();
             for (Socket s : open) {
