@@ -226,6 +226,11 @@ abstract class Fuzzer {
         return b.toString();
     }
 
+    /** The name a {@link #segment(Random)} stands for. */
+    static String decoded(String segment) {
+        return java.net.URLDecoder.decode(segment, java.nio.charset.StandardCharsets.UTF_8);
+    }
+
     /**
      * A path segment to replace a name with: encoded text, but never a control character or a malformed escape,
      * which Liberty refuses before the application (see HostileInputIT).

@@ -14,10 +14,13 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.microshed.testing.jupiter.MicroShedTest;
 
-/** Google's Task Queue REST API v1beta2 under 2,000 generated requests in the build ({@code -Dpullqueue.fuzz.cases=10000} for more): see {@link Fuzzer}. */
+/**
+ * Google's Task Queue REST API v1beta2 under 3,000 generated requests in the build
+ * (about 20 s on a busy 2-core machine; {@code -Dpullqueue.fuzz.cases=10000} for more): see {@link Fuzzer}.
+ */
 @MicroShedTest
 class V1beta2FuzzIT extends Fuzzer {
-    static final int CASES = Integer.getInteger("pullqueue.fuzz.cases", 2_000);
+    static final int CASES = Integer.getInteger("pullqueue.fuzz.cases", 3_000);
     private static final String Q = "fuzz-v1beta2";
     private static final String BASE = "/taskqueue/v1beta2/projects/s~pullqueue/taskqueues/" + Q;
 
@@ -142,7 +145,13 @@ class V1beta2FuzzIT extends Fuzzer {
                 switch (r.nextInt(8)) {
                     case 0 -> type = List.of("text/plain", "garbage/////", "", "a/b/c").get(r.nextInt(4));
                     case 1 -> method = List.of("PUT", "PATCH", "GET", "DELETE", "POST").get(r.nextInt(5));
-                    case 2 -> path = BASE + "/tasks/" + segment(r);
+                    case 2 -> {
+                        // The task the mutated path names is the one a DELETE removes (a fuzzer fault once: seed
+                        // 1408298058525 recorded the DELETE of t1 as one of the name the path first had).
+                        String s = segment(r);
+                        path = BASE + "/tasks/" + s;
+                        target = decoded(s);
+                    }
                     case 3 -> path = path + (path.contains("?") ? "&" : "?") + "alt=" + List.of("proto", "json",
                             "").get(r.nextInt(3));
                     case 4 -> path = "/taskqueue/v1beta2/projects/" + segment(r) + "/taskqueues/" + Q + "/tasks";
