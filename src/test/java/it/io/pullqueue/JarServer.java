@@ -115,7 +115,7 @@ public final class JarServer implements AutoCloseable {
     }
 
     /** Stops the server as an operator would (SIGTERM to the JAR and the server it launched) and waits. */
-    public void stop() {
+    public synchronized void stop() {
         if (process == null) {
             return;
         }

@@ -116,6 +116,11 @@ public final class PartitionDrill {
         try (JarServer serverA = new JarServer(dir.resolve("a"), envA);
                 JarServer serverB = new JarServer(dir.resolve("b"), envB, List.of("ip", "netns", "exec", ns),
                         prop("partition.b.addr"))) {
+            // Stopped even when the drill itself is stopped (bench/partition sends SIGTERM when it is interrupted).
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                serverA.stop();
+                serverB.stop();
+            }));
             // Both at once: each start takes a minute or more on a loaded machine.
             var startingB = java.util.concurrent.CompletableFuture.runAsync(() -> serverB.start(Duration.ofMinutes(4)));
             serverA.start(Duration.ofMinutes(4));
