@@ -11,7 +11,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -26,6 +28,8 @@ public final class JarServer implements AutoCloseable {
     private final Path workDir;
     private final Map<String, String> env;
     private final int port;
+    private final List<String> commandPrefix;
+    private final String host;
     private Process process;
     private Duration lastStartToReady;
 
@@ -34,6 +38,16 @@ public final class JarServer implements AutoCloseable {
      * {@code env} added to the environment; HTTP_PORT and HTTPS_PORT are chosen free unless given.
      */
     public JarServer(Path workDir, Map<String, String> env) {
+        this(workDir, env, List.of(), "localhost");
+    }
+
+    /**
+     * A server started through {@code commandPrefix} (for example {@code ip netns exec NAME}, which execs the JVM in
+     * its place) and reached at {@code host}.
+     */
+    public JarServer(Path workDir, Map<String, String> env, List<String> commandPrefix, String host) {
+        this.commandPrefix = List.copyOf(commandPrefix);
+        this.host = host;
         this.workDir = workDir;
         this.env = new HashMap<>(env);
         this.env.putIfAbsent("HTTP_PORT", String.valueOf(freePort()));
@@ -52,7 +66,7 @@ public final class JarServer implements AutoCloseable {
     }
 
     public String base() {
-        return "http://localhost:" + port;
+        return "http://" + host + ":" + port;
     }
 
     public int port() {
@@ -63,7 +77,9 @@ public final class JarServer implements AutoCloseable {
     public JarServer start(Duration timeout) {
         try {
             Files.createDirectories(workDir);
-            ProcessBuilder pb = new ProcessBuilder(javaBin(), "-jar", jar().toAbsolutePath().toString())
+            List<String> command = new ArrayList<>(commandPrefix);
+            command.addAll(List.of(javaBin(), "-jar", jar().toAbsolutePath().toString()));
+            ProcessBuilder pb = new ProcessBuilder(command)
                     .directory(workDir.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("server.log").toFile()));
@@ -99,7 +115,7 @@ public final class JarServer implements AutoCloseable {
     }
 
     /** Stops the server as an operator would (SIGTERM to the JAR and the server it launched) and waits. */
-    public void stop() {
+    public synchronized void stop() {
         if (process == null) {
             return;
         }

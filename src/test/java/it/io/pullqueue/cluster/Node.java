@@ -62,6 +62,34 @@ final class Node {
         }
     }
 
+    /** A call's HTTP status, its body (an empty object when it had none) and how long it took. */
+    record Answer(int status, JsonObject body, long millis) {
+        boolean ok() {
+            return status >= 200 && status < 300;
+        }
+    }
+
+    /** A POST whose error answers are data, not failures: any status comes back; only no answer throws. */
+    Answer answer(String path, Object body) {
+        long start = System.nanoTime();
+        try {
+            HttpResponse<String> r = CLIENT.send(HttpRequest.newBuilder(URI.create(base + path))
+                    .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60))
+                    .POST(HttpRequest.BodyPublishers.ofString(String.valueOf(body))).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonObject parsed = r.body().startsWith("{")
+                    ? Json.createReader(new StringReader(r.body())).readObject()
+                    : JsonObject.EMPTY_JSON_OBJECT;
+            return new Answer(r.statusCode(), parsed, (System.nanoTime() - start) / 1_000_000);
+        } catch (IOException e) {
+            unreachable.incrementAndGet();
+            throw new Down(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     private JsonObject send(HttpRequest.Builder b) {
         try {
             HttpResponse<String> r = CLIENT.send(b.timeout(Duration.ofSeconds(60)).build(),
