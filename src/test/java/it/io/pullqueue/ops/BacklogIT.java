@@ -27,7 +27,10 @@ class BacklogIT {
         }
         Http.post("/api/v1/queues/" + Q + "/tasks:lease",
                 Json.createObjectBuilder().add("maxTasks", 1).add("leaseSeconds", 60).build());
-        JsonObject b = awaitBacklog(o -> o.getInt("due") == 2 && o.getInt("inFlight") == 1);
+        // The figure is refreshed periodically: wait for one read after these calls, not an older one that happens
+        // to show the same counts.
+        JsonObject b = awaitBacklog(o -> o.getJsonNumber("asOfUsec").longValue() >= before && o.getInt("due") == 2
+                && o.getInt("inFlight") == 1);
         assertEquals(Q, b.getString("queue"));
         assertEquals(3, b.getInt("tasks"));
         assertTrue(b.getJsonNumber("asOfUsec").longValue() >= before, b.toString());
