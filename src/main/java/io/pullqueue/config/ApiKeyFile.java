@@ -33,6 +33,7 @@ public final class ApiKeyFile {
     private static final Logger LOG = Logger.getLogger(ApiKeyFile.class.getName());
     /** The shortest plain key accepted: shorter ones are guessable. */
     public static final int MIN_KEY_LENGTH = 16;
+
     static final int MAX_FILE_BYTES = 1024 * 1024;
     private static final String HASHED = "sha256:";
     private static final Pattern HEX64 = Pattern.compile("[0-9a-fA-F]{64}");
@@ -169,8 +170,8 @@ public final class ApiKeyFile {
     /** The lower-case hex SHA-256 of a key's UTF-8 bytes, as the file's {@code sha256:} form writes it. */
     public static String sha256Hex(String key) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(key.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java runtime has SHA-256", e);
         }

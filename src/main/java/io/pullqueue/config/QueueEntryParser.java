@@ -18,15 +18,14 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /** One entry of the {@code queue} list, validated by App Engine's rules for its mode. */
 final class QueueEntryParser {
-    private QueueEntryParser() {
-    }
+    private QueueEntryParser() {}
 
     private static final Set<String> PULL_KEYS =
             Set.of("name", "mode", "retry_parameters", "acl", "lease_requests_per_second");
-    private static final Set<String> PUSH_KEYS = Set.of("name", "mode", "rate", "bucket_size",
-            "max_concurrent_requests", "target", "retry_parameters");
-    private static final Set<String> PUSH_RETRY_KEYS = Set.of("task_retry_limit", "task_age_limit",
-            "min_backoff_seconds", "max_backoff_seconds", "max_doublings");
+    private static final Set<String> PUSH_KEYS =
+            Set.of("name", "mode", "rate", "bucket_size", "max_concurrent_requests", "target", "retry_parameters");
+    private static final Set<String> PUSH_RETRY_KEYS =
+            Set.of("task_retry_limit", "task_age_limit", "min_backoff_seconds", "max_backoff_seconds", "max_doublings");
     private static final Pattern RATE = Pattern.compile("0|\\d+(\\.\\d+)?/[smhd]");
     private static final Pattern AGE = Pattern.compile("\\d+(\\.\\d+)?[smhd]");
 
@@ -48,9 +47,11 @@ final class QueueEntryParser {
             String k = YamlNodes.key(t);
             if (!(mode == QueueMode.PULL ? PULL_KEYS : PUSH_KEYS).contains(k)) {
                 boolean other = (mode == QueueMode.PULL ? PUSH_KEYS : PULL_KEYS).contains(k);
-                p.error(t.getKeyNode(), name, k, other
-                        ? "is not allowed in a " + mode.name().toLowerCase() + " queue"
-                        : "unknown key");
+                p.error(
+                        t.getKeyNode(),
+                        name,
+                        k,
+                        other ? "is not allowed in a " + mode.name().toLowerCase() + " queue" : "unknown key");
             }
         }
         QueueSpec spec = mode == QueueMode.PULL ? pull(p, name, keys) : push(p, name, keys);
@@ -100,8 +101,8 @@ final class QueueEntryParser {
             perSecond = v == null ? perSecond : v.intValue();
         }
         NodeTuple acl = keys.get("acl");
-        return new QueueSpec(name, QueueMode.PULL, retryLimit, acl == null ? Acl.NONE : acl(p, name, acl), perSecond,
-                null);
+        return new QueueSpec(
+                name, QueueMode.PULL, retryLimit, acl == null ? Acl.NONE : acl(p, name, acl), perSecond, null);
     }
 
     private static QueueSpec push(Problems p, String name, Map<String, NodeTuple> keys) {
@@ -112,8 +113,11 @@ final class QueueEntryParser {
         } else {
             r = YamlNodes.scalar(p, rate.getValueNode(), name, "rate");
             if (r != null && !RATE.matcher(r.trim()).matches()) {
-                p.error(rate.getValueNode(), name, "rate", "must be a number with /s, /m, /h or /d, or 0; got \""
-                        + r + "\"");
+                p.error(
+                        rate.getValueNode(),
+                        name,
+                        "rate",
+                        "must be a number with /s, /m, /h or /d, or 0; got \"" + r + "\"");
                 r = null;
             }
         }
@@ -142,8 +146,8 @@ final class QueueEntryParser {
         if (rp != null) {
             retryLimit = retryParameters(p, name, rp.getValueNode(), PUSH_RETRY_KEYS, "push");
         }
-        QueueSpec.PushRate pushRate = r == null ? null
-                : new QueueSpec.PushRate(r.trim(), perSecond(r.trim()), bucketSize, maxConcurrent);
+        QueueSpec.PushRate pushRate =
+                r == null ? null : new QueueSpec.PushRate(r.trim(), perSecond(r.trim()), bucketSize, maxConcurrent);
         return new QueueSpec(name, QueueMode.PUSH, retryLimit, Acl.NONE, 0, pushRate);
     }
 
@@ -180,8 +184,13 @@ final class QueueEntryParser {
             String key = "retry_parameters." + k;
             Node val = t.getValueNode();
             if (!allowed.contains(k)) {
-                p.error(t.getKeyNode(), name, key, PUSH_RETRY_KEYS.contains(k)
-                        ? "is not allowed in a " + mode + " queue (only task_retry_limit is)" : "unknown key");
+                p.error(
+                        t.getKeyNode(),
+                        name,
+                        key,
+                        PUSH_RETRY_KEYS.contains(k)
+                                ? "is not allowed in a " + mode + " queue (only task_retry_limit is)"
+                                : "unknown key");
                 continue;
             }
             switch (k) {
@@ -194,10 +203,16 @@ final class QueueEntryParser {
                 }
                 case "task_age_limit" -> {
                     String s = YamlNodes.scalar(p, val, name, key);
-                    if (s != null && (!AGE.matcher(s.trim()).matches() || Double.parseDouble(
-                            s.trim().substring(0, s.trim().length() - 1)) <= 0)) {
-                        p.error(val, name, key, "must be a positive number with s, m, h or d, e.g. 2d; got \""
-                                + s + "\"");
+                    if (s != null
+                            && (!AGE.matcher(s.trim()).matches()
+                                    || Double.parseDouble(s.trim()
+                                                    .substring(0, s.trim().length() - 1))
+                                            <= 0)) {
+                        p.error(
+                                val,
+                                name,
+                                key,
+                                "must be a positive number with s, m, h or d, e.g. 2d; got \"" + s + "\"");
                     }
                 }
                 case "min_backoff_seconds" -> min = YamlNodes.number(p, val, name, key, 0);

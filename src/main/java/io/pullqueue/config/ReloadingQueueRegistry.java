@@ -107,8 +107,11 @@ public final class ReloadingQueueRegistry implements QueueRegistry {
                 return Optional.empty();
             }
             if (a.size() > QueueYamlParser.MAX_FILE_BYTES) {
-                return refuse(null, path + ": file is " + a.size() + " bytes; the limit is "
-                        + QueueYamlParser.MAX_FILE_BYTES, a.size(), modified);
+                return refuse(
+                        null,
+                        path + ": file is " + a.size() + " bytes; the limit is " + QueueYamlParser.MAX_FILE_BYTES,
+                        a.size(),
+                        modified);
             }
             content = read();
             byte[] hash = sha256(content);
@@ -128,9 +131,13 @@ public final class ReloadingQueueRegistry implements QueueRegistry {
         try {
             QueueConfig config = parser.parse(path.getFileName().toString(), content);
             if (removesEveryQueue(config)) {
-                return refuse(seenHash, path + ": the new version would remove every queue ("
-                        + String.join(", ", declared(queues.values())) + "); refused as a broken or truncated write."
-                        + " To replace every queue, add the new ones first, then remove the old ones", seenSize,
+                return refuse(
+                        seenHash,
+                        path + ": the new version would remove every queue ("
+                                + String.join(", ", declared(queues.values()))
+                                + "); refused as a broken or truncated write."
+                                + " To replace every queue, add the new ones first, then remove the old ones",
+                        seenSize,
                         seenModified);
             }
             return Optional.of(config);
@@ -145,12 +152,17 @@ public final class ReloadingQueueRegistry implements QueueRegistry {
      */
     private boolean removesEveryQueue(QueueConfig config) {
         List<String> current = declared(queues.values());
-        return loaded && !current.isEmpty() && declared(config.queues()).stream().noneMatch(current::contains);
+        return loaded
+                && !current.isEmpty()
+                && declared(config.queues()).stream().noneMatch(current::contains);
     }
 
     /** The names of the declared queues, without the implicit {@code default} push queue. */
     private static List<String> declared(Collection<QueueSpec> specs) {
-        return specs.stream().map(QueueSpec::name).filter(n -> !n.equals("default")).toList();
+        return specs.stream()
+                .map(QueueSpec::name)
+                .filter(n -> !n.equals("default"))
+                .toList();
     }
 
     private byte[] read() throws IOException {
@@ -169,10 +181,16 @@ public final class ReloadingQueueRegistry implements QueueRegistry {
         lastError = null;
         appliedAt = clock.instant();
         config.warnings().forEach(w -> LOG.warning("queue.yaml: " + w));
-        LOG.info(() -> "queue.yaml applied from " + path + ": pull queues " + m.values().stream()
-                .filter(q -> q.mode() == QueueMode.PULL).map(QueueSpec::name).collect(Collectors.joining(", "))
-                + "; push queues (not served) " + m.values().stream().filter(q -> q.mode() == QueueMode.PUSH)
-                .map(QueueSpec::name).collect(Collectors.joining(", ")));
+        LOG.info(() -> "queue.yaml applied from " + path + ": pull queues "
+                + m.values().stream()
+                        .filter(q -> q.mode() == QueueMode.PULL)
+                        .map(QueueSpec::name)
+                        .collect(Collectors.joining(", "))
+                + "; push queues (not served) "
+                + m.values().stream()
+                        .filter(q -> q.mode() == QueueMode.PUSH)
+                        .map(QueueSpec::name)
+                        .collect(Collectors.joining(", ")));
     }
 
     private Optional<QueueConfig> refuse(byte[] hash, String error, long size, long modified) {
@@ -183,8 +201,7 @@ public final class ReloadingQueueRegistry implements QueueRegistry {
         lastError = error;
         if (changed) {
             refusedAt = clock.instant();
-            LOG.severe("queue.yaml refused" + (loaded ? " (the last good version stays in force)" : "") + ": "
-                    + error);
+            LOG.severe("queue.yaml refused" + (loaded ? " (the last good version stays in force)" : "") + ": " + error);
         }
         return Optional.empty();
     }

@@ -10,8 +10,7 @@ import java.util.Locale;
  * only those (and admins) may add. Whoever may add to or consume from a queue may see it and its statistics.
  */
 public final class AccessRules {
-    private AccessRules() {
-    }
+    private AccessRules() {}
 
     /** True when {@code who} may do {@code op} on {@code queue}. */
     public static boolean allows(Identity who, Operation op, QueueSpec queue) {
@@ -24,7 +23,9 @@ public final class AccessRules {
         if (op.role() != Role.PRODUCER && op.role() != Role.CONSUMER || !who.has(op.role())) {
             return false;
         }
-        List<String> listed = op.role() == Role.PRODUCER ? queue.acl().writerEmails() : queue.acl().userEmails();
+        List<String> listed = op.role() == Role.PRODUCER
+                ? queue.acl().writerEmails()
+                : queue.acl().userEmails();
         return listed.isEmpty() || listed(listed, who.email());
     }
 
@@ -36,9 +37,12 @@ public final class AccessRules {
         String why = op.role() != null && !who.has(op.role())
                 ? "needs role " + op.role().name().toLowerCase(Locale.ROOT)
                 : "not listed in the queue's acl";
-        throw new QueueException(ErrorCode.PERMISSION_DENIED, who.email() + " may not "
-                + op.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " on queue " + queue.name() + " (" + why
-                + ")");
+        throw new QueueException(
+                ErrorCode.PERMISSION_DENIED,
+                who.email() + " may not "
+                        + op.name().toLowerCase(Locale.ROOT).replace('_', ' ') + " on queue " + queue.name() + " ("
+                        + why
+                        + ")");
     }
 
     private static boolean listed(List<String> emails, String email) {

@@ -10,5 +10,4 @@ import java.time.Instant;
  * @param error why the newest version of the file was refused, or {@code null} when it is the one in force
  * @param refusedAt when it was refused ({@code null} when it was not)
  */
-public record ConfigStatus(boolean loaded, Instant appliedAt, String error, Instant refusedAt) {
-}
+public record ConfigStatus(boolean loaded, Instant appliedAt, String error, Instant refusedAt) {}

@@ -28,6 +28,5 @@ public interface LeaseFigures {
     }
 
     /** Tasks leased in the last minute and in the last hour. */
-    record Leased(long lastMinute, long lastHour) {
-    }
+    record Leased(long lastMinute, long lastHour) {}
 }

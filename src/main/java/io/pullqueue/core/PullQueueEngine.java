@@ -76,8 +76,8 @@ public final class PullQueueEngine {
      * @param drafts the tasks; an entry may be {@code null} where {@code refusals} holds an error
      * @throws QueueException for errors of the whole call (too many tasks, the mode)
      */
-    public List<AddResult> bulkAdd(String queue, List<TaskDraft> drafts, List<QueueException> refusals,
-                                   boolean pullTasks) {
+    public List<AddResult> bulkAdd(
+            String queue, List<TaskDraft> drafts, List<QueueException> refusals, boolean pullTasks) {
         checkTaskCount(drafts);
         QueueSpec spec = null;
         QueueException queueError = null;
@@ -91,21 +91,31 @@ public final class PullQueueEngine {
 
     private static void checkTaskCount(List<TaskDraft> drafts) {
         if (drafts.size() > Limits.MAX_TASKS_PER_ADD) {
-            throw new QueueException(ErrorCode.TOO_MANY_TASKS, "tasks",
+            throw new QueueException(
+                    ErrorCode.TOO_MANY_TASKS,
+                    "tasks",
                     "at most " + Limits.MAX_TASKS_PER_ADD + " tasks per add call, got " + drafts.size());
         }
     }
 
-    private List<AddResult> add(String queue, QueueSpec spec, List<TaskDraft> drafts, List<QueueException> refusals,
-                                QueueException queueError, boolean pullTasks) {
+    private List<AddResult> add(
+            String queue,
+            QueueSpec spec,
+            List<TaskDraft> drafts,
+            List<QueueException> refusals,
+            QueueException queueError,
+            boolean pullTasks) {
         long now = nowUsec();
         DraftChecks.Checked checked = DraftChecks.checkAll(queue, drafts, refusals, queueError, now);
         if (checked.refused() != null) {
             return checked.refused();
         }
         if (!pullTasks) {
-            throw new QueueException(ErrorCode.INVALID_QUEUE_MODE, "mode", "pullqueue serves pull tasks only; "
-                    + "a task without mode PULL cannot be added (queue " + queue + ")");
+            throw new QueueException(
+                    ErrorCode.INVALID_QUEUE_MODE,
+                    "mode",
+                    "pullqueue serves pull tasks only; " + "a task without mode PULL cannot be added (queue " + queue
+                            + ")");
         }
         requirePull(spec);
         List<NewTask> tasks = checked.tasks();
@@ -115,7 +125,9 @@ public final class PullQueueEngine {
         }
         long bytes = 0;
         for (NewTask t : tasks) {
-            bytes += t.payload().length + t.name().length() + (t.tag() == null ? 0 : t.tag().length());
+            bytes += t.payload().length
+                    + t.name().length()
+                    + (t.tag() == null ? 0 : t.tag().length());
         }
         List<ErrorCode> codes;
         TaskStore.Room room = store.reserveRoom(bytes);
@@ -125,9 +137,14 @@ public final class PullQueueEngine {
             // Every task was named before the commit, so a retry with these names cannot duplicate: a task that
             // was committed answers TASK_ALREADY_EXISTS (or TOMBSTONED_TASK once deleted), the others are added.
             List<String> names = tasks.stream().map(NewTask::name).toList();
-            throw new QueueException(ErrorCode.COMMIT_UNCERTAIN, "tasks", "the database may or may not have "
-                    + "committed this add (" + tasks.size() + " tasks); add them again with these names (a task "
-                    + "that was committed answers TASK_ALREADY_EXISTS): " + String.join(", ", names), names);
+            throw new QueueException(
+                    ErrorCode.COMMIT_UNCERTAIN,
+                    "tasks",
+                    "the database may or may not have "
+                            + "committed this add (" + tasks.size()
+                            + " tasks); add them again with these names (a task "
+                            + "that was committed answers TASK_ALREADY_EXISTS): " + String.join(", ", names),
+                    names);
         } finally {
             room.close();
         }
@@ -164,8 +181,14 @@ public final class PullQueueEngine {
         if (!figures.tryAcquire(queue, spec.leaseRequestsPerSecond(), now)) {
             return List.of();
         }
-        LeaseQuery q = new LeaseQuery(queue, (int) maxTasks, filter, now, now + Validation.leaseUsec(leaseSeconds),
-                spec.retryLimit(), tombstoneExpiry(now));
+        LeaseQuery q = new LeaseQuery(
+                queue,
+                (int) maxTasks,
+                filter,
+                now,
+                now + Validation.leaseUsec(leaseSeconds),
+                spec.retryLimit(),
+                tombstoneExpiry(now));
         // Selection is serialized by the store, not here: SQLite runs each lease alone inside its single writer
         // (whose commits are grouped, which a lock held across the commit would prevent); PostgreSQL skips rows
         // another transaction has locked.
@@ -173,9 +196,12 @@ public final class PullQueueEngine {
         try {
             outcome = store.taskLease(q);
         } catch (CommitUncertainException e) {
-            throw new QueueException(ErrorCode.COMMIT_UNCERTAIN, null, "the database may or may not have committed "
-                    + "this lease; tasks it may have leased are due again when the lease would end, in "
-                    + Validation.leaseUsec(leaseSeconds) / Limits.USEC_PER_SECOND + " s; lease again");
+            throw new QueueException(
+                    ErrorCode.COMMIT_UNCERTAIN,
+                    null,
+                    "the database may or may not have committed "
+                            + "this lease; tasks it may have leased are due again when the lease would end, in "
+                            + Validation.leaseUsec(leaseSeconds) / Limits.USEC_PER_SECOND + " s; lease again");
         }
         figures.record(queue, outcome.leased().size(), now);
         activity.leased(queue, outcome.leased().size());
@@ -205,10 +231,16 @@ public final class PullQueueEngine {
         try {
             code = store.taskModifyLease(queue, name, tokenEtaUsec, newEta, now);
         } catch (CommitUncertainException e) {
-            throw new QueueException(ErrorCode.COMMIT_UNCERTAIN, "leaseToken", "the database may or may not have "
-                    + "committed this lease change of task " + name + ": the lease token is now either " + newEta
-                    + " (committed) or still " + tokenEtaUsec + "; retry with the old token, and if that answers "
-                    + "TASK_LEASE_EXPIRED, use " + newEta, List.of(name));
+            throw new QueueException(
+                    ErrorCode.COMMIT_UNCERTAIN,
+                    "leaseToken",
+                    "the database may or may not have "
+                            + "committed this lease change of task " + name + ": the lease token is now either "
+                            + newEta
+                            + " (committed) or still " + tokenEtaUsec
+                            + "; retry with the old token, and if that answers "
+                            + "TASK_LEASE_EXPIRED, use " + newEta,
+                    List.of(name));
         }
         switch (code) {
             case OK:
@@ -218,8 +250,8 @@ public final class PullQueueEngine {
             case TOMBSTONED_TASK:
                 throw new QueueException(code, "name", "task " + name + " was deleted");
             case TASK_LEASE_EXPIRED:
-                throw new QueueException(code, "leaseToken",
-                        "the lease on task " + name + " has expired or the token does not match");
+                throw new QueueException(
+                        code, "leaseToken", "the lease on task " + name + " has expired or the token does not match");
             default:
                 throw new QueueException(code, "unexpected store result " + code);
         }
@@ -234,7 +266,9 @@ public final class PullQueueEngine {
         QueueSpec spec = requireQueue(queue);
         requirePull(spec);
         if (names.size() > Limits.MAX_NAMES_PER_DELETE) {
-            throw new QueueException(ErrorCode.TOO_MANY_TASKS, "names",
+            throw new QueueException(
+                    ErrorCode.TOO_MANY_TASKS,
+                    "names",
                     "at most " + Limits.MAX_NAMES_PER_DELETE + " names per delete call, got " + names.size());
         }
         long now = nowUsec();
@@ -242,8 +276,11 @@ public final class PullQueueEngine {
             try {
                 return store.taskDeleteMany(queue, valid, now, tombstoneExpiry(now));
             } catch (CommitUncertainException e) {
-                throw new QueueException(ErrorCode.COMMIT_UNCERTAIN, "names", "the database may or may not have "
-                        + "committed this delete; delete again (a name that was deleted answers TOMBSTONED_TASK)",
+                throw new QueueException(
+                        ErrorCode.COMMIT_UNCERTAIN,
+                        "names",
+                        "the database may or may not have "
+                                + "committed this delete; delete again (a name that was deleted answers TOMBSTONED_TASK)",
                         valid);
             }
         });
@@ -255,8 +292,8 @@ public final class PullQueueEngine {
      * Runs {@code action} on the valid names (when there are any) and gives one result per name in order: the
      * action's for a valid name, INVALID_TASK_NAME for the others.
      */
-    static List<ErrorCode> perValidName(List<String> names,
-                                        java.util.function.Function<List<String>, List<ErrorCode>> action) {
+    static List<ErrorCode> perValidName(
+            List<String> names, java.util.function.Function<List<String>, List<ErrorCode>> action) {
         List<String> valid = new ArrayList<>(names.size());
         boolean[] isValid = new boolean[names.size()];
         for (int i = 0; i < names.size(); i++) {
@@ -283,10 +320,14 @@ public final class PullQueueEngine {
     public void deleteOne(String queue, String name) {
         ErrorCode c = delete(queue, List.of(name)).get(0);
         if (c != ErrorCode.OK) {
-            throw new QueueException(c, "name", c == ErrorCode.INVALID_TASK_NAME
-                    ? "task name must match [a-zA-Z0-9_-]{1,500}"
-                    : c == ErrorCode.TOMBSTONED_TASK ? "task " + name + " was already deleted"
-                    : "task " + name + " does not exist");
+            throw new QueueException(
+                    c,
+                    "name",
+                    c == ErrorCode.INVALID_TASK_NAME
+                            ? "task name must match [a-zA-Z0-9_-]{1,500}"
+                            : c == ErrorCode.TOMBSTONED_TASK
+                                    ? "task " + name + " was already deleted"
+                                    : "task " + name + " does not exist");
         }
     }
 
@@ -308,7 +349,9 @@ public final class PullQueueEngine {
     public TaskPage list(String queue, String afterName, int pageSize, boolean withPayloads) {
         requirePull(requireQueue(queue));
         if (pageSize < 1 || pageSize > Limits.MAX_LIST_PAGE_SIZE) {
-            throw new QueueException(ErrorCode.INVALID_REQUEST, "pageSize",
+            throw new QueueException(
+                    ErrorCode.INVALID_REQUEST,
+                    "pageSize",
                     "pageSize must be between 1 and " + Limits.MAX_LIST_PAGE_SIZE + ", got " + pageSize);
         }
         if (afterName != null) {
@@ -337,8 +380,8 @@ public final class PullQueueEngine {
             return new QueueStats(spec, false, QueueCounts.EMPTY, 0, 0);
         }
         LeaseFigures.Leased leased = figures.leased(queue, now);
-        return new QueueStats(spec, store.queuePaused(queue), store.queueCounts(queue, now), leased.lastMinute(),
-                leased.lastHour());
+        return new QueueStats(
+                spec, store.queuePaused(queue), store.queueCounts(queue, now), leased.lastMinute(), leased.lastHour());
     }
 
     /**
@@ -350,8 +393,8 @@ public final class PullQueueEngine {
         int exhausted = 0;
         for (QueueSpec spec : registry.all()) {
             if (spec.mode() == QueueMode.PULL) {
-                exhausted += store.taskRemoveExhausted(spec.name(), spec.retryLimit(), now, tombstoneExpiry(now),
-                        batch);
+                exhausted +=
+                        store.taskRemoveExhausted(spec.name(), spec.retryLimit(), now, tombstoneExpiry(now), batch);
             }
         }
         int tombstones = store.tombstoneDeleteExpired(now, batch);
@@ -361,8 +404,9 @@ public final class PullQueueEngine {
 
     public QueueSpec requireQueue(String queue) {
         Validation.checkQueueName(queue);
-        return registry.find(queue).orElseThrow(() ->
-                new QueueException(ErrorCode.UNKNOWN_QUEUE, "queue", "queue " + queue + " is not declared"));
+        return registry.find(queue)
+                .orElseThrow(() ->
+                        new QueueException(ErrorCode.UNKNOWN_QUEUE, "queue", "queue " + queue + " is not declared"));
     }
 
     /** What this server added, leased and deleted per queue since the last sample. */
@@ -377,7 +421,9 @@ public final class PullQueueEngine {
 
     static void requirePull(QueueSpec spec) {
         if (spec.mode() != QueueMode.PULL) {
-            throw new QueueException(ErrorCode.INVALID_QUEUE_MODE, "queue",
+            throw new QueueException(
+                    ErrorCode.INVALID_QUEUE_MODE,
+                    "queue",
                     "queue " + spec.name() + " is a push queue; this operation needs a pull queue");
         }
     }

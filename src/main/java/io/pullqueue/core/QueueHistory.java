@@ -18,8 +18,8 @@ public record QueueHistory(long fromUsec, long toUsec, long stepUsec, List<Queue
      * Merges samples (ordered by time) into steps of at least {@code periodUsec}, at most about {@code maxPoints}
      * (steps start at multiples of their length since the epoch, so the same sample lands in the same step).
      */
-    public static QueueHistory of(List<QueueSample> samples, long fromUsec, long toUsec, long periodUsec,
-                                  int maxPoints) {
+    public static QueueHistory of(
+            List<QueueSample> samples, long fromUsec, long toUsec, long periodUsec, int maxPoints) {
         long span = Math.max(1, toUsec - fromUsec);
         long step = Math.max(periodUsec, ceilDiv(span, maxPoints));
         step = ceilDiv(step, periodUsec) * periodUsec;
@@ -31,8 +31,15 @@ public record QueueHistory(long fromUsec, long toUsec, long stepUsec, List<Queue
                 points.set(points.size() - 1, points.get(points.size() - 1).then(s));
             } else {
                 current = at;
-                points.add(new QueueSample(at, s.tasks(), s.due(), s.inFlight(), s.oldestDueAgeUsec(), s.added(),
-                        s.leased(), s.deleted()));
+                points.add(new QueueSample(
+                        at,
+                        s.tasks(),
+                        s.due(),
+                        s.inFlight(),
+                        s.oldestDueAgeUsec(),
+                        s.added(),
+                        s.leased(),
+                        s.deleted()));
             }
         }
         return new QueueHistory(fromUsec, toUsec, step, List.copyOf(points));

@@ -39,11 +39,13 @@ public final class QueueOperations {
      * A page of the queue's tasks in a state, with a tag (any when null), in the given order, after the
      * cursor of the previous page (null for the first).
      */
-    public TaskListing search(String queue, TaskQuery.State state, Tag tag, TaskQuery.Order order,
-                              TaskQuery.Cursor after, int pageSize) {
+    public TaskListing search(
+            String queue, TaskQuery.State state, Tag tag, TaskQuery.Order order, TaskQuery.Cursor after, int pageSize) {
         PullQueueEngine.requirePull(engine.requireQueue(queue));
         if (pageSize < 1 || pageSize > Limits.MAX_LIST_PAGE_SIZE) {
-            throw new QueueException(ErrorCode.INVALID_REQUEST, "pageSize",
+            throw new QueueException(
+                    ErrorCode.INVALID_REQUEST,
+                    "pageSize",
                     "pageSize must be between 1 and " + Limits.MAX_LIST_PAGE_SIZE + ", got " + pageSize);
         }
         if (tag != null) {
@@ -64,7 +66,9 @@ public final class QueueOperations {
     public List<ErrorCode> runNow(String queue, List<String> names) {
         PullQueueEngine.requirePull(engine.requireQueue(queue));
         if (names.size() > Limits.MAX_NAMES_PER_DELETE) {
-            throw new QueueException(ErrorCode.TOO_MANY_TASKS, "names",
+            throw new QueueException(
+                    ErrorCode.TOO_MANY_TASKS,
+                    "names",
                     "at most " + Limits.MAX_NAMES_PER_DELETE + " names per call, got " + names.size());
         }
         long now = engine.nowUsec();
@@ -90,8 +94,9 @@ public final class QueueOperations {
             }
             long oldestAge = c.due() > 0 && c.oldestEtaUsec() != null ? Math.max(0, now - c.oldestEtaUsec()) : 0;
             QueueActivity.Counts a = engine.activity().take(spec.name());
-            byQueue.put(spec.name(), new QueueSample(at, c.tasks(), c.due(), c.leased(), oldestAge, a.added(),
-                    a.leased(), a.deleted()));
+            byQueue.put(
+                    spec.name(),
+                    new QueueSample(at, c.tasks(), c.due(), c.leased(), oldestAge, a.added(), a.leased(), a.deleted()));
         }
         if (!byQueue.isEmpty()) {
             store.sampleAdd(server, byQueue);
@@ -104,7 +109,9 @@ public final class QueueOperations {
         PullQueueEngine.requirePull(engine.requireQueue(queue));
         long maxSeconds = MAX_HISTORY_USEC / Limits.USEC_PER_SECOND;
         if (windowSeconds < 1 || windowSeconds > maxSeconds) {
-            throw new QueueException(ErrorCode.INVALID_REQUEST, "seconds",
+            throw new QueueException(
+                    ErrorCode.INVALID_REQUEST,
+                    "seconds",
                     "seconds must be between 1 and " + maxSeconds + " (a day), got " + windowSeconds);
         }
         long now = engine.nowUsec();

@@ -13,12 +13,26 @@ package io.pullqueue.core;
  * @param leased tasks handed out by lease calls during the period
  * @param deleted tasks deleted by name during the period (purges and retry-limit removals not counted)
  */
-public record QueueSample(long atUsec, long tasks, long due, long inFlight, long oldestDueAgeUsec, long added,
-                          long leased, long deleted) {
+public record QueueSample(
+        long atUsec,
+        long tasks,
+        long due,
+        long inFlight,
+        long oldestDueAgeUsec,
+        long added,
+        long leased,
+        long deleted) {
 
     /** This sample merged with a later one of the same step: backlog figures of the later, activity summed. */
     QueueSample then(QueueSample later) {
-        return new QueueSample(atUsec, later.tasks, later.due, later.inFlight, later.oldestDueAgeUsec,
-                added + later.added, leased + later.leased, deleted + later.deleted);
+        return new QueueSample(
+                atUsec,
+                later.tasks,
+                later.due,
+                later.inFlight,
+                later.oldestDueAgeUsec,
+                added + later.added,
+                leased + later.leased,
+                deleted + later.deleted);
     }
 }

@@ -11,8 +11,8 @@ package io.pullqueue.core;
  * @param pushRate a push queue's rate as declared (reported to tools; pullqueue does not run push tasks), or
  *     {@code null} for a pull queue
  */
-public record QueueSpec(String name, QueueMode mode, Integer retryLimit, Acl acl, int leaseRequestsPerSecond,
-                        PushRate pushRate) {
+public record QueueSpec(
+        String name, QueueMode mode, Integer retryLimit, Acl acl, int leaseRequestsPerSecond, PushRate pushRate) {
 
     /** App Engine's default {@code bucket_size} of a push queue. */
     public static final double DEFAULT_BUCKET_SIZE = 5;
@@ -25,8 +25,7 @@ public record QueueSpec(String name, QueueMode mode, Integer retryLimit, Acl acl
      * @param bucketSize the {@code bucket_size} ({@link #DEFAULT_BUCKET_SIZE} when not given)
      * @param maxConcurrentRequests {@code max_concurrent_requests}, or {@code null}
      */
-    public record PushRate(String rate, double perSecond, double bucketSize, Integer maxConcurrentRequests) {
-    }
+    public record PushRate(String rate, double perSecond, double bucketSize, Integer maxConcurrentRequests) {}
 
     public QueueSpec {
         if (acl == null) {
@@ -40,8 +39,8 @@ public record QueueSpec(String name, QueueMode mode, Integer retryLimit, Acl acl
     }
 
     public static QueueSpec push(String name) {
-        return new QueueSpec(name, QueueMode.PUSH, null, Acl.NONE, 0,
-                new PushRate("5/s", 5, DEFAULT_BUCKET_SIZE, null));
+        return new QueueSpec(
+                name, QueueMode.PUSH, null, Acl.NONE, 0, new PushRate("5/s", 5, DEFAULT_BUCKET_SIZE, null));
     }
 
     public QueueSpec withRetryLimit(Integer limit) {

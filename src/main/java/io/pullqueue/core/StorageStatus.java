@@ -7,5 +7,4 @@ package io.pullqueue.core;
  * @param usableBytes bytes new tasks may still take: free space of the filesystem plus the store's own free pages
  * @param minFreeBytes the floor below which adds are refused
  */
-public record StorageStatus(boolean full, long usableBytes, long minFreeBytes) {
-}
+public record StorageStatus(boolean full, long usableBytes, long minFreeBytes) {}

@@ -20,6 +20,5 @@ public record StoreDiagnostics(Map<String, TableRows> tables, OptionalLong notif
     }
 
     /** Live and dead row versions of one table. */
-    public record TableRows(long live, long dead) {
-    }
+    public record TableRows(long live, long dead) {}
 }

@@ -7,7 +7,9 @@ package io.pullqueue.core;
 public record TagFilter(Kind kind, Tag tag) {
 
     public enum Kind {
-        ANY, TAG, OLDEST_TAG
+        ANY,
+        TAG,
+        OLDEST_TAG
     }
 
     public static final TagFilter ANY = new TagFilter(Kind.ANY, null);
@@ -30,8 +32,8 @@ public record TagFilter(Kind kind, Tag tag) {
         boolean hasTag = tag != null;
         if (!groupByTag) {
             if (hasTag) {
-                throw new QueueException(ErrorCode.INVALID_REQUEST, "tag",
-                        "a tag was given but groupByTag was not set");
+                throw new QueueException(
+                        ErrorCode.INVALID_REQUEST, "tag", "a tag was given but groupByTag was not set");
             }
             return ANY;
         }

@@ -10,6 +10,5 @@ package io.pullqueue.core;
  * @param countdownSeconds a delay from now in seconds, or {@code null}; not together with etaUsec
  * @param retryLimit a per-task retry limit, or {@code null}
  */
-public record TaskDraft(String name, byte[] payload, Tag tag, Long etaUsec, Double countdownSeconds,
-                        Integer retryLimit) {
-}
+public record TaskDraft(
+        String name, byte[] payload, Tag tag, Long etaUsec, Double countdownSeconds, Integer retryLimit) {}

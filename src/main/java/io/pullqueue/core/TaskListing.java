@@ -11,7 +11,7 @@ public record TaskListing(List<Task> tasks, TaskQuery.Cursor next) {
             return new TaskListing(List.copyOf(readOneMore), null);
         }
         Task last = readOneMore.get(limit - 1);
-        return new TaskListing(List.copyOf(readOneMore.subList(0, limit)),
-                new TaskQuery.Cursor(last.etaUsec(), last.name()));
+        return new TaskListing(
+                List.copyOf(readOneMore.subList(0, limit)), new TaskQuery.Cursor(last.etaUsec(), last.name()));
     }
 }

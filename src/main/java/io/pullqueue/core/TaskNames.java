@@ -6,8 +6,7 @@ import java.security.SecureRandom;
 final class TaskNames {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private TaskNames() {
-    }
+    private TaskNames() {}
 
     /** The URL-safe characters of the task-name pattern in ASCII order, so that encoded numbers sort as numbers. */
     private static final char[] ORDERED_ALPHABET =

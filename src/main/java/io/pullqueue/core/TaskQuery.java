@@ -30,10 +30,11 @@ public record TaskQuery(String queue, State state, Tag tag, Order order, Cursor 
      * a task added without a countdown, when it was added), so the oldest ETA first is the task waiting longest.
      */
     public enum Order {
-        NAME, ETA, ETA_DESC
+        NAME,
+        ETA,
+        ETA_DESC
     }
 
     /** The last task of the previous page: its name, and its ETA for the ETA orders. */
-    public record Cursor(long etaUsec, String name) {
-    }
+    public record Cursor(long etaUsec, String name) {}
 }

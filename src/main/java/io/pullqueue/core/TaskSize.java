@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 public final class TaskSize {
     /** Field numbers of {@code TaskQueueAddRequest} (taskqueue_service.proto). */
     private static final int QUEUE_NAME = 1;
+
     private static final int TASK_NAME = 2;
     private static final int ETA_USEC = 3;
     private static final int BODY = 9;
@@ -22,8 +23,7 @@ public final class TaskSize {
     /** {@code TaskQueueMode.PULL}. */
     private static final int PULL = 1;
 
-    private TaskSize() {
-    }
+    private TaskSize() {}
 
     /**
      * @param name the requested name, or {@code null} when the server picks one
@@ -33,9 +33,11 @@ public final class TaskSize {
     public static long of(String queue, String name, long etaUsec, byte[] payload, Tag tag, Integer retryLimit) {
         long n = bytesField(QUEUE_NAME, utf8(queue))
                 + bytesField(TASK_NAME, name == null ? 0 : utf8(name))
-                + key(ETA_USEC) + varint(etaUsec)
+                + key(ETA_USEC)
+                + varint(etaUsec)
                 + bytesField(BODY, payload.length)
-                + key(MODE) + varint(PULL);
+                + key(MODE)
+                + varint(PULL);
         if (tag != null) {
             n += bytesField(TAG, tag.length());
         }

@@ -76,8 +76,7 @@ public interface TaskStore {
      * Deletes and tombstones up to {@code batch} due tasks that have used up their retry limit (their own,
      * else {@code queueRetryLimit}; nothing when both are absent). Returns how many were removed.
      */
-    int taskRemoveExhausted(String queue, Integer queueRetryLimit, long nowUsec, long tombstoneExpiresUsec,
-                            int batch);
+    int taskRemoveExhausted(String queue, Integer queueRetryLimit, long nowUsec, long tombstoneExpiresUsec, int batch);
 
     /** Deletes up to {@code batch} tombstones that expired before {@code nowUsec}; returns how many. */
     int tombstoneDeleteExpired(long nowUsec, int batch);
@@ -130,8 +129,7 @@ public interface TaskStore {
      * Tells {@code listener} when tasks may have become leasable because another server instance sharing this
      * database added them or gave a lease back. A store that only one instance can use does nothing.
      */
-    default void watchOtherInstances(TaskAvailabilityListener listener) {
-    }
+    default void watchOtherInstances(TaskAvailabilityListener listener) {}
 
     /** Figures an operator watches for the store's health; read by the maintenance timer only. */
     default StoreDiagnostics diagnostics() {
@@ -161,8 +159,7 @@ public interface TaskStore {
 
     /** Room held for one add; closing it gives the room back to the count (the add has then taken what it used). */
     interface Room extends AutoCloseable {
-        Room NONE = () -> {
-        };
+        Room NONE = () -> {};
 
         @Override
         void close();
@@ -174,6 +171,5 @@ public interface TaskStore {
     }
 
     /** Stops what the store runs in the background (such as a notification listener). */
-    default void close() {
-    }
+    default void close() {}
 }

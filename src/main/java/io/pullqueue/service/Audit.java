@@ -10,8 +10,7 @@ final class Audit {
     /** The identity recorded for changes made by editing files on the server. */
     static final String FILE = "file-system";
 
-    private Audit() {
-    }
+    private Audit() {}
 
     static void log(Identity who, String action) {
         log(who.email(), action);

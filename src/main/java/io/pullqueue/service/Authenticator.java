@@ -42,21 +42,27 @@ public class Authenticator {
     @Inject
     @ConfigProperty(name = "pullqueue.auth.mode")
     String configuredMode;
+
     @Inject
     @ConfigProperty(name = "http.host", defaultValue = "localhost")
     String host;
+
     @Inject
     @ConfigProperty(name = "pullqueue.api.keys.file")
     Optional<String> keysFile;
+
     @Inject
     @ConfigProperty(name = "mp.jwt.verify.publickey.location")
     Optional<String> jwtKeyFile;
+
     @Inject
     @ConfigProperty(name = "mp.jwt.verify.issuer")
     Optional<String> jwtIssuer;
+
     @Inject
     @ConfigProperty(name = "pullqueue.jwt.keys.refresh.seconds")
     long jwtRefreshSeconds;
+
     @Inject
     @ConfigProperty(name = "pullqueue.config.poll.seconds")
     int pollSeconds;
@@ -66,17 +72,22 @@ public class Authenticator {
     private JwtVerifier jwt;
 
     void start(@Observes Startup event) {
-        keys = keysFile.filter(f -> !f.isBlank()).map(f -> new ApiKeyFile(Path.of(f).toAbsolutePath()))
+        keys = keysFile.filter(f -> !f.isBlank())
+                .map(f -> new ApiKeyFile(Path.of(f).toAbsolutePath()))
                 .orElse(null);
         if (keys != null) {
             keys.reloadIfChanged();
         }
-        jwt = jwtKeyFile.filter(f -> !f.isBlank()).map(f -> {
-            if (jwtIssuer.isEmpty() || jwtIssuer.get().isBlank()) {
-                LOG.severe("mp.jwt.verify.publickey.location is set but mp.jwt.verify.issuer is not: JWTs are refused");
-            }
-            return new JwtVerifier(f, jwtIssuer.orElse("").trim(), jwtRefreshSeconds);
-        }).orElse(null);
+        jwt = jwtKeyFile
+                .filter(f -> !f.isBlank())
+                .map(f -> {
+                    if (jwtIssuer.isEmpty() || jwtIssuer.get().isBlank()) {
+                        LOG.severe(
+                                "mp.jwt.verify.publickey.location is set but mp.jwt.verify.issuer is not: JWTs are refused");
+                    }
+                    return new JwtVerifier(f, jwtIssuer.orElse("").trim(), jwtRefreshSeconds);
+                })
+                .orElse(null);
         if (jwt != null) {
             jwt.reloadIfChanged(steadyMillis());
         }
@@ -121,7 +132,8 @@ public class Authenticator {
     public Optional<Identity> withoutCredential(String remoteAddress) {
         Mode m = mode;
         return m == Mode.NONE || m == Mode.LOOPBACK && isLoopback(remoteAddress)
-                ? Optional.of(Identity.UNCHECKED) : Optional.empty();
+                ? Optional.of(Identity.UNCHECKED)
+                : Optional.empty();
     }
 
     /** The identity of a credential (an API key, or a JWT when an issuer is configured), or empty. */
@@ -165,7 +177,10 @@ public class Authenticator {
     /** True for the names and addresses of the loopback interface. */
     static boolean isLoopback(String hostOrAddress) {
         String h = hostOrAddress == null ? "" : hostOrAddress.trim().toLowerCase(Locale.ROOT);
-        return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("[::1]")
+        return h.equals("localhost")
+                || h.startsWith("127.")
+                || h.equals("::1")
+                || h.equals("[::1]")
                 || h.equals("0:0:0:0:0:0:0:1");
     }
 }

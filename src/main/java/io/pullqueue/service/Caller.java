@@ -16,8 +16,7 @@ public final class Caller {
     /** The server's own bookkeeping (metrics of every queue), which no request makes. */
     static final Identity SERVER = new Identity("server", Set.of(Role.ADMIN));
 
-    private Caller() {
-    }
+    private Caller() {}
 
     /** The caller of the call running on this thread; PERMISSION_DENIED when there is none. */
     public static Identity current() {

@@ -22,6 +22,7 @@ public class ConfigWatcher {
     @Inject
     @ConfigProperty(name = "pullqueue.queue.config", defaultValue = "queue.yaml")
     String file;
+
     @Inject
     @ConfigProperty(name = "pullqueue.config.poll.seconds")
     int pollSeconds;

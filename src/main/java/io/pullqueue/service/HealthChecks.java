@@ -20,10 +20,13 @@ public class HealthChecks {
 
     @Inject
     QueueService service;
+
     @Inject
     ConfigWatcher config;
+
     @Inject
     QueueMetrics metrics;
+
     @Inject
     Authenticator authenticator;
 
@@ -31,14 +34,16 @@ public class HealthChecks {
     @Readiness
     HealthCheck store() {
         return () -> {
-            HealthCheckResponseBuilder b = HealthCheckResponse.named("store").status(service.storeReachable())
+            HealthCheckResponseBuilder b = HealthCheckResponse.named("store")
+                    .status(service.storeReachable())
                     .withData("kind", service.storeKind());
             // Table bloat, as of the last maintenance pass: dead row versions autovacuum has not reclaimed yet.
             // Full storage keeps the server ready on purpose: workers must go on leasing and deleting, which is
             // what frees room; adds are refused with STORAGE_FULL meanwhile.
             StorageStatus room = service.storage();
             if (room != null) {
-                b.withData("storage", room.full() ? "FULL" : "OK").withData("storage.usableBytes", room.usableBytes())
+                b.withData("storage", room.full() ? "FULL" : "OK")
+                        .withData("storage.usableBytes", room.usableBytes())
                         .withData("storage.minFreeBytes", room.minFreeBytes());
             }
             metrics.storeDiagnostics().tables().forEach((table, rows) -> {
@@ -66,7 +71,8 @@ public class HealthChecks {
     @Readiness
     HealthCheck authentication() {
         return () -> {
-            HealthCheckResponseBuilder b = HealthCheckResponse.named("authentication").up()
+            HealthCheckResponseBuilder b = HealthCheckResponse.named("authentication")
+                    .up()
                     .withData("mode", authenticator.mode().name().toLowerCase(Locale.ROOT));
             if (authenticator.mode() == Authenticator.Mode.NONE) {
                 b.withData("warning", "AUTHENTICATION IS OFF: every caller may do everything");

@@ -54,6 +54,7 @@ final class JwtVerifier {
     private static final long SKEW_SECONDS = 60;
     /** The soonest a key set URL is fetched again after a token named a key it does not hold, or after a failure. */
     static final long UNKNOWN_KID_REFETCH_MILLIS = 10_000;
+
     private static final Duration FETCH_TIMEOUT = Duration.ofSeconds(5);
     private static final int MAX_KEY_SET_BYTES = 1 << 20;
 
@@ -71,7 +72,7 @@ final class JwtVerifier {
     private String lastError;
     private HttpClient http;
 
-    private record Verified(Identity who, long expiresAt) { }
+    private record Verified(Identity who, long expiresAt) {}
 
     /** The keys in force: by {@code kid}, and all of them (for tokens that name none). */
     record KeySet(Map<String, PublicKey> byKid, List<PublicKey> all) {
@@ -138,17 +139,18 @@ final class JwtVerifier {
             }
             keys = fresh;
             remembered.clear();
-            LOG.info(() -> "JWT: accepting RS256 tokens of issuer " + issuer + " signed by " + fresh.all().size()
-                    + " key(s) from " + location + (fresh.byKid().isEmpty() ? "" : " (kid " + fresh.byKid().keySet()
-                    + ")"));
+            LOG.info(() -> "JWT: accepting RS256 tokens of issuer " + issuer + " signed by "
+                    + fresh.all().size()
+                    + " key(s) from " + location
+                    + (fresh.byKid().isEmpty() ? "" : " (kid " + fresh.byKid().keySet() + ")"));
             return true;
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             String error = e.toString();
             if (url != null) { // a failed fetch keeps the keys in force, and is tried again soon
                 nextFetchMillis = nowMillis + Math.min(refreshMillis, UNKNOWN_KID_REFETCH_MILLIS);
                 if (!error.equals(lastError)) {
-                    LOG.severe("JWT key set " + location + " cannot be fetched (the " + keys.all().size()
-                            + " key(s) in force stay): " + error);
+                    LOG.severe("JWT key set " + location + " cannot be fetched (the "
+                            + keys.all().size() + " key(s) in force stay): " + error);
                 }
             } else {
                 if (!error.equals(lastError)) {
@@ -165,11 +167,16 @@ final class JwtVerifier {
 
     private String fetch() throws IOException {
         if (http == null) {
-            http = HttpClient.newBuilder().connectTimeout(FETCH_TIMEOUT)
-                    .followRedirects(HttpClient.Redirect.NORMAL).build();
+            http = HttpClient.newBuilder()
+                    .connectTimeout(FETCH_TIMEOUT)
+                    .followRedirects(HttpClient.Redirect.NORMAL)
+                    .build();
         }
-        HttpRequest request = HttpRequest.newBuilder(url).timeout(FETCH_TIMEOUT)
-                .header("Accept", "application/jwk-set+json, application/json").GET().build();
+        HttpRequest request = HttpRequest.newBuilder(url)
+                .timeout(FETCH_TIMEOUT)
+                .header("Accept", "application/jwk-set+json, application/json")
+                .GET()
+                .build();
         try {
             HttpResponse<byte[]> r = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
             if (r.statusCode() != 200) {
@@ -209,7 +216,8 @@ final class JwtVerifier {
         Map<String, PublicKey> byKid = new LinkedHashMap<>();
         List<PublicKey> all = new ArrayList<>();
         for (JsonObject jwk : jwks) {
-            if (!"RSA".equals(jwk.getString("kty", null)) || !"sig".equals(jwk.getString("use", "sig"))
+            if (!"RSA".equals(jwk.getString("kty", null))
+                    || !"sig".equals(jwk.getString("use", "sig"))
                     || !"RS256".equals(jwk.getString("alg", "RS256"))) {
                 continue;
             }
@@ -217,8 +225,10 @@ final class JwtVerifier {
                 throw new GeneralSecurityException("an RSA key without n or e in the key set");
             }
             Base64.Decoder b64 = Base64.getUrlDecoder();
-            PublicKey k = KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(
-                    new BigInteger(1, b64.decode(jwk.getString("n"))), new BigInteger(1, b64.decode(jwk.getString("e")))));
+            PublicKey k = KeyFactory.getInstance("RSA")
+                    .generatePublic(new RSAPublicKeySpec(
+                            new BigInteger(1, b64.decode(jwk.getString("n"))),
+                            new BigInteger(1, b64.decode(jwk.getString("e")))));
             all.add(k);
             String kid = jwk.getString("kid", null);
             if (kid != null) {
@@ -276,9 +286,14 @@ final class JwtVerifier {
                 return Optional.empty();
             }
             JsonObject claims = json(parts[1]);
-            long exp = claims.getJsonNumber("exp") == null ? 0 : claims.getJsonNumber("exp").longValue();
-            long nbf = claims.getJsonNumber("nbf") == null ? 0 : claims.getJsonNumber("nbf").longValue();
-            if (!issuer.equals(claims.getString("iss", null)) || exp + SKEW_SECONDS <= nowSeconds
+            long exp = claims.getJsonNumber("exp") == null
+                    ? 0
+                    : claims.getJsonNumber("exp").longValue();
+            long nbf = claims.getJsonNumber("nbf") == null
+                    ? 0
+                    : claims.getJsonNumber("nbf").longValue();
+            if (!issuer.equals(claims.getString("iss", null))
+                    || exp + SKEW_SECONDS <= nowSeconds
                     || nbf - SKEW_SECONDS > nowSeconds) {
                 return Optional.empty();
             }
@@ -324,8 +339,8 @@ final class JwtVerifier {
     }
 
     private static JsonObject json(String base64url) {
-        try (var reader = Json.createReader(new StringReader(
-                new String(Base64.getUrlDecoder().decode(base64url), StandardCharsets.UTF_8)))) {
+        try (var reader = Json.createReader(
+                new StringReader(new String(Base64.getUrlDecoder().decode(base64url), StandardCharsets.UTF_8)))) {
             return reader.readObject();
         }
     }

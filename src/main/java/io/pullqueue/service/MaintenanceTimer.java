@@ -30,15 +30,20 @@ public class MaintenanceTimer {
 
     @Inject
     QueueService service;
+
     @Inject
     QueueMetrics metrics;
+
     @Inject
     ConfigWatcher config;
+
     @Inject
     Authenticator authenticator;
+
     @Inject
     @ConfigProperty(name = "pullqueue.maintenance.seconds")
     int maintenanceSeconds;
+
     @Inject
     @ConfigProperty(name = "pullqueue.maintenance.batch")
     int batch;
@@ -49,6 +54,7 @@ public class MaintenanceTimer {
 
     /** This server's name in the queue samples: each server writes its own rows, and the history sums them. */
     private final String server = java.util.UUID.randomUUID().toString().substring(0, 8);
+
     private long ticks;
 
     @Schedule(hour = "*", minute = "*", second = "*", persistent = false, info = "pullqueue maintenance")

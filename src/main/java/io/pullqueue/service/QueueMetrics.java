@@ -30,6 +30,7 @@ public class QueueMetrics {
 
     @Inject
     MetricRegistry registry;
+
     @Inject
     QueueService service;
 
@@ -58,7 +59,8 @@ public class QueueMetrics {
                 register(spec.name());
             }
         }
-        latest.keySet().removeIf(q -> service.queues().stream().noneMatch(s -> s.name().equals(q)));
+        latest.keySet()
+                .removeIf(q -> service.queues().stream().noneMatch(s -> s.name().equals(q)));
         lastRefreshUsec = now;
     }
 
@@ -76,9 +78,14 @@ public class QueueMetrics {
         }
         if (d.notificationsReceived().isPresent() && !notificationsRegistered) {
             notificationsRegistered = true;
-            registry.gauge(Metadata.builder().withName("pullqueue.store.notifications.received")
-                    .withDescription("Task notifications (LISTEN/NOTIFY) this server received from the database")
-                    .build(), this, m -> m.store.notificationsReceived().orElse(0));
+            registry.gauge(
+                    Metadata.builder()
+                            .withName("pullqueue.store.notifications.received")
+                            .withDescription(
+                                    "Task notifications (LISTEN/NOTIFY) this server received from the database")
+                            .build(),
+                    this,
+                    m -> m.store.notificationsReceived().orElse(0));
         }
     }
 
@@ -95,7 +102,8 @@ public class QueueMetrics {
     }
 
     private void registerTable(String table) {
-        Metadata md = Metadata.builder().withName("pullqueue.store.rows")
+        Metadata md = Metadata.builder()
+                .withName("pullqueue.store.rows")
                 .withDescription("Row versions per store table: live, and dead ones not yet vacuumed (bloat)")
                 .build();
         registry.gauge(md, this, m -> m.tableRows(table).live(), new Tag("table", table), new Tag("state", "live"));
@@ -110,16 +118,41 @@ public class QueueMetrics {
 
     private void register(String queue) {
         Tag tag = new Tag("queue", queue);
-        gauge("pullqueue.queue.tasks", "Tasks stored in the queue, leased ones included", MetricUnits.NONE, queue,
-                s -> s.counts().tasks(), tag);
-        gauge("pullqueue.queue.due", "Tasks that a lease call could take now", MetricUnits.NONE, queue,
-                s -> s.counts().due(), tag);
-        gauge("pullqueue.queue.in.flight", "Tasks held under a lease that has not run out", MetricUnits.NONE, queue,
-                s -> s.counts().leased(), tag);
-        gauge("pullqueue.queue.leased.last.minute", "Tasks leased in the last 60 s (all servers)", MetricUnits.NONE,
-                queue, s -> s.leasedLastMinute(), tag);
-        gauge("pullqueue.queue.oldest.task.age", "Age of the oldest due task (0 when none is due)",
-                MetricUnits.SECONDS, queue, this::oldestDueAgeSeconds, tag);
+        gauge(
+                "pullqueue.queue.tasks",
+                "Tasks stored in the queue, leased ones included",
+                MetricUnits.NONE,
+                queue,
+                s -> s.counts().tasks(),
+                tag);
+        gauge(
+                "pullqueue.queue.due",
+                "Tasks that a lease call could take now",
+                MetricUnits.NONE,
+                queue,
+                s -> s.counts().due(),
+                tag);
+        gauge(
+                "pullqueue.queue.in.flight",
+                "Tasks held under a lease that has not run out",
+                MetricUnits.NONE,
+                queue,
+                s -> s.counts().leased(),
+                tag);
+        gauge(
+                "pullqueue.queue.leased.last.minute",
+                "Tasks leased in the last 60 s (all servers)",
+                MetricUnits.NONE,
+                queue,
+                s -> s.leasedLastMinute(),
+                tag);
+        gauge(
+                "pullqueue.queue.oldest.task.age",
+                "Age of the oldest due task (0 when none is due)",
+                MetricUnits.SECONDS,
+                queue,
+                this::oldestDueAgeSeconds,
+                tag);
     }
 
     private double oldestDueAgeSeconds(QueueStats s) {
@@ -148,13 +181,21 @@ public class QueueMetrics {
         }
     }
 
-    private void gauge(String name, String description, String unit, String queue,
-                       ToDoubleFunction<QueueStats> f, Tag tag) {
-        Metadata md = Metadata.builder().withName(name).withDescription(description).withUnit(unit).build();
-        registry.gauge(md, latest, m -> {
-            QueueStats s = m.get(queue);
-            return s == null ? 0.0 : f.applyAsDouble(s);
-        }, tag);
+    private void gauge(
+            String name, String description, String unit, String queue, ToDoubleFunction<QueueStats> f, Tag tag) {
+        Metadata md = Metadata.builder()
+                .withName(name)
+                .withDescription(description)
+                .withUnit(unit)
+                .build();
+        registry.gauge(
+                md,
+                latest,
+                m -> {
+                    QueueStats s = m.get(queue);
+                    return s == null ? 0.0 : f.applyAsDouble(s);
+                },
+                tag);
     }
 
     /** Records one lease call: its latency and how many tasks it returned. */
@@ -167,17 +208,24 @@ public class QueueMetrics {
     }
 
     /** A queue's lease metrics, looked up in the registry once (a lookup per call costs more than the update). */
-    private record LeaseMetrics(Timer latency, Counter leased) {
-    }
+    private record LeaseMetrics(Timer latency, Counter leased) {}
 
     private final Map<String, LeaseMetrics> leaseMetrics = new ConcurrentHashMap<>();
 
     private LeaseMetrics leaseMetrics(String queue) {
         Tag tag = new Tag("queue", queue);
         return new LeaseMetrics(
-                registry.timer(Metadata.builder().withName("pullqueue.lease.duration")
-                        .withDescription("Latency of lease calls as the service sees them").build(), tag),
-                registry.counter(Metadata.builder().withName("pullqueue.tasks.leased")
-                        .withDescription("Tasks handed out by lease calls on this server").build(), tag));
+                registry.timer(
+                        Metadata.builder()
+                                .withName("pullqueue.lease.duration")
+                                .withDescription("Latency of lease calls as the service sees them")
+                                .build(),
+                        tag),
+                registry.counter(
+                        Metadata.builder()
+                                .withName("pullqueue.tasks.leased")
+                                .withDescription("Tasks handed out by lease calls on this server")
+                                .build(),
+                        tag));
     }
 }

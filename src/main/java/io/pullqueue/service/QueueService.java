@@ -17,9 +17,9 @@ import io.pullqueue.core.QueueOperations;
 import io.pullqueue.core.QueueRegistry;
 import io.pullqueue.core.QueueSpec;
 import io.pullqueue.core.QueueStats;
-import io.pullqueue.core.StoreDiagnostics;
 import io.pullqueue.core.Role;
 import io.pullqueue.core.StorageStatus;
+import io.pullqueue.core.StoreDiagnostics;
 import io.pullqueue.core.Tag;
 import io.pullqueue.core.TagFilter;
 import io.pullqueue.core.Task;
@@ -85,17 +85,23 @@ public class QueueService {
 
     @Inject
     TaskStore store;
+
     @Inject
     QueueRegistry registry;
+
     @Inject
     ConfigWatcher config;
+
     @Inject
     Clock clock;
+
     @Inject
     QueueMetrics metrics;
+
     @Inject
     @ConfigProperty(name = "pullqueue.tombstone.ttl.hours")
     long tombstoneTtlHours;
+
     @Inject
     @ConfigProperty(name = "pullqueue.history.sample.seconds")
     int sampleSeconds;
@@ -106,8 +112,7 @@ public class QueueService {
     @PostConstruct
     void start() {
         store.initialize();
-        engine = new PullQueueEngine(store, registry, clock,
-                new EngineSettings(Duration.ofHours(tombstoneTtlHours)));
+        engine = new PullQueueEngine(store, registry, clock, new EngineSettings(Duration.ofHours(tombstoneTtlHours)));
         store.watchOtherInstances(engine::tasksAvailableElsewhere);
         operations = new QueueOperations(engine, store, Math.max(1, sampleSeconds) * 1_000_000L);
         LOG.info(() -> "pullqueue ready: " + registry.all().size() + " queues declared, "
@@ -131,8 +136,8 @@ public class QueueService {
     }
 
     /** App Engine's BulkAdd rules; see {@link io.pullqueue.core.PullQueueEngine#bulkAdd}. */
-    public List<AddResult> bulkAdd(String queue, List<TaskDraft> tasks, List<QueueException> refusals,
-                                   boolean pullTasks) {
+    public List<AddResult> bulkAdd(
+            String queue, List<TaskDraft> tasks, List<QueueException> refusals, boolean pullTasks) {
         Identity who = Caller.current();
         if (!who.has(Role.ADMIN)) {
             QueueSpec declared;
@@ -228,7 +233,9 @@ public class QueueService {
         if (who.has(Role.ADMIN)) {
             return engine.queues();
         }
-        return engine.queues().stream().filter(q -> AccessRules.allows(who, Operation.VIEW, q)).toList();
+        return engine.queues().stream()
+                .filter(q -> AccessRules.allows(who, Operation.VIEW, q))
+                .toList();
     }
 
     /**
@@ -246,8 +253,8 @@ public class QueueService {
     private static void requireAdmin(String what) {
         Identity who = Caller.current();
         if (!who.has(Role.ADMIN)) {
-            throw new QueueException(ErrorCode.PERMISSION_DENIED, who.email() + " may not " + what
-                    + " (needs role admin)");
+            throw new QueueException(
+                    ErrorCode.PERMISSION_DENIED, who.email() + " may not " + what + " (needs role admin)");
         }
     }
 
@@ -281,8 +288,8 @@ public class QueueService {
     // ----------------------------------------------- what an operator reads and does (QueueOperations)
 
     /** A page of the queue's tasks filtered by state and tag, in name or ETA order, without payloads. */
-    public TaskListing search(String queue, TaskQuery.State state, Tag tag, TaskQuery.Order order,
-                              TaskQuery.Cursor after, int pageSize) {
+    public TaskListing search(
+            String queue, TaskQuery.State state, Tag tag, TaskQuery.Order order, TaskQuery.Cursor after, int pageSize) {
         allow(Operation.LIST, queue);
         return operations.search(queue, state, tag, order, after, pageSize);
     }
@@ -291,8 +298,10 @@ public class QueueService {
     public List<ErrorCode> runNow(String queue, List<String> names) {
         Identity who = allow(Operation.RUN_NOW, queue);
         List<ErrorCode> results = operations.runNow(queue, names);
-        Audit.log(who, "made " + results.stream().filter(c -> c == ErrorCode.OK).count() + " of " + names.size()
-                + " tasks of queue " + queue + " due now");
+        Audit.log(
+                who,
+                "made " + results.stream().filter(c -> c == ErrorCode.OK).count() + " of " + names.size()
+                        + " tasks of queue " + queue + " due now");
         return results;
     }
 

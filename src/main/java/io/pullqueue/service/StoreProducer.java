@@ -61,11 +61,12 @@ public class StoreProducer {
                 LOG.info(() -> "pullqueue store: embedded SQLite in " + dataDir.orElse("the server output directory"));
                 return new SqliteTaskStore(sqlite, minFreeBytes, reserveBytes);
             case "postgres":
-                LOG.info("pullqueue store: PostgreSQL (data source jdbc/pullqueue-postgres); several servers may share it");
+                LOG.info(
+                        "pullqueue store: PostgreSQL (data source jdbc/pullqueue-postgres); several servers may share it");
                 return new PostgresTaskStore(postgres);
             default:
-                throw new IllegalStateException("pullqueue.store (PULLQUEUE_STORE) must be sqlite or postgres, got '"
-                        + kind + "'");
+                throw new IllegalStateException(
+                        "pullqueue.store (PULLQUEUE_STORE) must be sqlite or postgres, got '" + kind + "'");
         }
     }
 
@@ -77,8 +78,8 @@ public class StoreProducer {
         try {
             Files.createDirectories(Path.of(dir));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the data directory " + dir
-                    + " (pullqueue.data.dir / PULLQUEUE_DATA_DIR)", e);
+            throw new UncheckedIOException(
+                    "cannot create the data directory " + dir + " (pullqueue.data.dir / PULLQUEUE_DATA_DIR)", e);
         }
     }
 }

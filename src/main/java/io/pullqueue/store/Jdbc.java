@@ -23,8 +23,7 @@ public final class Jdbc {
         T run(Connection connection) throws SQLException;
     }
 
-    private Jdbc() {
-    }
+    private Jdbc() {}
 
     /** Runs {@code work} in auto-commit mode (one statement is one transaction). */
     public static <T> T autoCommit(DataSource dataSource, String operation, SqlWork<T> work) {
@@ -104,8 +103,11 @@ public final class Jdbc {
      */
     public static RuntimeException failure(String operation, SQLException e) {
         if (isFull(e)) {
-            return new QueueException(ErrorCode.STORAGE_FULL, null, "the database's disk is full: " + operation
-                    + " changed nothing; leases and deletes still work, adds resume when space is freed");
+            return new QueueException(
+                    ErrorCode.STORAGE_FULL,
+                    null,
+                    "the database's disk is full: " + operation
+                            + " changed nothing; leases and deletes still work, adds resume when space is freed");
         }
         return new StoreException("task store: " + operation + " failed: " + e.getMessage(), e);
     }
@@ -118,13 +120,16 @@ public final class Jdbc {
      */
     public static RuntimeException commitFailure(String operation, SQLException e) {
         String state = e.getSQLState();
-        boolean rolledBack = isFull(e) && !String.valueOf(e.getMessage()).startsWith("[SQLITE_IOERR") || state != null && state.length() == 5
-                && List.of("40", "23", "22", "42", "53", "54").contains(state.substring(0, 2));
+        boolean rolledBack = isFull(e) && !String.valueOf(e.getMessage()).startsWith("[SQLITE_IOERR")
+                || state != null
+                        && state.length() == 5
+                        && List.of("40", "23", "22", "42", "53", "54").contains(state.substring(0, 2));
         if (rolledBack) {
             return failure(operation, e);
         }
-        return new CommitUncertainException("task store: the commit of " + operation + " failed, its outcome is "
-                + "unknown: " + e.getMessage(), e);
+        return new CommitUncertainException(
+                "task store: the commit of " + operation + " failed, its outcome is " + "unknown: " + e.getMessage(),
+                e);
     }
 
     /**
@@ -136,10 +141,11 @@ public final class Jdbc {
      */
     public static boolean isFull(SQLException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s && ("53100".equals(s.getSQLState())
-                    || s.getSQLState() == null && (s.getErrorCode() & 0xff) == SQLITE_FULL
-                    || String.valueOf(s.getMessage()).startsWith("[SQLITE_FULL]")
-                    || String.valueOf(s.getMessage()).startsWith("[SQLITE_IOERR_SHMSIZE]"))) {
+            if (t instanceof SQLException s
+                    && ("53100".equals(s.getSQLState())
+                            || s.getSQLState() == null && (s.getErrorCode() & 0xff) == SQLITE_FULL
+                            || String.valueOf(s.getMessage()).startsWith("[SQLITE_FULL]")
+                            || String.valueOf(s.getMessage()).startsWith("[SQLITE_IOERR_SHMSIZE]"))) {
                 return true;
             }
         }

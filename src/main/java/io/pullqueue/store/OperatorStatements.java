@@ -30,13 +30,14 @@ public final class OperatorStatements {
      * bounded on both sides (state and cursor) and filter the tag, reading every due task of other tags; the tag
      * index is named.
      */
-    public static final OperatorStatements SQLITE = new OperatorStatements("length", "tag",
-            "task INDEXED BY task_tag_due");
+    public static final OperatorStatements SQLITE =
+            new OperatorStatements("length", "tag", "task INDEXED BY task_tag_due");
     /** PostgreSQL's: its tag index is on coalesce(tag, ''). */
-    public static final OperatorStatements POSTGRES = new OperatorStatements("octet_length", "coalesce(tag, '')",
-            "task");
-    private static final String SEARCH_COLUMNS = "(payload), tag, eta_usec, retry_count, created_usec, retry_limit "
-            + "FROM ";
+    public static final OperatorStatements POSTGRES =
+            new OperatorStatements("octet_length", "coalesce(tag, '')", "task");
+
+    private static final String SEARCH_COLUMNS =
+            "(payload), tag, eta_usec, retry_count, created_usec, retry_limit " + "FROM ";
     /** Sets ETA = now (parameter 1) on a named task whose ETA is later (parameters: now, queue, name, now). */
     static final String MAKE_DUE = "UPDATE task SET eta_usec = ? WHERE queue = ? AND name = ? AND eta_usec > ?";
     /** Adds or (same queue, time and server) updates a sample, summing the activity. */
@@ -50,6 +51,7 @@ public final class OperatorStatements {
     static final String SAMPLE_READ = "SELECT at_usec, max(tasks), max(due), max(in_flight), max(oldest_due_age_usec), "
             + "sum(added), sum(leased), sum(deleted) FROM queue_sample WHERE queue = ? AND at_usec >= ? "
             + "GROUP BY at_usec ORDER BY at_usec";
+
     static final String SAMPLE_PRUNE = "DELETE FROM queue_sample WHERE at_usec < ?";
 
     private final String lengthFunction;
@@ -69,20 +71,22 @@ public final class OperatorStatements {
     }
 
     /** The statement of a search, and its parameters in order. */
-    public record Statement(String sql, List<Object> params) {
-    }
+    public record Statement(String sql, List<Object> params) {}
 
     /** The statement {@link #search} runs for the query (public for the stores' query-plan checks). */
     public Statement searchStatement(TaskQuery q) {
-        StringBuilder sql = new StringBuilder("SELECT name, ").append(lengthFunction).append(SEARCH_COLUMNS)
-                .append(q.tag() == null ? "task" : taggedTable).append(" WHERE queue = ?");
+        StringBuilder sql = new StringBuilder("SELECT name, ")
+                .append(lengthFunction)
+                .append(SEARCH_COLUMNS)
+                .append(q.tag() == null ? "task" : taggedTable)
+                .append(" WHERE queue = ?");
         List<Object> p = new ArrayList<>();
         p.add(q.queue());
         switch (q.state()) {
             case DUE -> sql.append(" AND eta_usec <= ?");
             case LEASED -> sql.append(" AND eta_usec > ? AND retry_count > 0");
             case WAITING -> sql.append(" AND eta_usec > ? AND retry_count = 0");
-            case ANY -> { }
+            case ANY -> {}
         }
         if (q.state() != TaskQuery.State.ANY) {
             p.add(q.nowUsec());
@@ -142,8 +146,9 @@ public final class OperatorStatements {
      * task exists ({@code taskExists}: queue, name), else TOMBSTONED_TASK or UNKNOWN_TASK ({@code tombstoneLive}:
      * queue, name, now).
      */
-    public static List<ErrorCode> makeDue(Connection c, String taskExists, String tombstoneLive, String queue,
-                                          List<String> names, long nowUsec) throws SQLException {
+    public static List<ErrorCode> makeDue(
+            Connection c, String taskExists, String tombstoneLive, String queue, List<String> names, long nowUsec)
+            throws SQLException {
         int[] changed;
         try (PreparedStatement ps = c.prepareStatement(MAKE_DUE)) {
             for (String name : names) {
@@ -158,9 +163,12 @@ public final class OperatorStatements {
         List<ErrorCode> results = new ArrayList<>(names.size());
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
-            results.add(changed[i] > 0 || TaskReads.exists(c, taskExists, queue, name) ? ErrorCode.OK
-                    : TaskReads.exists(c, tombstoneLive, queue, name, nowUsec) ? ErrorCode.TOMBSTONED_TASK
-                    : ErrorCode.UNKNOWN_TASK);
+            results.add(
+                    changed[i] > 0 || TaskReads.exists(c, taskExists, queue, name)
+                            ? ErrorCode.OK
+                            : TaskReads.exists(c, tombstoneLive, queue, name, nowUsec)
+                                    ? ErrorCode.TOMBSTONED_TASK
+                                    : ErrorCode.UNKNOWN_TASK);
         }
         return results;
     }
@@ -194,8 +202,15 @@ public final class OperatorStatements {
             ps.setLong(2, fromUsec);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new QueueSample(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getLong(4),
-                            rs.getLong(5), rs.getLong(6), rs.getLong(7), rs.getLong(8)));
+                    out.add(new QueueSample(
+                            rs.getLong(1),
+                            rs.getLong(2),
+                            rs.getLong(3),
+                            rs.getLong(4),
+                            rs.getLong(5),
+                            rs.getLong(6),
+                            rs.getLong(7),
+                            rs.getLong(8)));
                 }
             }
         }

@@ -27,14 +27,21 @@ class ApiKeyFileTest {
                 admin-key-0123456789 root@example.com admin   # the admin
                 sha256:%s worker@example.com consumer,producer
 
-                """.formatted(ApiKeyFile.sha256Hex("hashed-key-0123456789").toUpperCase()));
+                """.formatted(
+                        ApiKeyFile.sha256Hex("hashed-key-0123456789").toUpperCase()));
         ApiKeyFile keys = new ApiKeyFile(f);
         assertTrue(keys.reloadIfChanged());
         assertEquals(2, keys.size());
-        assertEquals(new Identity("root@example.com", Set.of(Role.ADMIN)), keys.find("admin-key-0123456789").get());
-        assertEquals(Set.of(Role.CONSUMER, Role.PRODUCER), keys.find("hashed-key-0123456789").get().roles());
+        assertEquals(
+                new Identity("root@example.com", Set.of(Role.ADMIN)),
+                keys.find("admin-key-0123456789").get());
+        assertEquals(
+                Set.of(Role.CONSUMER, Role.PRODUCER),
+                keys.find("hashed-key-0123456789").get().roles());
         assertTrue(keys.find("unknown-key-0123456789").isEmpty());
-        assertTrue(keys.find("sha256:" + ApiKeyFile.sha256Hex("hashed-key-0123456789")).isEmpty(),
+        assertTrue(
+                keys.find("sha256:" + ApiKeyFile.sha256Hex("hashed-key-0123456789"))
+                        .isEmpty(),
                 "the hash itself is not a key");
     }
 
@@ -49,7 +56,8 @@ class ApiKeyFileTest {
                 sha256:abc c@example.com admin
                 third-key-0123456789 d@example.com
                 """);
-        Files.setLastModifiedTime(f, FileTime.fromMillis(Files.getLastModifiedTime(f).toMillis() + 2000));
+        Files.setLastModifiedTime(
+                f, FileTime.fromMillis(Files.getLastModifiedTime(f).toMillis() + 2000));
         assertFalse(keys.reloadIfChanged());
         String error = keys.lastError().orElseThrow();
         assertTrue(error.contains("line 1: a key must be at least 16 characters"), error);
@@ -66,7 +74,8 @@ class ApiKeyFileTest {
         keys.reloadIfChanged();
         assertFalse(keys.reloadIfChanged(), "unchanged");
         Files.writeString(f, "second-key-0123456789 a@example.com producer\n");
-        Files.setLastModifiedTime(f, FileTime.fromMillis(Files.getLastModifiedTime(f).toMillis() + 2000));
+        Files.setLastModifiedTime(
+                f, FileTime.fromMillis(Files.getLastModifiedTime(f).toMillis() + 2000));
         assertTrue(keys.reloadIfChanged());
         assertTrue(keys.find("first-key-0123456789").isEmpty(), "a removed key stops working");
         assertTrue(keys.find("second-key-0123456789").isPresent());
@@ -75,8 +84,11 @@ class ApiKeyFileTest {
     @Test
     void aKeyTwiceIsRefused() {
         List<String> errors = new ArrayList<>();
-        ApiKeyFile.parse(List.of("same-key-0123456789 a@x admin", "sha256:" + ApiKeyFile.sha256Hex(
-                "same-key-0123456789") + " b@x consumer"), errors);
+        ApiKeyFile.parse(
+                List.of(
+                        "same-key-0123456789 a@x admin",
+                        "sha256:" + ApiKeyFile.sha256Hex("same-key-0123456789") + " b@x consumer"),
+                errors);
         assertEquals(List.of("line 2: the same key appears twice"), errors);
     }
 

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReloadingQueueRegistryTest {
     @TempDir
     Path dir;
+
     private long modified = 1_700_000_000_000L;
 
     private Path write(String yaml) throws IOException {
@@ -131,7 +132,9 @@ class ReloadingQueueRegistryTest {
             write(broken);
             assertFalse(r.reloadIfChanged(), broken);
             assertEquals(Set.of("a", "default"), names(r), "the last good version stays: " + broken);
-            assertTrue(r.lastError().orElseThrow().contains("would remove every queue"), r.lastError().toString());
+            assertTrue(
+                    r.lastError().orElseThrow().contains("would remove every queue"),
+                    r.lastError().toString());
         }
         // Keeping one queue is an ordinary change.
         write("queue:\n- name: a\n  mode: pull\n- name: b\n  mode: pull\n");

@@ -12,12 +12,17 @@ import org.junit.jupiter.api.Test;
 
 class AccessRulesTest {
     private static final QueueSpec OPEN = QueueSpec.pull("open");
-    private static final QueueSpec LISTED = new QueueSpec("listed", QueueMode.PULL, null,
-            new Acl(List.of("Worker@example.com"), List.of("writer@example.com")), 10, null);
-    private static final Set<Operation> CONSUME = EnumSet.of(Operation.LEASE, Operation.MODIFY_LEASE,
-            Operation.DELETE, Operation.GET, Operation.LIST);
-    private static final Set<Operation> ADMIN_ONLY = EnumSet.of(Operation.PURGE, Operation.PAUSE, Operation.RESUME,
-            Operation.RUN_NOW);
+    private static final QueueSpec LISTED = new QueueSpec(
+            "listed",
+            QueueMode.PULL,
+            null,
+            new Acl(List.of("Worker@example.com"), List.of("writer@example.com")),
+            10,
+            null);
+    private static final Set<Operation> CONSUME =
+            EnumSet.of(Operation.LEASE, Operation.MODIFY_LEASE, Operation.DELETE, Operation.GET, Operation.LIST);
+    private static final Set<Operation> ADMIN_ONLY =
+            EnumSet.of(Operation.PURGE, Operation.PAUSE, Operation.RESUME, Operation.RUN_NOW);
 
     private static Identity who(String email, Role... roles) {
         return new Identity(email, roles.length == 0 ? Set.of() : EnumSet.of(roles[0], roles));
@@ -37,10 +42,10 @@ class AccessRulesTest {
         Identity producer = who("p@example.com", Role.PRODUCER);
         Identity consumer = who("c@example.com", Role.CONSUMER);
         for (Operation op : Operation.values()) {
-            assertEquals(op == Operation.ADD || op == Operation.VIEW, AccessRules.allows(producer, op, OPEN),
-                    op.name());
-            assertEquals(CONSUME.contains(op) || op == Operation.VIEW, AccessRules.allows(consumer, op, OPEN),
-                    op.name());
+            assertEquals(
+                    op == Operation.ADD || op == Operation.VIEW, AccessRules.allows(producer, op, OPEN), op.name());
+            assertEquals(
+                    CONSUME.contains(op) || op == Operation.VIEW, AccessRules.allows(consumer, op, OPEN), op.name());
         }
     }
 
@@ -72,11 +77,13 @@ class AccessRulesTest {
 
     @Test
     void aRefusalIsPermissionDeniedAndSaysWhy() {
-        QueueException e = assertThrows(QueueException.class,
+        QueueException e = assertThrows(
+                QueueException.class,
                 () -> AccessRules.check(who("c@example.com", Role.CONSUMER), Operation.PURGE, OPEN));
         assertEquals(ErrorCode.PERMISSION_DENIED, e.code());
         assertEquals("c@example.com may not purge on queue open (needs role admin)", e.getMessage());
-        QueueException acl = assertThrows(QueueException.class,
+        QueueException acl = assertThrows(
+                QueueException.class,
                 () -> AccessRules.check(who("c@example.com", Role.CONSUMER), Operation.LEASE, LISTED));
         assertEquals("c@example.com may not lease on queue listed (not listed in the queue's acl)", acl.getMessage());
     }

@@ -19,17 +19,23 @@ import org.junit.jupiter.api.Test;
  */
 class AckContractTest extends EngineFixture {
     /** What the next write does: commit and then report an unknown outcome, or fail before committing. */
-    private enum Fault { NONE, COMMITTED_BUT_UNKNOWN, NOT_COMMITTED_BUT_UNKNOWN }
+    private enum Fault {
+        NONE,
+        COMMITTED_BUT_UNKNOWN,
+        NOT_COMMITTED_BUT_UNKNOWN
+    }
 
     private Fault fault = Fault.NONE;
 
     @BeforeEach
     void hideCommitOutcomes() {
         TaskStore real = store;
-        TaskStore faulty = (TaskStore) Proxy.newProxyInstance(TaskStore.class.getClassLoader(),
-                new Class<?>[] {TaskStore.class}, (proxy, method, args) -> {
-                    boolean write = method.getName().equals("taskAddMany") || method.getName().equals("taskDeleteMany")
-                            || method.getName().equals("taskModifyLease") || method.getName().equals("taskLease");
+        TaskStore faulty = (TaskStore) Proxy.newProxyInstance(
+                TaskStore.class.getClassLoader(), new Class<?>[] {TaskStore.class}, (proxy, method, args) -> {
+                    boolean write = method.getName().equals("taskAddMany")
+                            || method.getName().equals("taskDeleteMany")
+                            || method.getName().equals("taskModifyLease")
+                            || method.getName().equals("taskLease");
                     Fault f = write ? fault : Fault.NONE;
                     fault = write ? Fault.NONE : fault;
                     if (f == Fault.NOT_COMMITTED_BUT_UNKNOWN) {
@@ -46,17 +52,21 @@ class AckContractTest extends EngineFixture {
                     }
                     return result;
                 });
-        engine = new PullQueueEngine(faulty, new QueueRegistry() {
-            @Override
-            public java.util.Optional<QueueSpec> find(String name) {
-                return java.util.Optional.ofNullable(queues.get(name));
-            }
+        engine = new PullQueueEngine(
+                faulty,
+                new QueueRegistry() {
+                    @Override
+                    public java.util.Optional<QueueSpec> find(String name) {
+                        return java.util.Optional.ofNullable(queues.get(name));
+                    }
 
-            @Override
-            public java.util.Collection<QueueSpec> all() {
-                return queues.values();
-            }
-        }, clock, new EngineSettings(java.time.Duration.ofDays(9)));
+                    @Override
+                    public java.util.Collection<QueueSpec> all() {
+                        return queues.values();
+                    }
+                },
+                clock,
+                new EngineSettings(java.time.Duration.ofDays(9)));
     }
 
     private static List<TaskDraft> unnamed(int n) {
@@ -89,7 +99,9 @@ class AckContractTest extends EngineFixture {
         List<TaskDraft> drafts = unnamed(5);
         List<String> names = uncertainAdd(drafts, Fault.COMMITTED_BUT_UNKNOWN);
         List<AddResult> retry = engine.add(Q, retryWith(drafts, names));
-        assertEquals(Collections.nCopies(5, ErrorCode.TASK_ALREADY_EXISTS), retry.stream().map(AddResult::code).toList());
+        assertEquals(
+                Collections.nCopies(5, ErrorCode.TASK_ALREADY_EXISTS),
+                retry.stream().map(AddResult::code).toList());
         assertEquals(5, store.queueCounts(Q, now()).tasks(), "five tasks, not ten");
     }
 
@@ -99,7 +111,9 @@ class AckContractTest extends EngineFixture {
         List<String> names = uncertainAdd(drafts, Fault.NOT_COMMITTED_BUT_UNKNOWN);
         assertEquals(0, store.queueCounts(Q, now()).tasks());
         List<AddResult> retry = engine.add(Q, retryWith(drafts, names));
-        assertEquals(Collections.nCopies(5, ErrorCode.OK), retry.stream().map(AddResult::code).toList());
+        assertEquals(
+                Collections.nCopies(5, ErrorCode.OK),
+                retry.stream().map(AddResult::code).toList());
         assertEquals(names, retry.stream().map(AddResult::name).toList());
     }
 
@@ -122,8 +136,11 @@ class AckContractTest extends EngineFixture {
         assertEquals(ErrorCode.COMMIT_UNCERTAIN, e.code());
         long newToken = now() + 120_000_000L;
         assertEquals(true, e.getMessage().contains(String.valueOf(newToken)), e.getMessage());
-        assertEquals(ErrorCode.TASK_LEASE_EXPIRED, assertThrows(QueueException.class,
-                () -> engine.modifyLease(Q, t.name(), t.etaUsec(), 120)).code(), "the old token is gone: it committed");
+        assertEquals(
+                ErrorCode.TASK_LEASE_EXPIRED,
+                assertThrows(QueueException.class, () -> engine.modifyLease(Q, t.name(), t.etaUsec(), 120))
+                        .code(),
+                "the old token is gone: it committed");
         engine.modifyLease(Q, t.name(), newToken, 120);
     }
 }

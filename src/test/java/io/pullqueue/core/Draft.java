@@ -8,27 +8,27 @@ record Draft(TaskDraft task) {
     }
 
     Draft named(String n) {
-        return new Draft(new TaskDraft(n, task.payload(), task.tag(), task.etaUsec(), task.countdownSeconds(),
-                task.retryLimit()));
+        return new Draft(new TaskDraft(
+                n, task.payload(), task.tag(), task.etaUsec(), task.countdownSeconds(), task.retryLimit()));
     }
 
     Draft tagged(String t) {
-        return new Draft(new TaskDraft(task.name(), task.payload(), Tag.of(t), task.etaUsec(), task.countdownSeconds(),
-                task.retryLimit()));
+        return new Draft(new TaskDraft(
+                task.name(), task.payload(), Tag.of(t), task.etaUsec(), task.countdownSeconds(), task.retryLimit()));
     }
 
     Draft at(long eta) {
-        return new Draft(new TaskDraft(task.name(), task.payload(), task.tag(), eta, task.countdownSeconds(),
-                task.retryLimit()));
+        return new Draft(new TaskDraft(
+                task.name(), task.payload(), task.tag(), eta, task.countdownSeconds(), task.retryLimit()));
     }
 
     Draft after(double seconds) {
-        return new Draft(new TaskDraft(task.name(), task.payload(), task.tag(), task.etaUsec(), seconds,
-                task.retryLimit()));
+        return new Draft(
+                new TaskDraft(task.name(), task.payload(), task.tag(), task.etaUsec(), seconds, task.retryLimit()));
     }
 
     Draft withRetryLimit(Integer limit) {
-        return new Draft(new TaskDraft(task.name(), task.payload(), task.tag(), task.etaUsec(),
-                task.countdownSeconds(), limit));
+        return new Draft(
+                new TaskDraft(task.name(), task.payload(), task.tag(), task.etaUsec(), task.countdownSeconds(), limit));
     }
 }

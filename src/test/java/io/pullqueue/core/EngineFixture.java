@@ -24,6 +24,7 @@ abstract class EngineFixture {
 
     @TempDir
     Path dir;
+
     TestClock clock;
     TaskStore store;
     PullQueueEngine engine;
@@ -44,17 +45,21 @@ abstract class EngineFixture {
         declare(QueueSpec.pull(Q).withLeaseRequestsPerSecond(0));
         declare(QueueSpec.pull(LIMITED).withRetryLimit(2).withLeaseRequestsPerSecond(0));
         declare(QueueSpec.push(PUSH));
-        engine = new PullQueueEngine(store, new QueueRegistry() {
-            @Override
-            public Optional<QueueSpec> find(String name) {
-                return Optional.ofNullable(queues.get(name));
-            }
+        engine = new PullQueueEngine(
+                store,
+                new QueueRegistry() {
+                    @Override
+                    public Optional<QueueSpec> find(String name) {
+                        return Optional.ofNullable(queues.get(name));
+                    }
 
-            @Override
-            public Collection<QueueSpec> all() {
-                return queues.values();
-            }
-        }, clock, new EngineSettings(Duration.ofDays(9)));
+                    @Override
+                    public Collection<QueueSpec> all() {
+                        return queues.values();
+                    }
+                },
+                clock,
+                new EngineSettings(Duration.ofDays(9)));
     }
 
     void declare(QueueSpec spec) {

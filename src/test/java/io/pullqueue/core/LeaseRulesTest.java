@@ -199,8 +199,14 @@ class LeaseRulesTest extends EngineFixture {
         add(Q, draft("x").named("a"));
         add(Q, draft("x").named("b"));
         lease(Q, 1, 300);
-        assertEquals(List.of(ErrorCode.OK, ErrorCode.OK, ErrorCode.UNKNOWN_TASK, ErrorCode.TOMBSTONED_TASK,
-                ErrorCode.INVALID_TASK_NAME), engine.delete(Q, List.of("a", "b", "c", "a", "bad name")));
+        assertEquals(
+                List.of(
+                        ErrorCode.OK,
+                        ErrorCode.OK,
+                        ErrorCode.UNKNOWN_TASK,
+                        ErrorCode.TOMBSTONED_TASK,
+                        ErrorCode.INVALID_TASK_NAME),
+                engine.delete(Q, List.of("a", "b", "c", "a", "bad name")));
         List<String> thousand = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             thousand.add("n" + i);
@@ -218,7 +224,8 @@ class LeaseRulesTest extends EngineFixture {
         assertEquals(2, engine.purge(Q));
         assertEquals(0, store.queueCounts(Q, now()).tasks());
         assertEquals(1, store.queueCounts(LIMITED, now()).tasks(), "other queues untouched");
-        assertEquals(ErrorCode.TOMBSTONED_TASK, addOne(Q, draft("x").named("p1")).code());
+        assertEquals(
+                ErrorCode.TOMBSTONED_TASK, addOne(Q, draft("x").named("p1")).code());
         assertTrue(addOne(Q, draft("after purge")).ok());
         assertEquals(1, store.queueCounts(Q, now()).tasks());
     }

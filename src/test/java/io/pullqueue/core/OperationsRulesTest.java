@@ -41,9 +41,11 @@ class OperationsRulesTest extends EngineFixture {
 
         QueueHistory h = ops.history(Q, 3600);
         assertEquals(PERIOD, h.stepUsec());
-        assertEquals(List.of(
-                new QueueSample(first, 2, 1, 1, 4_000_000L, 3, 2, 1),
-                new QueueSample(first + PERIOD, 3, 2, 1, 14_000_000L, 1, 0, 0)), h.points());
+        assertEquals(
+                List.of(
+                        new QueueSample(first, 2, 1, 1, 4_000_000L, 3, 2, 1),
+                        new QueueSample(first + PERIOD, 3, 2, 1, 14_000_000L, 1, 0, 0)),
+                h.points());
         clock.advance(Duration.ofSeconds(20));
         assertEquals(List.of(), ops.history(Q, 5).points(), "nothing sampled in the last 5 s");
     }
@@ -58,7 +60,9 @@ class OperationsRulesTest extends EngineFixture {
         QueueHistory h = QueueHistory.of(samples, from, from + 8640 * PERIOD, PERIOD, 360);
         assertEquals(360, h.points().size());
         assertEquals(24 * PERIOD, h.stepUsec());
-        assertEquals(new QueueSample(0, 23, 23, 0, 0, 24, 48, 72), h.points().get(0),
+        assertEquals(
+                new QueueSample(0, 23, 23, 0, 0, 24, 48, 72),
+                h.points().get(0),
                 "backlog at the end of the step, activity summed over it");
     }
 
@@ -71,7 +75,8 @@ class OperationsRulesTest extends EngineFixture {
         List<String> woken = new ArrayList<>();
         engine.addListener(woken::add);
 
-        assertEquals(List.of(ErrorCode.OK, ErrorCode.OK, ErrorCode.UNKNOWN_TASK, ErrorCode.INVALID_TASK_NAME),
+        assertEquals(
+                List.of(ErrorCode.OK, ErrorCode.OK, ErrorCode.UNKNOWN_TASK, ErrorCode.INVALID_TASK_NAME),
                 ops.runNow(Q, List.of(leased, later, "gone", "bad name")));
 
         assertEquals(now(), engine.get(Q, leased).etaUsec());
@@ -83,16 +88,27 @@ class OperationsRulesTest extends EngineFixture {
 
     @Test
     void badInputIsRefusedNamingTheField() {
-        assertEquals("names", expect(ErrorCode.TOO_MANY_TASKS,
-                () -> ops.runNow(Q, Collections.nCopies(1001, "a"))).field());
+        assertEquals(
+                "names",
+                expect(ErrorCode.TOO_MANY_TASKS, () -> ops.runNow(Q, Collections.nCopies(1001, "a")))
+                        .field());
         expect(ErrorCode.INVALID_QUEUE_MODE, () -> ops.runNow(PUSH, List.of("a")));
         expect(ErrorCode.UNKNOWN_QUEUE, () -> ops.history("nope", 60));
-        assertEquals("seconds", expect(ErrorCode.INVALID_REQUEST, () -> ops.history(Q, 86_401)).field());
-        assertEquals("pageSize", expect(ErrorCode.INVALID_REQUEST, () -> ops.search(Q, TaskQuery.State.ANY, null,
-                TaskQuery.Order.ETA, null, 1001)).field());
-        QueueException tag = expect(ErrorCode.INVALID_TAG, () -> ops.search(Q, TaskQuery.State.ANY,
-                Tag.of("x".repeat(501)), TaskQuery.Order.ETA, null, 10));
+        assertEquals(
+                "seconds",
+                expect(ErrorCode.INVALID_REQUEST, () -> ops.history(Q, 86_401)).field());
+        assertEquals(
+                "pageSize",
+                expect(
+                                ErrorCode.INVALID_REQUEST,
+                                () -> ops.search(Q, TaskQuery.State.ANY, null, TaskQuery.Order.ETA, null, 1001))
+                        .field());
+        QueueException tag = expect(
+                ErrorCode.INVALID_TAG,
+                () -> ops.search(Q, TaskQuery.State.ANY, Tag.of("x".repeat(501)), TaskQuery.Order.ETA, null, 10));
         assertEquals("tag", tag.field());
-        assertTrue(ops.search(Q, TaskQuery.State.DUE, Tag.of(""), TaskQuery.Order.ETA, null, 10).tasks().isEmpty());
+        assertTrue(ops.search(Q, TaskQuery.State.DUE, Tag.of(""), TaskQuery.Order.ETA, null, 10)
+                .tasks()
+                .isEmpty());
     }
 }

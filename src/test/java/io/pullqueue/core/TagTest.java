@@ -35,7 +35,9 @@ class TagTest {
             assertEquals("base64:" + t.base64(), t.toString());
         }
         assertEquals("wK8=", Tag.ofBytes(overlong).base64());
-        assertNotEquals(Tag.ofBytes(overlong), Tag.of(new String(overlong, StandardCharsets.UTF_8)),
+        assertNotEquals(
+                Tag.ofBytes(overlong),
+                Tag.of(new String(overlong, StandardCharsets.UTF_8)),
                 "not the same tag as its U+FFFD look-alike");
     }
 

@@ -37,6 +37,7 @@ class JwtKeySetTest {
 
     @TempDir
     Path dir;
+
     private HttpServer server;
 
     @BeforeAll
@@ -61,7 +62,8 @@ class JwtKeySetTest {
     }
 
     private static byte[] unsigned(byte[] twosComplement) {
-        return twosComplement[0] == 0 ? java.util.Arrays.copyOfRange(twosComplement, 1, twosComplement.length)
+        return twosComplement[0] == 0
+                ? java.util.Arrays.copyOfRange(twosComplement, 1, twosComplement.length)
                 : twosComplement;
     }
 
@@ -75,19 +77,29 @@ class JwtKeySetTest {
 
     @Test
     void aKeySetFileChecksEachTokenWithTheKeyItNames() throws Exception {
-        Path file = Files.writeString(dir.resolve("jwks.json"), jwks(jwk(a, "a", ",\"use\":\"sig\",\"alg\":\"RS256\""),
-                jwk(b, "b", ""), jwk(JwtVerifierTest.keyPair(), "enc", ",\"use\":\"enc\""),
-                "{\"kty\":\"EC\",\"kid\":\"ec\",\"crv\":\"P-256\",\"x\":\"AA\",\"y\":\"AA\"}"));
+        Path file = Files.writeString(
+                dir.resolve("jwks.json"),
+                jwks(
+                        jwk(a, "a", ",\"use\":\"sig\",\"alg\":\"RS256\""),
+                        jwk(b, "b", ""),
+                        jwk(JwtVerifierTest.keyPair(), "enc", ",\"use\":\"enc\""),
+                        "{\"kty\":\"EC\",\"kid\":\"ec\",\"crv\":\"P-256\",\"x\":\"AA\",\"y\":\"AA\"}"));
         JwtVerifier v = new JwtVerifier(file.toString(), ISSUER, 300);
         assertTrue(v.reloadIfChanged(0));
-        assertEquals(java.util.Set.of("a", "b"), JwtVerifier.parse(Files.readString(file)).byKid().keySet(),
+        assertEquals(
+                java.util.Set.of("a", "b"),
+                JwtVerifier.parse(Files.readString(file)).byKid().keySet(),
                 "encryption and EC keys are passed over");
-        assertEquals("w@example.com", v.verify(token(a.getPrivate(), "a"), NOW).orElseThrow().email());
+        assertEquals(
+                "w@example.com",
+                v.verify(token(a.getPrivate(), "a"), NOW).orElseThrow().email());
         assertTrue(v.verify(token(b.getPrivate(), "b"), NOW).isPresent());
         assertFalse(v.verify(token(a.getPrivate(), "b"), NOW).isPresent(), "signed by another key than it names");
         assertFalse(v.verify(token(a.getPrivate(), "c"), NOW).isPresent(), "a kid the set does not hold");
         assertFalse(v.verify(token(a.getPrivate(), "enc"), NOW).isPresent(), "an encryption key signs nothing");
-        assertTrue(v.verify(JwtVerifierTest.token(b.getPrivate(), "RS256", CLAIMS), NOW).isPresent(),
+        assertTrue(
+                v.verify(JwtVerifierTest.token(b.getPrivate(), "RS256", CLAIMS), NOW)
+                        .isPresent(),
                 "a token naming no kid is checked with each key");
         assertFalse(v.reloadIfChanged(1000), "unchanged file, nothing re-read");
         assertTrue(new JwtVerifier(file.toUri().toString(), ISSUER, 300).reloadIfChanged(0), "a file: URL");
@@ -99,8 +111,8 @@ class JwtKeySetTest {
     @Test
     void aSingleJwkIsAKeySetOfOneAndASetWithoutRsaSigningKeysIsRefused() throws Exception {
         assertEquals(1, JwtVerifier.parse(jwk(a, "a", "")).all().size());
-        GeneralSecurityException e = assertThrows(GeneralSecurityException.class,
-                () -> JwtVerifier.parse(jwks(jwk(a, "a", ",\"alg\":\"RS512\""))));
+        GeneralSecurityException e = assertThrows(
+                GeneralSecurityException.class, () -> JwtVerifier.parse(jwks(jwk(a, "a", ",\"alg\":\"RS512\""))));
         assertTrue(e.getMessage().contains("no RSA signing key"), e.getMessage());
         assertThrows(GeneralSecurityException.class, () -> JwtVerifier.parse("{\"keys\":[{\"kty\":\"RSA\"}]}"));
     }

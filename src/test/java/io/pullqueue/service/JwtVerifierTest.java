@@ -26,6 +26,7 @@ class JwtVerifierTest {
 
     @TempDir
     Path dir;
+
     private KeyPair pair;
     private JwtVerifier verifier;
 
@@ -43,8 +44,11 @@ class JwtVerifierTest {
     }
 
     private Path writePublic(KeyPair p) throws Exception {
-        return Files.writeString(dir.resolve("issuer.pem"), "-----BEGIN PUBLIC KEY-----\n"
-                + Base64.getMimeEncoder().encodeToString(p.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+        return Files.writeString(
+                dir.resolve("issuer.pem"),
+                "-----BEGIN PUBLIC KEY-----\n"
+                        + Base64.getMimeEncoder().encodeToString(p.getPublic().getEncoded())
+                        + "\n-----END PUBLIC KEY-----\n");
     }
 
     /** A token as an OpenID Connect issuer makes it: RS256 over base64url header and claims. */
@@ -59,8 +63,8 @@ class JwtVerifierTest {
 
     private static String signed(PrivateKey key, String header, String claims) throws Exception {
         Base64.Encoder b = Base64.getUrlEncoder().withoutPadding();
-        String signed = b.encodeToString(header.getBytes(StandardCharsets.UTF_8))
-                + "." + b.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
+        String signed = b.encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
+                + b.encodeToString(claims.getBytes(StandardCharsets.UTF_8));
         Signature rsa = Signature.getInstance("SHA256withRSA");
         rsa.initSign(key);
         rsa.update(signed.getBytes(StandardCharsets.US_ASCII));
@@ -73,12 +77,20 @@ class JwtVerifierTest {
 
     @Test
     void theIdentityIsTheEmailElseUpnElseSubAndTheRolesAreTheKnownGroups() throws Exception {
-        assertEquals(new Identity("w@example.com", Set.of(Role.CONSUMER, Role.PRODUCER)), verify("{\"iss\":\"" + ISSUER
-                + "\",\"exp\":" + (NOW + 60) + ",\"email\":\"w@example.com\",\"upn\":\"u\",\"sub\":\"s\","
-                + "\"groups\":[\"consumer\",\"producer\",\"staff\"]}").orElseThrow());
-        assertEquals("u", verify("{\"iss\":\"" + ISSUER + "\",\"exp\":" + (NOW + 60) + ",\"upn\":\"u\",\"sub\":\"s\"}")
-                .orElseThrow().email());
-        Identity sub = verify("{\"iss\":\"" + ISSUER + "\",\"exp\":" + (NOW + 60) + ",\"sub\":\"s\"}").orElseThrow();
+        assertEquals(
+                new Identity("w@example.com", Set.of(Role.CONSUMER, Role.PRODUCER)),
+                verify("{\"iss\":\"" + ISSUER
+                                + "\",\"exp\":" + (NOW + 60)
+                                + ",\"email\":\"w@example.com\",\"upn\":\"u\",\"sub\":\"s\","
+                                + "\"groups\":[\"consumer\",\"producer\",\"staff\"]}")
+                        .orElseThrow());
+        assertEquals(
+                "u",
+                verify("{\"iss\":\"" + ISSUER + "\",\"exp\":" + (NOW + 60) + ",\"upn\":\"u\",\"sub\":\"s\"}")
+                        .orElseThrow()
+                        .email());
+        Identity sub = verify("{\"iss\":\"" + ISSUER + "\",\"exp\":" + (NOW + 60) + ",\"sub\":\"s\"}")
+                .orElseThrow();
         assertEquals("s", sub.email());
         assertEquals(Set.of(), sub.roles(), "no groups, no roles");
     }
@@ -86,22 +98,31 @@ class JwtVerifierTest {
     @Test
     void expiredForeignUnsignedOrForgedTokensAreRefused() throws Exception {
         String good = "{\"iss\":\"" + ISSUER + "\",\"exp\":" + (NOW + 60) + ",\"sub\":\"s\"}";
-        assertFalse(verify("{\"iss\":\"" + ISSUER + "\",\"exp\":" + (NOW - 61) + ",\"sub\":\"s\"}").isPresent(),
+        assertFalse(
+                verify("{\"iss\":\"" + ISSUER + "\",\"exp\":" + (NOW - 61) + ",\"sub\":\"s\"}")
+                        .isPresent(),
                 "expired");
         assertFalse(verify("{\"iss\":\"" + ISSUER + "\",\"sub\":\"s\"}").isPresent(), "no expiry");
-        assertFalse(verify("{\"iss\":\"https://other.example\",\"exp\":" + (NOW + 60) + ",\"sub\":\"s\"}").isPresent());
-        assertFalse(verifier.verify(token(keyPair().getPrivate(), "RS256", good), NOW).isPresent(), "another key");
+        assertFalse(verify("{\"iss\":\"https://other.example\",\"exp\":" + (NOW + 60) + ",\"sub\":\"s\"}")
+                .isPresent());
+        assertFalse(
+                verifier.verify(token(keyPair().getPrivate(), "RS256", good), NOW)
+                        .isPresent(),
+                "another key");
         assertFalse(verifier.verify(token(pair.getPrivate(), "none", good), NOW).isPresent(), "alg none");
         String t = token(pair.getPrivate(), "RS256", good);
-        String tampered = t.substring(0, t.indexOf('.') + 1) + Base64.getUrlEncoder().withoutPadding().encodeToString(
-                good.replace("\"s\"", "\"admin\"").getBytes(StandardCharsets.UTF_8)) + t.substring(t.lastIndexOf('.'));
+        String tampered = t.substring(0, t.indexOf('.') + 1)
+                + Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(good.replace("\"s\"", "\"admin\"").getBytes(StandardCharsets.UTF_8))
+                + t.substring(t.lastIndexOf('.'));
         assertFalse(verifier.verify(tampered, NOW).isPresent(), "claims changed after signing");
     }
 
     @Test
     void aRememberedTokenStillExpiresAndARotatedKeyForgetsTheOldOnes() throws Exception {
-        String t = token(pair.getPrivate(), "RS256",
-                "{\"iss\":\"" + ISSUER + "\",\"exp\":" + (NOW + 60) + ",\"sub\":\"s\"}");
+        String t = token(
+                pair.getPrivate(), "RS256", "{\"iss\":\"" + ISSUER + "\",\"exp\":" + (NOW + 60) + ",\"sub\":\"s\"}");
         assertTrue(verifier.verify(t, NOW).isPresent());
         assertTrue(verifier.verify(t, NOW + 100).isPresent(), "within the allowed clock skew");
         assertFalse(verifier.verify(t, NOW + 121).isPresent(), "remembered, but expired");

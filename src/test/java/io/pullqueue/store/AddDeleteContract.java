@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pullqueue.core.Tag;
 import io.pullqueue.core.NewTask;
+import io.pullqueue.core.Tag;
 import io.pullqueue.core.TagFilter;
 import io.pullqueue.core.Task;
 import java.util.List;
@@ -55,8 +55,10 @@ public interface AddDeleteContract extends StoreFixture {
     default void liveNameIsRejectedAndTheOtherTasksStillGoIn() {
         add(Q, task("b"));
 
-        List<?> results = store().taskAddMany(Q,
-                List.of(task("a"), new NewTask("b", new byte[] {9}, Tag.of("x"), NOW, null), task("c")), NOW);
+        List<?> results = store().taskAddMany(
+                        Q,
+                        List.of(task("a"), new NewTask("b", new byte[] {9}, Tag.of("x"), NOW, null), task("c")),
+                        NOW);
 
         assertEquals(List.of(OK, TASK_ALREADY_EXISTS, OK), results);
         assertArrayEquals(payloadOf("b"), stored(Q, "b").payload(), "the existing task is unchanged");
@@ -80,7 +82,9 @@ public interface AddDeleteContract extends StoreFixture {
 
         assertEquals(List.of(TOMBSTONED_TASK), store().taskAddMany(Q, List.of(task("a")), TOMBSTONE_EXPIRES - 1));
         assertTrue(store().taskGet(Q, "a").isEmpty());
-        assertEquals(List.of(OK), store().taskAddMany(Q, List.of(task("a")), TOMBSTONE_EXPIRES),
+        assertEquals(
+                List.of(OK),
+                store().taskAddMany(Q, List.of(task("a")), TOMBSTONE_EXPIRES),
                 "a tombstone expiring exactly now no longer blocks");
         assertEquals(TOMBSTONE_EXPIRES, stored(Q, "a").createdUsec());
     }
@@ -134,7 +138,8 @@ public interface AddDeleteContract extends StoreFixture {
 
         assertTrue(store().tombstoneExists(Q, "a", TOMBSTONE_EXPIRES - 1));
         assertFalse(store().tombstoneExists(Q, "a", TOMBSTONE_EXPIRES));
-        assertEquals(List.of(UNKNOWN_TASK),
+        assertEquals(
+                List.of(UNKNOWN_TASK),
                 store().taskDeleteMany(Q, List.of("a"), TOMBSTONE_EXPIRES, TOMBSTONE_EXPIRES * 2),
                 "after the tombstone expired the name is unknown");
     }

@@ -98,15 +98,21 @@ public interface MaintenanceContract extends StoreFixture {
         TaskStore restarted = reopen();
 
         Task after = restarted.taskGet(Q, "leased").orElseThrow();
-        assertEquals(before.withoutPayload(), after.withoutPayload(),
+        assertEquals(
+                before.withoutPayload(),
+                after.withoutPayload(),
                 "tag, ETA (the lease token), retry count, creation time and limit");
         assertArrayEquals(before.payload(), after.payload());
-        assertEquals(List.of("leased", "waiting"), names(restarted.taskList(Q, null, 10, false).tasks()));
+        assertEquals(
+                List.of("leased", "waiting"),
+                names(restarted.taskList(Q, null, 10, false).tasks()));
         assertTrue(restarted.tombstoneExists(Q, "gone", NOW));
         assertTrue(restarted.queuePaused(Q));
         assertFalse(restarted.queuePaused(OTHER));
         LeaseQuery query = new LeaseQuery(Q, 10, TagFilter.ANY, NOW + 10, NOW + 10 + LEASE, null, TOMBSTONE_EXPIRES);
-        assertEquals(List.of("waiting"), names(restarted.taskLease(query).leased()),
+        assertEquals(
+                List.of("waiting"),
+                names(restarted.taskLease(query).leased()),
                 "the lease taken before the restart still holds");
     }
 }

@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pullqueue.core.Tag;
 import io.pullqueue.core.NewTask;
 import io.pullqueue.core.QueueSample;
+import io.pullqueue.core.Tag;
 import io.pullqueue.core.TagFilter;
 import io.pullqueue.core.Task;
 import io.pullqueue.core.TaskListing;
@@ -44,18 +44,24 @@ public interface OperatorContract extends StoreFixture {
 
     /** due (untagged, red), leased (red), not yet due (untagged, red); one task in the other queue. */
     default void addOneOfEach() {
-        add(Q, task("due-plain", NOW - 20), task("due-red", NOW - 30, "red", null), task("to-lease", NOW - 40,
-                "red", null), task("later-plain", NOW + 50 * SECOND), task("later-red", NOW + 40 * SECOND, "red",
-                null));
+        add(
+                Q,
+                task("due-plain", NOW - 20),
+                task("due-red", NOW - 30, "red", null),
+                task("to-lease", NOW - 40, "red", null),
+                task("later-plain", NOW + 50 * SECOND),
+                task("later-red", NOW + 40 * SECOND, "red", null));
         add(OTHER, task("elsewhere", NOW - 50));
-        assertEquals(List.of("to-lease"), names(lease(Q, 1, TagFilter.ANY, NOW - 10).leased()));
+        assertEquals(
+                List.of("to-lease"), names(lease(Q, 1, TagFilter.ANY, NOW - 10).leased()));
     }
 
     @Test
     default void searchFiltersByStateAndTagInEtaOrder() {
         addOneOfEach();
 
-        assertEquals(List.of("due-red", "due-plain", "later-red", "later-plain", "to-lease"),
+        assertEquals(
+                List.of("due-red", "due-plain", "later-red", "later-plain", "to-lease"),
                 allPages(State.ANY, null, Order.ETA, 10));
         assertEquals(List.of("due-red", "due-plain"), allPages(State.DUE, null, Order.ETA, 10));
         assertEquals(List.of("to-lease"), allPages(State.LEASED, null, Order.ETA, 10));
@@ -63,9 +69,11 @@ public interface OperatorContract extends StoreFixture {
         assertEquals(List.of("due-red", "later-red", "to-lease"), allPages(State.ANY, "red", Order.ETA, 10));
         assertEquals(List.of("due-red"), allPages(State.DUE, "red", Order.ETA, 10));
         assertEquals(List.of("to-lease"), allPages(State.LEASED, "red", Order.ETA, 10));
-        assertEquals(List.of("later-plain", "later-red", "due-plain", "due-red"),
+        assertEquals(
+                List.of("later-plain", "later-red", "due-plain", "due-red"),
                 allPages(State.ANY, null, Order.ETA_DESC, 1).subList(1, 5));
-        assertEquals(List.of("due-plain", "due-red", "later-plain", "later-red", "to-lease"),
+        assertEquals(
+                List.of("due-plain", "due-red", "later-plain", "later-red", "to-lease"),
                 allPages(State.ANY, null, Order.NAME, 2));
         assertEquals(List.of(), allPages(State.ANY, "blue", Order.ETA, 10));
     }
@@ -92,7 +100,8 @@ public interface OperatorContract extends StoreFixture {
         Task t = first.tasks().get(0);
         assertNull(t.payload());
         assertEquals(new Task(Q, "earlier", null, payloadOf("earlier").length, null, NOW - 6, 0, NOW, null), t);
-        assertNull(search(State.ANY, null, Order.ETA, new TaskQuery.Cursor(NOW - 4, "later"), 2).next());
+        assertNull(search(State.ANY, null, Order.ETA, new TaskQuery.Cursor(NOW - 4, "later"), 2)
+                .next());
     }
 
     @Test
@@ -101,7 +110,8 @@ public interface OperatorContract extends StoreFixture {
         long token = stored(Q, "to-lease").etaUsec();
         delete(Q, "due-plain");
 
-        assertEquals(List.of(OK, OK, OK, TOMBSTONED_TASK, UNKNOWN_TASK),
+        assertEquals(
+                List.of(OK, OK, OK, TOMBSTONED_TASK, UNKNOWN_TASK),
                 store().taskMakeDue(Q, List.of("to-lease", "later-red", "due-red", "due-plain", "never"), NOW));
 
         Task given = stored(Q, "to-lease");
@@ -109,7 +119,9 @@ public interface OperatorContract extends StoreFixture {
         assertEquals(1, given.retryCount(), "the lease it had still counts");
         assertEquals(NOW, stored(Q, "later-red").etaUsec(), "the delayed task is due now");
         assertEquals(NOW - 30, stored(Q, "due-red").etaUsec(), "a due task keeps its ETA");
-        assertEquals(TASK_LEASE_EXPIRED, store().taskModifyLease(Q, "to-lease", token, NOW + LEASE, NOW),
+        assertEquals(
+                TASK_LEASE_EXPIRED,
+                store().taskModifyLease(Q, "to-lease", token, NOW + LEASE, NOW),
                 "the old holder's token no longer matches");
         assertTrue(leaseNames(Q, NOW).containsAll(List.of("to-lease", "later-red")), "a lease takes both now");
         assertEquals(NOW - 50, stored(OTHER, "elsewhere").etaUsec());
@@ -119,19 +131,29 @@ public interface OperatorContract extends StoreFixture {
     default void samplesSumEveryServersActivityAndKeepTheLargestBacklog() {
         long t0 = NOW;
         long t1 = NOW + 10 * SECOND;
-        store().sampleAdd("a", Map.of(Q, new QueueSample(t0, 10, 6, 4, 3 * SECOND, 5, 2, 1),
-                OTHER, new QueueSample(t0, 99, 99, 0, 0, 99, 99, 99)));
+        store().sampleAdd(
+                        "a",
+                        Map.of(
+                                Q,
+                                new QueueSample(t0, 10, 6, 4, 3 * SECOND, 5, 2, 1),
+                                OTHER,
+                                new QueueSample(t0, 99, 99, 0, 0, 99, 99, 99)));
         store().sampleAdd("b", Map.of(Q, new QueueSample(t0, 12, 7, 5, 4 * SECOND, 1, 3, 2)));
         store().sampleAdd("a", Map.of(Q, new QueueSample(t1, 8, 8, 0, SECOND, 0, 0, 4)));
         store().sampleAdd("a", Map.of(Q, new QueueSample(t1, 9, 9, 0, 2 * SECOND, 1, 1, 1)));
 
-        assertEquals(List.of(new QueueSample(t0, 12, 7, 5, 4 * SECOND, 6, 5, 3),
+        assertEquals(
+                List.of(
+                        new QueueSample(t0, 12, 7, 5, 4 * SECOND, 6, 5, 3),
                         new QueueSample(t1, 9, 9, 0, 2 * SECOND, 1, 1, 5)),
-                store().sampleRead(Q, t0), "per time: backlog the largest, activity summed (also a rewrite's)");
+                store().sampleRead(Q, t0),
+                "per time: backlog the largest, activity summed (also a rewrite's)");
         assertEquals(1, store().sampleRead(Q, t0 + 1).size());
 
         assertEquals(3, store().samplePrune(t1));
-        assertEquals(List.of(t1), store().sampleRead(Q, 0).stream().map(QueueSample::atUsec).toList());
+        assertEquals(
+                List.of(t1),
+                store().sampleRead(Q, 0).stream().map(QueueSample::atUsec).toList());
         assertEquals(List.of(), store().sampleRead(OTHER, 0));
     }
 }

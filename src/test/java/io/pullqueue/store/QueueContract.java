@@ -8,8 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pullqueue.core.Tag;
 import io.pullqueue.core.QueueCounts;
+import io.pullqueue.core.Tag;
 import io.pullqueue.core.TagFilter;
 import io.pullqueue.core.Task;
 import io.pullqueue.core.TaskPage;
@@ -78,7 +78,9 @@ public interface QueueContract extends StoreFixture {
 
         assertEquals(List.of(), store().taskList(Q, null, 10, false).tasks());
         assertTrue(store().tombstoneExists(Q, "b", NOW));
-        assertEquals(List.of(TOMBSTONED_TASK, OK), store().taskAddMany(Q, List.of(task("a"), task("new")), NOW),
+        assertEquals(
+                List.of(TOMBSTONED_TASK, OK),
+                store().taskAddMany(Q, List.of(task("a"), task("new")), NOW),
                 "purged names stay reserved; tasks added after the purge are kept");
         assertTrue(store().taskGet(OTHER, "a").isPresent(), "other queues keep their tasks");
         assertFalse(store().tombstoneExists(OTHER, "a", NOW));
@@ -88,9 +90,9 @@ public interface QueueContract extends StoreFixture {
     @Test
     default void countsSeparateLeasedFromDueTasks() {
         add(Q, task("expired", NOW - 2 * LEASE));
-        lease(Q, 1, TagFilter.ANY, NOW - 2 * LEASE);           // its lease ran out at NOW - LEASE
+        lease(Q, 1, TagFilter.ANY, NOW - 2 * LEASE); // its lease ran out at NOW - LEASE
         add(Q, task("held", NOW - 10, "h", null), task("due", NOW - 5), task("future", NOW + 5 * LEASE));
-        lease(Q, 1, TagFilter.tag("h"), NOW - 10);              // held until NOW - 10 + LEASE
+        lease(Q, 1, TagFilter.tag("h"), NOW - 10); // held until NOW - 10 + LEASE
         add(OTHER, task("o1"), task("o2"));
 
         QueueCounts counts = store().queueCounts(Q, NOW);

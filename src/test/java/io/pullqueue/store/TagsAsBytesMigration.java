@@ -22,16 +22,15 @@ import java.util.List;
 public final class TagsAsBytesMigration {
     public static final long NOW = 1_700_000_000_000_000L;
 
-    private TagsAsBytesMigration() {
-    }
+    private TagsAsBytesMigration() {}
 
     /** Writes the text-tagged rows into a schema one version short of tags as bytes (caller commits). */
     public static void insertTextTags(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("INSERT INTO task (queue, name, eta_usec, tag, created_usec, "
                 + "payload) VALUES ('q', ?, ?, ?, 1, ?)")) {
             int eta = 1;
-            for (String[] row : Arrays.asList(new String[] {"red", "red"}, new String[] {"e", "é€"},
-                    new String[] {"none", null})) {
+            for (String[] row :
+                    Arrays.asList(new String[] {"red", "red"}, new String[] {"e", "é€"}, new String[] {"none", null})) {
                 ps.setString(1, row[0]);
                 ps.setLong(2, eta++);
                 ps.setString(3, row[1]);
@@ -44,9 +43,13 @@ public final class TagsAsBytesMigration {
 
     /** After the migration: each text tag is its UTF-8, the untagged task has none, a lease by tag finds it. */
     public static void assertMigrated(TaskStore store) {
-        assertArrayEquals("é€".getBytes(StandardCharsets.UTF_8), store.taskGet("q", "e").orElseThrow().tag().bytes());
+        assertArrayEquals(
+                "é€".getBytes(StandardCharsets.UTF_8),
+                store.taskGet("q", "e").orElseThrow().tag().bytes());
         assertNull(store.taskGet("q", "none").orElseThrow().tag());
         LeaseQuery byTag = new LeaseQuery("q", 10, TagFilter.tag("red"), NOW, NOW + 60_000_000L, null, NOW);
-        assertEquals(List.of("red"), store.taskLease(byTag).leased().stream().map(Task::name).toList());
+        assertEquals(
+                List.of("red"),
+                store.taskLease(byTag).leased().stream().map(Task::name).toList());
     }
 }

@@ -14,8 +14,7 @@ public final class Chromium {
     private static final File CHROMIUM = new File("/usr/bin/chromium");
     private static final File CHROMEDRIVER = new File("/usr/bin/chromedriver");
 
-    private Chromium() {
-    }
+    private Chromium() {}
 
     /** True when both are installed; browser tests that cannot run without them are skipped otherwise. */
     public static boolean installed() {
@@ -27,8 +26,12 @@ public final class Chromium {
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000");
-        return new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER)
-                .usingAnyFreePort().build(), options);
+        return new ChromeDriver(
+                new ChromeDriverService.Builder()
+                        .usingDriverExecutable(CHROMEDRIVER)
+                        .usingAnyFreePort()
+                        .build(),
+                options);
     }
 
     /** A wait that looks again when the page re-rendered what it had found (the console refreshes its tables). */

@@ -23,7 +23,8 @@ import java.util.concurrent.TimeUnit;
  * variables. For tests that start, stop and restart a server themselves.
  */
 public final class JarServer implements AutoCloseable {
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Path workDir;
     private final Map<String, String> env;
@@ -82,7 +83,8 @@ public final class JarServer implements AutoCloseable {
             ProcessBuilder pb = new ProcessBuilder(command)
                     .directory(workDir.toFile())
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("server.log").toFile()));
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            workDir.resolve("server.log").toFile()));
             pb.environment().putAll(env);
             // A shell sets PWD; the JAR's default data directory (./pullqueue-data) is read from it.
             pb.environment().put("PWD", workDir.toAbsolutePath().toString());
@@ -91,8 +93,8 @@ public final class JarServer implements AutoCloseable {
             long deadline = t0 + timeout.toNanos();
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException("the server exited with " + process.exitValue() + "; see "
-                            + workDir.resolve("server.log"));
+                    throw new IllegalStateException(
+                            "the server exited with " + process.exitValue() + "; see " + workDir.resolve("server.log"));
                 }
                 if (status("/health/ready") == 200) {
                     lastStartToReady = Duration.ofNanos(System.nanoTime() - t0);
@@ -120,7 +122,8 @@ public final class JarServer implements AutoCloseable {
             return;
         }
         ProcessHandle root = process.toHandle();
-        var all = java.util.stream.Stream.concat(root.descendants(), java.util.stream.Stream.of(root)).toList();
+        var all = java.util.stream.Stream.concat(root.descendants(), java.util.stream.Stream.of(root))
+                .toList();
         all.forEach(ProcessHandle::destroy);
         for (ProcessHandle h : all) {
             try {
@@ -135,8 +138,13 @@ public final class JarServer implements AutoCloseable {
     /** The HTTP status of a GET, or -1 when nothing answers. */
     public int status(String path) {
         try {
-            return CLIENT.send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(5))
-                    .GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return CLIENT.send(
+                            HttpRequest.newBuilder(URI.create(base() + path))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {

@@ -25,7 +25,8 @@ record AddCalls(QueueService service, String appId) {
     TaskQueueBulkAddResponse bulkAdd(TaskQueueBulkAddRequest request) {
         TaskQueueBulkAddResponse.Builder response = TaskQueueBulkAddResponse.newBuilder();
         for (Outcome o : add(request.getAddRequestList())) {
-            TaskQueueBulkAddResponse.TaskResult.Builder r = response.addTaskResultBuilder().setResult(code(o.code));
+            TaskQueueBulkAddResponse.TaskResult.Builder r =
+                    response.addTaskResultBuilder().setResult(code(o.code));
             if (o.chosenName != null) {
                 r.setChosenTaskName(Wire.bytes(o.chosenName));
             }
@@ -46,8 +47,7 @@ record AddCalls(QueueService service, String appId) {
         return response.build();
     }
 
-    private record Outcome(ErrorCode code, String chosenName, QueueException error) {
-    }
+    private record Outcome(ErrorCode code, String chosenName, QueueException error) {}
 
     private List<Outcome> add(List<TaskQueueAddRequest> adds) {
         if (adds.isEmpty()) {
@@ -75,11 +75,15 @@ record AddCalls(QueueService service, String appId) {
         try {
             Wire.checkAppId(a.getAppId(), appId);
             if (!a.getQueueName().toStringUtf8().equals(queue)) {
-                return new QueueException(ErrorCode.INVALID_REQUEST, "queue_name", "every task of one BulkAdd must "
-                        + "name the same queue; the first names " + queue);
+                return new QueueException(
+                        ErrorCode.INVALID_REQUEST,
+                        "queue_name",
+                        "every task of one BulkAdd must " + "name the same queue; the first names " + queue);
             }
             if (a.hasTransaction() || a.hasDatastoreTransaction()) {
-                return new QueueException(ErrorCode.INVALID_REQUEST, "transaction",
+                return new QueueException(
+                        ErrorCode.INVALID_REQUEST,
+                        "transaction",
                         "transactional tasks are not supported: pullqueue has no datastore");
             }
             return null;
@@ -92,7 +96,8 @@ record AddCalls(QueueService service, String appId) {
         String name = a.getTaskName().isEmpty() ? null : Wire.name(a.getTaskName());
         Tag tag = a.hasTag() ? Wire.tag(a.getTag()) : null;
         Integer retryLimit = a.hasRetryParameters() && a.getRetryParameters().hasRetryLimit()
-                ? a.getRetryParameters().getRetryLimit() : null;
+                ? a.getRetryParameters().getRetryLimit()
+                : null;
         byte[] body = a.hasBody() ? a.getBody().toByteArray() : null;
         return new TaskDraft(name, body, tag, a.getEtaUsec(), null, retryLimit);
     }

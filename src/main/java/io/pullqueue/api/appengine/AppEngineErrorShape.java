@@ -31,9 +31,13 @@ public class AppEngineErrorShape implements ErrorShape {
     public void write(HttpServletRequest req, HttpServletResponse resp, EdgeError e) throws IOException {
         if (!"POST".equals(req.getMethod())) {
             String allow = RemoteApiServlet.REMOTE_API.equals(ErrorShapes.path(req, req.getRequestURI()))
-                    ? "GET, POST" : "POST";
-            ErrorShapes.send(resp, e.status(), Map.of("Content-Type", List.of("text/plain;charset=UTF-8"),
-                    "Allow", List.of(allow)), (e.message() + "\n").getBytes(StandardCharsets.UTF_8));
+                    ? "GET, POST"
+                    : "POST";
+            ErrorShapes.send(
+                    resp,
+                    e.status(),
+                    Map.of("Content-Type", List.of("text/plain;charset=UTF-8"), "Allow", List.of(allow)),
+                    (e.message() + "\n").getBytes(StandardCharsets.UTF_8));
             return;
         }
         RemoteApiServlet.write(resp, response(e));
@@ -46,10 +50,14 @@ public class AppEngineErrorShape implements ErrorShape {
             case 413:
                 return RemoteApiServlet.tooLarge(e.message());
             case 408:
-                return ApiDispatcher.rpcError(RemoteApiPb.RpcError.ErrorCode.DEADLINE_EXCEEDED, e.message(),
+                return ApiDispatcher.rpcError(
+                        RemoteApiPb.RpcError.ErrorCode.DEADLINE_EXCEEDED,
+                        e.message(),
                         JavaExceptions.argument(ApiDispatcher.SERVICE, "request", e.message()));
             default:
-                return ApiDispatcher.rpcError(RemoteApiPb.RpcError.ErrorCode.BAD_REQUEST, e.message(),
+                return ApiDispatcher.rpcError(
+                        RemoteApiPb.RpcError.ErrorCode.BAD_REQUEST,
+                        e.message(),
                         JavaExceptions.argument(ApiDispatcher.SERVICE, "request", e.message()));
         }
     }

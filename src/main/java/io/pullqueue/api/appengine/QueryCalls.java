@@ -35,8 +35,7 @@ record QueryCalls(QueueService service, String appId) {
         Wire.checkAppId(r.getAppId(), appId);
         String queue = Wire.queue(r.getQueueName());
         int max = r.getMaxRows();
-        String start = r.hasStartTaskName() && !r.getStartTaskName().isEmpty() ? Wire.name(r.getStartTaskName())
-                : null;
+        String start = r.hasStartTaskName() && !r.getStartTaskName().isEmpty() ? Wire.name(r.getStartTaskName()) : null;
         List<Task> tasks = r.hasStartTag() || r.hasStartEtaUsec()
                 ? byEta(queue, r.hasStartTag(), Wire.tag(r.getStartTag()), r.getStartEtaUsec(), start, max)
                 : byName(queue, start, max);
@@ -77,21 +76,25 @@ record QueryCalls(QueueService service, String appId) {
      */
     private List<Task> byEta(String queue, boolean byTag, Tag tag, long eta, String start, int max) {
         if (max < 1 || max > Limits.MAX_LIST_PAGE_SIZE) {
-            throw new QueueException(ErrorCode.INVALID_REQUEST, "max_rows",
+            throw new QueueException(
+                    ErrorCode.INVALID_REQUEST,
+                    "max_rows",
                     "max_rows must be between 1 and " + Limits.MAX_LIST_PAGE_SIZE + ", got " + max);
         }
         if (byTag && tag == null) {
             return List.of();
         }
-        TaskQuery.Cursor after = start != null ? new TaskQuery.Cursor(eta, start)
+        TaskQuery.Cursor after = start != null
+                ? new TaskQuery.Cursor(eta, start)
                 : eta > 0 ? new TaskQuery.Cursor(eta - 1, LAST_NAME) : null;
         List<Task> tasks = new ArrayList<>(max);
         if (start != null) {
-            fetch(queue, start).filter(t -> t.etaUsec() == eta && (!byTag || tag.equals(t.tag())))
+            fetch(queue, start)
+                    .filter(t -> t.etaUsec() == eta && (!byTag || tag.equals(t.tag())))
                     .ifPresent(tasks::add);
         }
-        for (Task t : service.search(queue, TaskQuery.State.ANY, byTag ? tag : null, TaskQuery.Order.ETA, after,
-                max).tasks()) {
+        for (Task t : service.search(queue, TaskQuery.State.ANY, byTag ? tag : null, TaskQuery.Order.ETA, after, max)
+                .tasks()) {
             if (tasks.size() == max) {
                 break;
             }

@@ -75,11 +75,13 @@ record QueueCalls(QueueService service, String appId) {
     TaskQueueFetchQueuesResponse queues(TaskQueueFetchQueuesRequest r) {
         Wire.checkAppId(r.getAppId(), appId);
         if (r.getMaxRows() < 0) {
-            throw new QueueException(ErrorCode.INVALID_REQUEST, "max_rows", "max_rows must be 0 or more, got "
-                    + r.getMaxRows());
+            throw new QueueException(
+                    ErrorCode.INVALID_REQUEST, "max_rows", "max_rows must be 0 or more, got " + r.getMaxRows());
         }
-        List<QueueSpec> specs = service.queues().stream().sorted(Comparator.comparing(QueueSpec::name))
-                .limit(r.getMaxRows()).toList();
+        List<QueueSpec> specs = service.queues().stream()
+                .sorted(Comparator.comparing(QueueSpec::name))
+                .limit(r.getMaxRows())
+                .toList();
         TaskQueueFetchQueuesResponse.Builder response = TaskQueueFetchQueuesResponse.newBuilder();
         for (QueueSpec spec : specs) {
             boolean pull = spec.mode() == QueueMode.PULL;

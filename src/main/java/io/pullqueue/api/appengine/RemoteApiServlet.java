@@ -33,7 +33,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code rpc_error} REQUEST_TOO_LARGE and never held in memory. When the security filter found no credential
  * on {@code /rpc_http}, the envelope's {@code request_id} (the runtimes' API ticket) must be an API key.
  */
-@WebServlet(name = "appengine-api", urlPatterns = {RemoteApiServlet.REMOTE_API, RemoteApiServlet.RPC_HTTP},
+@WebServlet(
+        name = "appengine-api",
+        urlPatterns = {RemoteApiServlet.REMOTE_API, RemoteApiServlet.RPC_HTTP},
         loadOnStartup = 1)
 public class RemoteApiServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -42,12 +44,15 @@ public class RemoteApiServlet extends HttpServlet {
     static final String RPC_HTTP = "/rpc_http";
     /** What the handshake may echo back as the rtok (the client's regex reads lower-case tokens only). */
     private static final Pattern RTOK = Pattern.compile("[a-z0-9_.-]{1,64}");
+
     private static final String OCTETS = "application/octet-stream";
 
     @Inject
     transient ApiDispatcher dispatcher;
+
     @Inject
     transient Authenticator authenticator;
+
     @Inject
     @ConfigProperty(name = "pullqueue.app.id")
     transient String appId;
@@ -67,8 +72,8 @@ public class RemoteApiServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         String rtok = req.getParameter("rtok");
-        String body = "{rtok: " + (rtok != null && RTOK.matcher(rtok).matches() ? rtok : "null")
-                + ", app_id: " + appId + "}";
+        String body =
+                "{rtok: " + (rtok != null && RTOK.matcher(rtok).matches() ? rtok : "null") + ", app_id: " + appId + "}";
         resp.setContentType("text/plain");
         resp.setCharacterEncoding(StandardCharsets.UTF_8.name());
         resp.getWriter().write(body);
@@ -106,7 +111,8 @@ public class RemoteApiServlet extends HttpServlet {
         if (who.isEmpty()) {
             // Written here, not with sendError: the error page would answer in this door's shape, HTTP 200.
             byte[] text = ("this server needs a credential: put an API key in the envelope's request_id (the API "
-                    + "ticket) or send Authorization: Bearer <API key>\n").getBytes(StandardCharsets.UTF_8);
+                            + "ticket) or send Authorization: Bearer <API key>\n")
+                    .getBytes(StandardCharsets.UTF_8);
             resp.setStatus(HttpServletResponse.SC_UNAUTHORIZED);
             resp.setHeader("WWW-Authenticate", "Bearer realm=\"pullqueue\"");
             resp.setContentType("text/plain;charset=UTF-8");
@@ -118,8 +124,8 @@ public class RemoteApiServlet extends HttpServlet {
     }
 
     private byte[] body(HttpServletRequest req) throws TooLarge {
-        String tooLarge = "the request body is larger than the limit of " + maxBytes
-                + " bytes (pullqueue.request.max.bytes)";
+        String tooLarge =
+                "the request body is larger than the limit of " + maxBytes + " bytes (pullqueue.request.max.bytes)";
         if (req.getContentLengthLong() > maxBytes) {
             throw new TooLarge(tooLarge);
         }
@@ -143,8 +149,8 @@ public class RemoteApiServlet extends HttpServlet {
     }
 
     static RemoteApiPb.Response tooLarge(String detail) {
-        return ApiDispatcher.rpcError(RemoteApiPb.RpcError.ErrorCode.REQUEST_TOO_LARGE, detail,
-                JavaExceptions.requestTooLarge(detail));
+        return ApiDispatcher.rpcError(
+                RemoteApiPb.RpcError.ErrorCode.REQUEST_TOO_LARGE, detail, JavaExceptions.requestTooLarge(detail));
     }
 
     static void write(HttpServletResponse resp, RemoteApiPb.Response response) throws IOException {

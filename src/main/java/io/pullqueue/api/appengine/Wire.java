@@ -7,8 +7,7 @@ import io.pullqueue.core.Tag;
 
 /** Conversions between the protocol's byte strings and the service's values. */
 final class Wire {
-    private Wire() {
-    }
+    private Wire() {}
 
     /**
      * A queue name. Names are ASCII, so bytes that are not UTF-8 simply make an invalid name. An empty name is
@@ -46,8 +45,10 @@ final class Wire {
         }
         String id = given.toStringUtf8();
         if (!id.substring(id.indexOf('~') + 1).equalsIgnoreCase(appId)) {
-            throw new QueueException(ErrorCode.PERMISSION_DENIED, "app_id", "app_id " + id
-                    + " is not served here; this server's app id is " + appId);
+            throw new QueueException(
+                    ErrorCode.PERMISSION_DENIED,
+                    "app_id",
+                    "app_id " + id + " is not served here; this server's app id is " + appId);
         }
     }
 }

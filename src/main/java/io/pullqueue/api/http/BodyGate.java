@@ -28,7 +28,9 @@ import org.eclipse.microprofile.config.ConfigProvider;
  * </ul>
  * A body declared larger than {@code pullqueue.request.max.bytes} goes to its door unread, which refuses it (413).
  */
-@WebFilter(filterName = "body-gate", urlPatterns = {"/api/*", "/taskqueue/*", "/remote_api", "/rpc_http"},
+@WebFilter(
+        filterName = "body-gate",
+        urlPatterns = {"/api/*", "/taskqueue/*", "/remote_api", "/rpc_http"},
         asyncSupported = true)
 public class BodyGate implements Filter {
     private static final Logger LOG = Logger.getLogger(BodyGate.class.getName());
@@ -96,7 +98,11 @@ public class BodyGate implements Filter {
     }
 
     EdgeError busy() {
-        return new EdgeError(503, "TRANSIENT_ERROR", "the server holds as many request bodies as its memory budget "
-                + "allows (" + budget.bytes() + " bytes, pullqueue.request.memory.bytes); retry shortly", null);
+        return new EdgeError(
+                503,
+                "TRANSIENT_ERROR",
+                "the server holds as many request bodies as its memory budget " + "allows (" + budget.bytes()
+                        + " bytes, pullqueue.request.memory.bytes); retry shortly",
+                null);
     }
 }

@@ -39,14 +39,18 @@ public class ErrorPage extends HttpServlet {
     static EdgeError of(int status) {
         switch (status) {
             case 400:
-                return new EdgeError(400, "INVALID_REQUEST", "the request is malformed: check the path's encoding "
-                        + "(no encoded '/', '.' or NUL), the Content-Type header and the query string", null);
+                return new EdgeError(
+                        400,
+                        "INVALID_REQUEST",
+                        "the request is malformed: check the path's encoding "
+                                + "(no encoded '/', '.' or NUL), the Content-Type header and the query string",
+                        null);
             case 404:
                 return new EdgeError(404, "NOT_FOUND", "no such resource", null);
             case 405:
             case 501:
-                return new EdgeError(405, "METHOD_NOT_ALLOWED", "this resource does not support that HTTP method",
-                        null);
+                return new EdgeError(
+                        405, "METHOD_NOT_ALLOWED", "this resource does not support that HTTP method", null);
             case 413:
                 return new EdgeError(413, "REQUEST_TOO_LARGE", "the request is too large", null);
             case 415:
@@ -55,8 +59,7 @@ public class ErrorPage extends HttpServlet {
                 if (status >= 500) {
                     return new EdgeError(500, "INTERNAL_ERROR", "internal error; see the server log", null);
                 }
-                return new EdgeError(status, "INVALID_REQUEST", "the request was refused (HTTP " + status + ")",
-                        null);
+                return new EdgeError(status, "INVALID_REQUEST", "the request was refused (HTTP " + status + ")", null);
         }
     }
 }

@@ -99,7 +99,11 @@ public abstract class ErrorResponses {
         }
         Response.ResponseBuilder r = Response.status(status)
                 .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(Jsons.BUILDERS.createObjectBuilder().add("error", err).build().toString());
+                .entity(Jsons.BUILDERS
+                        .createObjectBuilder()
+                        .add("error", err)
+                        .build()
+                        .toString());
         if (status == 503) {
             r.header("Retry-After", Failures.RETRY_AFTER_SECONDS);
         }

@@ -22,8 +22,7 @@ import java.util.Base64;
  * native and the v1beta2 doors.
  */
 public final class JsonInput {
-    private JsonInput() {
-    }
+    private JsonInput() {}
 
     /** The body's one JSON object, read strictly (see {@link StrictJson}). */
     public static JsonObject object(InputStream body) {
@@ -134,7 +133,8 @@ public final class JsonInput {
     public static byte[] base64(String s, String field) {
         try {
             return s.indexOf('-') >= 0 || s.indexOf('_') >= 0
-                    ? Base64.getUrlDecoder().decode(s) : Base64.getDecoder().decode(s);
+                    ? Base64.getUrlDecoder().decode(s)
+                    : Base64.getDecoder().decode(s);
         } catch (IllegalArgumentException e) {
             throw invalid(field, field + " must be base64 (standard or URL-safe alphabet)");
         }
@@ -168,9 +168,12 @@ public final class JsonInput {
             return null;
         }
         try {
-            return ChronoUnit.MICROS.between(java.time.Instant.EPOCH, OffsetDateTime.parse(s).toInstant());
+            return ChronoUnit.MICROS.between(
+                    java.time.Instant.EPOCH, OffsetDateTime.parse(s).toInstant());
         } catch (DateTimeParseException | ArithmeticException e) {
-            throw new QueueException(ErrorCode.INVALID_ETA, field,
+            throw new QueueException(
+                    ErrorCode.INVALID_ETA,
+                    field,
                     field + " must be an RFC 3339 timestamp such as 2026-01-31T12:00:00Z");
         }
     }

@@ -15,12 +15,10 @@ import java.util.regex.Pattern;
  * refused before any door runs, with a 400 naming the parameter or header.
  */
 final class RequestChecks {
-    private RequestChecks() {
-    }
+    private RequestChecks() {}
 
     private static final String TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
-    private static final Pattern MEDIA_TYPE = Pattern.compile(TOKEN + "/" + TOKEN + "\\s*(;.*)?",
-            Pattern.DOTALL);
+    private static final Pattern MEDIA_TYPE = Pattern.compile(TOKEN + "/" + TOKEN + "\\s*(;.*)?", Pattern.DOTALL);
 
     /** The first problem with the request's query string or Content-Type, or null when both are well-formed. */
     static EdgeError malformed(HttpServletRequest req) {
@@ -30,8 +28,11 @@ final class RequestChecks {
         }
         String type = req.getHeader("Content-Type");
         if (type != null && !type.isBlank() && !MEDIA_TYPE.matcher(type.trim()).matches()) {
-            return new EdgeError(400, "INVALID_REQUEST", "Content-Type is not a media type such as "
-                    + "application/json", "Content-Type");
+            return new EdgeError(
+                    400,
+                    "INVALID_REQUEST",
+                    "Content-Type is not a media type such as " + "application/json",
+                    "Content-Type");
         }
         return null;
     }
@@ -51,12 +52,15 @@ final class RequestChecks {
             String value = eq < 0 ? "" : decode(pair.substring(eq + 1));
             String shown = name != null ? name : printable(rawName);
             if (name == null || value == null) {
-                return new EdgeError(400, "INVALID_REQUEST", "query parameter " + shown
-                        + " is not properly percent-encoded UTF-8", shown);
+                return new EdgeError(
+                        400,
+                        "INVALID_REQUEST",
+                        "query parameter " + shown + " is not properly percent-encoded UTF-8",
+                        shown);
             }
             if (!seen.add(name)) {
-                return new EdgeError(400, "INVALID_REQUEST", "query parameter " + name + " is given more than once",
-                        name);
+                return new EdgeError(
+                        400, "INVALID_REQUEST", "query parameter " + name + " is given more than once", name);
             }
         }
         return null;
@@ -89,8 +93,12 @@ final class RequestChecks {
             }
         }
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(out, 0, n)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(out, 0, n))
+                    .toString();
         } catch (CharacterCodingException e) {
             return null;
         }

@@ -88,8 +88,10 @@ public final class StrictJson {
 
     private QueueException syntax(String field, String expected) {
         String where = pos >= end ? "the body ends" : "at byte " + pos;
-        return invalid(field, "the request body is not valid JSON: " + expected + " expected"
-                + (field == null ? "" : " in " + field) + " (" + where + ")");
+        return invalid(
+                field,
+                "the request body is not valid JSON: " + expected + " expected" + (field == null ? "" : " in " + field)
+                        + " (" + where + ")");
     }
 
     private void expect(char c, String field) {
@@ -290,8 +292,10 @@ public final class StrictJson {
             }
             int c = b[pos] & 0xff;
             if (c == '"') {
-                String s = sb == null ? new String(b, start, pos - start, StandardCharsets.UTF_8)
-                        : sb.append(new String(b, start, pos - start, StandardCharsets.UTF_8)).toString();
+                String s = sb == null
+                        ? new String(b, start, pos - start, StandardCharsets.UTF_8)
+                        : sb.append(new String(b, start, pos - start, StandardCharsets.UTF_8))
+                                .toString();
                 pos++;
                 return sb == null ? s : text(s, field);
             } else if (c == '\\') {
@@ -303,8 +307,10 @@ public final class StrictJson {
                 sb.append(escape(field));
                 start = pos;
             } else if (c < 0x20) {
-                throw invalid(field, "the request body is not valid JSON: a control character in a string"
-                        + (field == null ? "" : " in " + field) + " (at byte " + pos + "); escape it");
+                throw invalid(
+                        field,
+                        "the request body is not valid JSON: a control character in a string"
+                                + (field == null ? "" : " in " + field) + " (at byte " + pos + "); escape it");
             } else if (c < 0x80) {
                 pos++;
             } else {
@@ -391,8 +397,10 @@ public final class StrictJson {
     }
 
     private QueueException notUtf8(String field) {
-        return invalid(field, "the request body is not valid UTF-8" + (field == null ? "" : " in " + field)
-                + " (at byte " + pos + ")");
+        return invalid(
+                field,
+                "the request body is not valid UTF-8" + (field == null ? "" : " in " + field) + " (at byte " + pos
+                        + ")");
     }
 
     /** {@code s}, unless it holds an unpaired UTF-16 surrogate (only a \\u escape can make one). */
@@ -402,8 +410,9 @@ public final class StrictJson {
             if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
                 i++;
             } else if (Character.isSurrogate(c)) {
-                throw invalid(field, field + " holds an unpaired surrogate \\u" + Integer.toHexString(c)
-                        + ", which is not text");
+                throw invalid(
+                        field,
+                        field + " holds an unpaired surrogate \\u" + Integer.toHexString(c) + ", which is not text");
             }
         }
         return s;

@@ -24,6 +24,7 @@ public class BacklogResource {
 
     @Inject
     QueueService service;
+
     @Inject
     QueueMetrics metrics;
 
@@ -35,7 +36,8 @@ public class BacklogResource {
             b = new QueueMetrics.Backlog(service.stats(queue), service.nowUsec());
         }
         QueueCounts c = b.stats().counts();
-        return Jsons.BUILDERS.createObjectBuilder()
+        return Jsons.BUILDERS
+                .createObjectBuilder()
                 .add("queue", queue)
                 .add("due", c.due())
                 .add("inFlight", c.leased())

@@ -27,8 +27,8 @@ public class ConfigResource {
     @GET
     public JsonObject config() {
         ConfigStatus s = service.configStatus();
-        JsonObjectBuilder reload = Jsons.BUILDERS.createObjectBuilder()
-                .add("result", s.error() == null ? "applied" : "refused");
+        JsonObjectBuilder reload =
+                Jsons.BUILDERS.createObjectBuilder().add("result", s.error() == null ? "applied" : "refused");
         if (s.appliedAt() != null) {
             reload.add("appliedAt", s.appliedAt().toString());
         }
@@ -36,7 +36,11 @@ public class ConfigResource {
             reload.add("error", s.error());
             reload.add("refusedAt", s.refusedAt().toString());
         }
-        return Jsons.BUILDERS.createObjectBuilder().add("path", service.configPath()).add("loaded", s.loaded())
-                .add("reload", reload).build();
+        return Jsons.BUILDERS
+                .createObjectBuilder()
+                .add("path", service.configPath())
+                .add("loaded", s.loaded())
+                .add("reload", reload)
+                .build();
     }
 }

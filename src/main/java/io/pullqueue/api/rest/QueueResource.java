@@ -41,6 +41,7 @@ public class QueueResource {
 
     @Inject
     QueueService service;
+
     @Inject
     LongPollLeaser leaser;
 
@@ -76,13 +77,17 @@ public class QueueResource {
     @POST
     @Path("{queue}:purge")
     public JsonObject purge(@PathParam("queue") String queue) {
-        return Jsons.BUILDERS.createObjectBuilder().add("purged", service.purge(queue)).build();
+        return Jsons.BUILDERS
+                .createObjectBuilder()
+                .add("purged", service.purge(queue))
+                .build();
     }
 
     @POST
     @Path("{queue}/tasks")
     public Response add(@PathParam("queue") String queue, InputStream body) {
-        AddResult r = service.add(queue, List.of(TaskInput.draft(JsonInput.object(body)))).get(0);
+        AddResult r = service.add(queue, List.of(TaskInput.draft(JsonInput.object(body))))
+                .get(0);
         if (!r.ok()) {
             throw r.failure();
         }
@@ -120,8 +125,8 @@ public class QueueResource {
         // A tag field, even an empty one (the oldest task's tag), implies grouping by tag.
         boolean tagGiven = JsonInput.string(o, "tag") != null || JsonInput.string(o, "tagBase64") != null;
         TagFilter filter = TagFilter.of(JsonInput.bool(o, "groupByTag") || tagGiven, JsonInput.tag(o));
-        LeaseRequest r = new LeaseRequest(queue, max, seconds, filter,
-                Duration.ofMillis(Math.round((wait == null ? 0 : wait) * 1000)));
+        LeaseRequest r = new LeaseRequest(
+                queue, max, seconds, filter, Duration.ofMillis(Math.round((wait == null ? 0 : wait) * 1000)));
         CompletableFuture<List<Task>> result = leaser.lease(r).toCompletableFuture();
         if (!result.isDone()) {
             // Only a lease that really waits gets a safety timeout: a timer armed for every call would keep each
@@ -143,13 +148,22 @@ public class QueueResource {
 
     @GET
     @Path("{queue}/tasks")
-    public Response list(@PathParam("queue") String queue, @QueryParam("pageSize") String pageSize,
-                         @QueryParam("pageToken") String pageToken, @QueryParam("state") String state,
-                         @QueryParam("tag") String tag, @QueryParam("tagBase64") String tagBase64,
-                         @QueryParam("order") String order) {
+    public Response list(
+            @PathParam("queue") String queue,
+            @QueryParam("pageSize") String pageSize,
+            @QueryParam("pageToken") String pageToken,
+            @QueryParam("state") String state,
+            @QueryParam("tag") String tag,
+            @QueryParam("tagBase64") String tagBase64,
+            @QueryParam("order") String order) {
         TaskQuery.Order o = TaskListParams.order(order);
-        TaskListing page = service.search(queue, TaskListParams.state(state), JsonInput.tag(tag, tagBase64), o,
-                TaskListParams.cursor(o, pageToken), pageSize(pageSize));
+        TaskListing page = service.search(
+                queue,
+                TaskListParams.state(state),
+                JsonInput.tag(tag, tagBase64),
+                o,
+                TaskListParams.cursor(o, pageToken),
+                pageSize(pageSize));
         return json(JsonBytes.tasks(page.tasks(), service.nowUsec(), TaskListParams.token(o, page.next())));
     }
 
@@ -176,8 +190,9 @@ public class QueueResource {
         try {
             return Integer.parseInt(s);
         } catch (NumberFormatException e) {
-            throw JsonInput.invalid("pageSize", "pageSize must be an integer between 1 and "
-                    + Limits.MAX_LIST_PAGE_SIZE + ", got " + s);
+            throw JsonInput.invalid(
+                    "pageSize",
+                    "pageSize must be an integer between 1 and " + Limits.MAX_LIST_PAGE_SIZE + ", got " + s);
         }
     }
 
@@ -215,8 +230,7 @@ public class QueueResource {
 
     @POST
     @Path("{queue}/tasks/{name}:modifyLease")
-    public JsonObject modifyLease(@PathParam("queue") String queue, @PathParam("name") String name,
-                                  InputStream body) {
+    public JsonObject modifyLease(@PathParam("queue") String queue, @PathParam("name") String name, InputStream body) {
         JsonObject o = JsonInput.object(body);
         Long token = JsonInput.int64(o, "leaseToken");
         Double seconds = JsonInput.number(o, "leaseSeconds");
@@ -227,8 +241,13 @@ public class QueueResource {
             throw JsonInput.invalid("leaseSeconds", "leaseSeconds is required (0 gives the lease back)");
         }
         long eta = service.modifyLease(queue, name, token, seconds);
-        return Jsons.BUILDERS.createObjectBuilder().add("name", name).add("queue", queue)
-                .add("eta", JsonOutput.rfc3339(eta)).add("etaUsec", eta)
-                .add("leaseToken", Long.toString(eta)).build();
+        return Jsons.BUILDERS
+                .createObjectBuilder()
+                .add("name", name)
+                .add("queue", queue)
+                .add("eta", JsonOutput.rfc3339(eta))
+                .add("etaUsec", eta)
+                .add("leaseToken", Long.toString(eta))
+                .build();
     }
 }

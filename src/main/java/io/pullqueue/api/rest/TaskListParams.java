@@ -11,8 +11,7 @@ import java.util.Locale;
  * last task of the previous page (its name; for the ETA orders its ETA too), base64url-encoded.
  */
 final class TaskListParams {
-    private TaskListParams() {
-    }
+    private TaskListParams() {}
 
     static TaskQuery.State state(String state) {
         if (state == null || state.isEmpty()) {
@@ -61,8 +60,10 @@ final class TaskListParams {
             int colon = raw.indexOf(':');
             return new TaskQuery.Cursor(Long.parseLong(raw.substring(0, colon)), raw.substring(colon + 1));
         } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
-            throw JsonInput.invalid("pageToken", "pageToken is not one this server gave out for order "
-                    + order.name().toLowerCase(Locale.ROOT).replace("eta_desc", "-eta"));
+            throw JsonInput.invalid(
+                    "pageToken",
+                    "pageToken is not one this server gave out for order "
+                            + order.name().toLowerCase(Locale.ROOT).replace("eta_desc", "-eta"));
         }
     }
 }

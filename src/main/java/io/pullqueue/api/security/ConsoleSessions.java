@@ -22,7 +22,7 @@ public class ConsoleSessions {
     private final SecureRandom random = new SecureRandom();
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
 
-    private record Session(Identity who, long expiresAtMillis) { }
+    private record Session(Identity who, long expiresAtMillis) {}
 
     /** A new session for {@code who}; returns its id. */
     String open(Identity who) {

@@ -32,13 +32,14 @@ public class ConsoleSignIn extends HttpServlet {
 
     @Inject
     transient Authenticator authenticator;
+
     @Inject
     transient ConsoleSessions sessions;
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Optional<Identity> who = authenticator.withoutCredential(req.getRemoteAddr())
-                .or(() -> sessions.find(cookie(req)));
+        Optional<Identity> who =
+                authenticator.withoutCredential(req.getRemoteAddr()).or(() -> sessions.find(cookie(req)));
         if (who.isEmpty()) {
             SecurityFilter.unauthenticated(resp, Door.NATIVE, "not signed in");
             return;
@@ -54,8 +55,9 @@ public class ConsoleSignIn extends HttpServlet {
             return;
         }
         String key;
-        try (InputStream in = req.getInputStream(); JsonReader r = Json.createReader(
-                new java.io.StringReader(new String(in.readNBytes(16 * 1024), StandardCharsets.UTF_8)))) {
+        try (InputStream in = req.getInputStream();
+                JsonReader r = Json.createReader(
+                        new java.io.StringReader(new String(in.readNBytes(16 * 1024), StandardCharsets.UTF_8)))) {
             JsonObject o = r.readObject();
             key = o.getString("key", null);
         } catch (RuntimeException e) {
@@ -68,17 +70,21 @@ public class ConsoleSignIn extends HttpServlet {
             return;
         }
         String id = sessions.open(who.get());
-        resp.addHeader("Set-Cookie", ConsoleSessions.COOKIE + "=" + id + "; Path=/; Max-Age="
-                + ConsoleSessions.LIFETIME.toSeconds() + "; HttpOnly; SameSite=Strict"
-                + (req.isSecure() ? "; Secure" : ""));
+        resp.addHeader(
+                "Set-Cookie",
+                ConsoleSessions.COOKIE + "=" + id + "; Path=/; Max-Age="
+                        + ConsoleSessions.LIFETIME.toSeconds() + "; HttpOnly; SameSite=Strict"
+                        + (req.isSecure() ? "; Secure" : ""));
         json(resp, 200, who.get());
     }
 
     @Override
     protected void doDelete(HttpServletRequest req, HttpServletResponse resp) {
         sessions.close(cookie(req));
-        resp.addHeader("Set-Cookie", ConsoleSessions.COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"
-                + (req.isSecure() ? "; Secure" : ""));
+        resp.addHeader(
+                "Set-Cookie",
+                ConsoleSessions.COOKIE + "=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict"
+                        + (req.isSecure() ? "; Secure" : ""));
         resp.setStatus(204);
     }
 
@@ -100,7 +106,11 @@ public class ConsoleSignIn extends HttpServlet {
                 roles.add(r.name().toLowerCase(Locale.ROOT));
             }
         }
-        byte[] body = Json.createObjectBuilder().add("email", who.email()).add("roles", roles).build().toString()
+        byte[] body = Json.createObjectBuilder()
+                .add("email", who.email())
+                .add("roles", roles)
+                .build()
+                .toString()
                 .getBytes(StandardCharsets.UTF_8);
         resp.setStatus(status);
         resp.setContentType("application/json");

@@ -39,8 +39,10 @@ public class CrossSite {
 
     @PostConstruct
     void init() {
-        allowed = configured.orElse(List.of()).stream().map(o -> o.trim().toLowerCase(Locale.ROOT))
-                .filter(o -> !o.isEmpty()).collect(Collectors.toUnmodifiableSet());
+        allowed = configured.orElse(List.of()).stream()
+                .map(o -> o.trim().toLowerCase(Locale.ROOT))
+                .filter(o -> !o.isEmpty())
+                .collect(Collectors.toUnmodifiableSet());
         if (!allowed.isEmpty()) {
             LOG.info(() -> "CORS: browser pages of " + String.join(", ", allowed) + " may call this server");
         }
@@ -57,17 +59,25 @@ public class CrossSite {
                 return cors(req, resp, origin);
             }
             if (!navigation(req)) {
-                door.refuse(resp, 403, "CROSS_SITE", "requests from another web site (Origin "
-                        + (origin == null ? "not sent" : origin) + ") are refused; an operator may allow an origin "
-                        + "with pullqueue.cors.origins");
+                door.refuse(
+                        resp,
+                        403,
+                        "CROSS_SITE",
+                        "requests from another web site (Origin "
+                                + (origin == null ? "not sent" : origin)
+                                + ") are refused; an operator may allow an origin "
+                                + "with pullqueue.cors.origins");
                 return false;
             }
         }
         // A malformed Content-Type (not merely another type) is left to the body gate's 400, which names the
         // header, whichever of the two filters the container runs first.
         if (door == Door.NATIVE && writes(req) && !json(req) && mediaType(req.getContentType())) {
-            door.refuse(resp, 415, "UNSUPPORTED_MEDIA_TYPE", "request bodies must be application/json, got "
-                    + req.getContentType());
+            door.refuse(
+                    resp,
+                    415,
+                    "UNSUPPORTED_MEDIA_TYPE",
+                    "request bodies must be application/json, got " + req.getContentType());
             return false;
         }
         return true;

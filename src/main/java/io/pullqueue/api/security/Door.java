@@ -9,7 +9,11 @@ import java.nio.charset.StandardCharsets;
  * runs): the native error JSON, Google's error envelope, or plain text for the App Engine protocol and pages.
  */
 enum Door {
-    NATIVE, V1BETA2, REMOTE_API, RPC_HTTP, PAGE;
+    NATIVE,
+    V1BETA2,
+    REMOTE_API,
+    RPC_HTTP,
+    PAGE;
 
     static Door of(String path) {
         if (path.startsWith("/api/")) {
@@ -51,8 +55,8 @@ enum Door {
                 String google = status == 401 ? "required" : status == 415 ? "unsupportedMediaType" : "forbidden";
                 body = "{\"error\":{\"code\":" + status + ",\"message\":\"" + json(message)
                         + "\",\"errors\":[{\"domain\":\"global\",\"reason\":\"" + google + "\",\"message\":\""
-                        + json(message) + "\"" + (status == 401
-                        ? ",\"locationType\":\"header\",\"location\":\"Authorization\"" : "") + "}]}}";
+                        + json(message) + "\""
+                        + (status == 401 ? ",\"locationType\":\"header\",\"location\":\"Authorization\"" : "") + "}]}}";
                 break;
             default:
                 resp.setContentType("text/plain");

@@ -35,14 +35,17 @@ public class SecurityFilter extends HttpFilter {
     private static final long serialVersionUID = 1L;
     /** Set when an /rpc_http caller must be identified by the envelope's API ticket. */
     public static final String TICKET_NEEDED = "io.pullqueue.ticket.needed";
+
     static final String CHALLENGE = "Bearer realm=\"pullqueue\"";
     private static final String CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
             + " connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
 
     @Inject
     transient Authenticator authenticator;
+
     @Inject
     transient CrossSite crossSite;
+
     @Inject
     transient ConsoleSessions sessions;
 
@@ -67,12 +70,16 @@ public class SecurityFilter extends HttpFilter {
                 chain.doFilter(req, resp);
                 return;
             }
-            who = key == null && door == Door.NATIVE ? sessions.find(ConsoleSignIn.cookie(req))
+            who = key == null && door == Door.NATIVE
+                    ? sessions.find(ConsoleSignIn.cookie(req))
                     : authenticator.byKey(key);
             if (who.isEmpty()) {
-                unauthenticated(resp, door, key == null
-                        ? "this server needs a credential: send Authorization: Bearer <API key> (docs/compat.md)"
-                        : "the credential is not valid on this server");
+                unauthenticated(
+                        resp,
+                        door,
+                        key == null
+                                ? "this server needs a credential: send Authorization: Bearer <API key> (docs/compat.md)"
+                                : "the credential is not valid on this server");
                 return;
             }
         }

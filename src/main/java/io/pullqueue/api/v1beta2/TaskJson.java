@@ -21,19 +21,27 @@ import java.util.Set;
  * {@code stats.oldestTask} is seconds; the lease count is {@code retry_count} (snake case, as Google has it).
  */
 final class TaskJson {
-    private TaskJson() {
-    }
+    private TaskJson() {}
 
     static final String TASK_KIND = "taskqueues#task";
     static final String LEASED_KIND = "taskqueue#tasks";
     static final String LIST_KIND = "taskqueues#tasks";
     static final String QUEUE_KIND = "taskqueues#taskqueue";
 
-    private static final Set<String> TASK_FIELDS = Set.of("kind", "id", "queueName", "payloadBase64",
-            "enqueueTimestamp", "leaseTimestamp", "retry_count", "tag", "tagBase64");
+    private static final Set<String> TASK_FIELDS = Set.of(
+            "kind",
+            "id",
+            "queueName",
+            "payloadBase64",
+            "enqueueTimestamp",
+            "leaseTimestamp",
+            "retry_count",
+            "tag",
+            "tagBase64");
 
     static JsonObject task(Task t) {
-        JsonObjectBuilder b = Jsons.BUILDERS.createObjectBuilder()
+        JsonObjectBuilder b = Jsons.BUILDERS
+                .createObjectBuilder()
                 .add("kind", TASK_KIND)
                 .add("id", t.name())
                 .add("queueName", t.queue());
@@ -63,9 +71,8 @@ final class TaskJson {
     }
 
     static JsonObject queue(QueueSpec spec, QueueStats stats) {
-        JsonObjectBuilder b = Jsons.BUILDERS.createObjectBuilder()
-                .add("kind", QUEUE_KIND)
-                .add("id", spec.name());
+        JsonObjectBuilder b =
+                Jsons.BUILDERS.createObjectBuilder().add("kind", QUEUE_KIND).add("id", spec.name());
         if (spec.retryLimit() != null) {
             b.add("maxLeases", spec.retryLimit());
         }
@@ -73,16 +80,24 @@ final class TaskJson {
         spec.acl().userEmails().forEach(consumers::add);
         JsonArrayBuilder producers = Jsons.BUILDERS.createArrayBuilder();
         spec.acl().writerEmails().forEach(producers::add);
-        b.add("acl", Jsons.BUILDERS.createObjectBuilder().add("adminEmails", Jsons.BUILDERS.createArrayBuilder())
-                .add("consumerEmails", consumers).add("producerEmails", producers));
+        b.add(
+                "acl",
+                Jsons.BUILDERS
+                        .createObjectBuilder()
+                        .add("adminEmails", Jsons.BUILDERS.createArrayBuilder())
+                        .add("consumerEmails", consumers)
+                        .add("producerEmails", producers));
         if (stats != null) {
             QueueCounts c = stats.counts();
             Long oldest = c.oldestEtaUsec();
-            b.add("stats", Jsons.BUILDERS.createObjectBuilder()
-                    .add("totalTasks", (int) Math.min(c.tasks(), Integer.MAX_VALUE))
-                    .add("oldestTask", Long.toString(oldest == null ? 0 : oldest / Limits.USEC_PER_SECOND))
-                    .add("leasedLastMinute", Long.toString(stats.leasedLastMinute()))
-                    .add("leasedLastHour", Long.toString(stats.leasedLastHour())));
+            b.add(
+                    "stats",
+                    Jsons.BUILDERS
+                            .createObjectBuilder()
+                            .add("totalTasks", (int) Math.min(c.tasks(), Integer.MAX_VALUE))
+                            .add("oldestTask", Long.toString(oldest == null ? 0 : oldest / Limits.USEC_PER_SECOND))
+                            .add("leasedLastMinute", Long.toString(stats.leasedLastMinute()))
+                            .add("leasedLastHour", Long.toString(stats.leasedLastHour())));
         }
         return b.build();
     }
@@ -95,14 +110,17 @@ final class TaskJson {
     static JsonObject body(JsonObject o, String queue, String task) {
         for (String k : o.keySet()) {
             if (!TASK_FIELDS.contains(k)) {
-                throw GoogleErrors.invalid(k, "unknown field " + k + " in the task; allowed: "
-                        + String.join(", ", TASK_FIELDS.stream().sorted().toList()));
+                throw GoogleErrors.invalid(
+                        k,
+                        "unknown field " + k + " in the task; allowed: "
+                                + String.join(
+                                        ", ", TASK_FIELDS.stream().sorted().toList()));
             }
         }
         String q = JsonInput.string(o, "queueName");
         if (q != null && !q.equals(queue) && !q.endsWith("/taskqueues/" + queue)) {
-            throw GoogleErrors.invalid("queueName", "queueName " + q + " does not match the queue " + queue
-                    + " in the URL");
+            throw GoogleErrors.invalid(
+                    "queueName", "queueName " + q + " does not match the queue " + queue + " in the URL");
         }
         String id = JsonInput.string(o, "id");
         if (task != null && id != null && !id.isEmpty() && !id.equals(task)) {
@@ -128,7 +146,12 @@ final class TaskJson {
         if (payload == null) {
             throw GoogleErrors.invalid("payloadBase64", "payloadBase64 is required (it may be empty)");
         }
-        return new TaskDraft(id == null || id.isEmpty() ? null : id, payload,
-                JsonInput.tag(o), JsonInput.int64(o, "leaseTimestamp"), null, null);
+        return new TaskDraft(
+                id == null || id.isEmpty() ? null : id,
+                payload,
+                JsonInput.tag(o),
+                JsonInput.int64(o, "leaseTimestamp"),
+                null,
+                null);
     }
 }

@@ -19,8 +19,7 @@ import java.util.List;
  */
 final class PostgresLease {
 
-    private PostgresLease() {
-    }
+    private PostgresLease() {}
 
     static LeaseOutcome lease(Connection c, LeaseQuery q) throws SQLException {
         String sql;
@@ -73,8 +72,16 @@ final class PostgresLease {
                     continue;
                 }
                 byte[] payload = rs.getBytes(5);
-                leased.add(new Task(q.queue(), rs.getString(4), payload, payload.length, Tag.ofBytes(rs.getBytes(6)),
-                        q.newEtaUsec(), rs.getInt(7), rs.getLong(9), TaskRows.nullableInt(rs, 8)));
+                leased.add(new Task(
+                        q.queue(),
+                        rs.getString(4),
+                        payload,
+                        payload.length,
+                        Tag.ofBytes(rs.getBytes(6)),
+                        q.newEtaUsec(),
+                        rs.getInt(7),
+                        rs.getLong(9),
+                        TaskRows.nullableInt(rs, 8)));
             }
         }
         return leased.isEmpty() && removed == 0 ? LeaseOutcome.EMPTY : new LeaseOutcome(leased, removed);

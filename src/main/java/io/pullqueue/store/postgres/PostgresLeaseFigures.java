@@ -58,8 +58,9 @@ final class PostgresLeaseFigures implements LeaseFigures {
             });
         } catch (StoreException e) {
             // The lease is committed: the call succeeds, only the statistics miss these tasks.
-            LOG.log(Level.WARNING, "the leased-task figures of queue " + queue + " miss " + tasks + " tasks: "
-                    + e.getMessage());
+            LOG.log(
+                    Level.WARNING,
+                    "the leased-task figures of queue " + queue + " miss " + tasks + " tasks: " + e.getMessage());
         }
     }
 

@@ -43,17 +43,16 @@ final class PostgresSchema {
      */
     static final String CREATE_TASK_TAG_DUE_INDEX =
             "CREATE INDEX task_tag_due ON task (queue, (coalesce(tag, '')), eta_usec, seq) WITH (fillfactor = 80)";
+
     static final String CREATE_TOMBSTONE = "CREATE TABLE tombstone ("
             + "queue text NOT NULL, "
             + "name text NOT NULL, "
             + "expires_usec bigint NOT NULL, "
             + "PRIMARY KEY (queue, name)) "
             + "WITH (autovacuum_vacuum_scale_factor = 0.05, autovacuum_vacuum_cost_delay = 1)";
-    static final String CREATE_TOMBSTONE_EXPIRY_INDEX =
-            "CREATE INDEX tombstone_expiry ON tombstone (expires_usec)";
-    static final String CREATE_QUEUE_STATE = "CREATE TABLE queue_state ("
-            + "queue text PRIMARY KEY, "
-            + "paused boolean NOT NULL)";
+    static final String CREATE_TOMBSTONE_EXPIRY_INDEX = "CREATE INDEX tombstone_expiry ON tombstone (expires_usec)";
+    static final String CREATE_QUEUE_STATE =
+            "CREATE TABLE queue_state (" + "queue text PRIMARY KEY, " + "paused boolean NOT NULL)";
 
     /**
      * The lease throttle's calls and the leased tasks per queue and second, shared by every server (see
@@ -77,6 +76,7 @@ final class PostgresSchema {
             + "tasks bigint NOT NULL, due bigint NOT NULL, in_flight bigint NOT NULL, "
             + "oldest_due_age_usec bigint NOT NULL, added bigint NOT NULL, leased bigint NOT NULL, "
             + "deleted bigint NOT NULL, PRIMARY KEY (queue, at_usec, server))";
+
     static final String CREATE_QUEUE_SAMPLE_AT_INDEX = "CREATE INDEX queue_sample_at ON queue_sample (at_usec)";
 
     /**
@@ -89,16 +89,22 @@ final class PostgresSchema {
             CREATE_TASK_TAG_DUE_INDEX);
 
     /** Migration i (0-based) brings the schema to version i + 1. */
-    static final SchemaMigrations MIGRATIONS = new SchemaMigrations(CREATE_SCHEMA_VERSION, List.of(
-            List.of(CREATE_TASK, CREATE_TASK_DUE_INDEX, CREATE_TASK_TAG_DUE_INDEX,
-                    CREATE_TOMBSTONE, CREATE_TOMBSTONE_EXPIRY_INDEX, CREATE_QUEUE_STATE),
-            List.of(CREATE_LEASE_SECOND),
-            List.of(CREATE_QUEUE_SAMPLE, CREATE_QUEUE_SAMPLE_AT_INDEX),
-            TAGS_AS_BYTES));
+    static final SchemaMigrations MIGRATIONS = new SchemaMigrations(
+            CREATE_SCHEMA_VERSION,
+            List.of(
+                    List.of(
+                            CREATE_TASK,
+                            CREATE_TASK_DUE_INDEX,
+                            CREATE_TASK_TAG_DUE_INDEX,
+                            CREATE_TOMBSTONE,
+                            CREATE_TOMBSTONE_EXPIRY_INDEX,
+                            CREATE_QUEUE_STATE),
+                    List.of(CREATE_LEASE_SECOND),
+                    List.of(CREATE_QUEUE_SAMPLE, CREATE_QUEUE_SAMPLE_AT_INDEX),
+                    TAGS_AS_BYTES));
 
     /** Taken (for the transaction) before migrating: one instance at a time creates or upgrades the schema. */
     static final String LOCK_FOR_MIGRATION = "SELECT pg_advisory_xact_lock(28785, hashtext(current_schema()))";
 
-    private PostgresSchema() {
-    }
+    private PostgresSchema() {}
 }

@@ -10,6 +10,7 @@ final class PostgresSql {
     static final String PING = "SELECT 1";
     /** Channel of the task-availability notifications; the payload is the queue name. */
     static final String CHANNEL = "pullqueue_tasks";
+
     static final String LISTEN = "LISTEN " + CHANNEL;
     /** Sent inside the transaction that made tasks leasable: delivered when (and only if) it commits. */
     static final String NOTIFY = "SELECT pg_notify('" + CHANNEL + "', ?)";
@@ -29,6 +30,7 @@ final class PostgresSql {
     private static final String TOMBSTONE_DELETED = "tombstoned AS (INSERT INTO tombstone (queue, name, "
             + "expires_usec) SELECT ?, name, ? FROM deleted "
             + "ON CONFLICT (queue, name) DO UPDATE SET expires_usec = excluded.expires_usec) ";
+
     static final String TASK_EXISTS = "SELECT 1 FROM task WHERE queue = ? AND name = ?";
     static final String SELECT_TASK = "SELECT name, payload, tag, eta_usec, retry_count, created_usec, retry_limit "
             + "FROM task WHERE queue = ? AND name = ?";
@@ -39,8 +41,8 @@ final class PostgresSql {
     /** {@link #LIST_TASKS} with the payloads. */
     static final String LIST_TASKS_WITH_PAYLOADS = "SELECT name, payload" + LIST_PAGE;
     /** Moves a lease: the token check (stored ETA = token, still in the future) is part of the WHERE. */
-    static final String MODIFY_LEASE = "UPDATE task SET eta_usec = ? "
-            + "WHERE queue = ? AND name = ? AND eta_usec = ? AND eta_usec > ?";
+    static final String MODIFY_LEASE =
+            "UPDATE task SET eta_usec = ? " + "WHERE queue = ? AND name = ? AND eta_usec = ? AND eta_usec > ?";
     /**
      * Deletes the named tasks (parameters: queue, names[], queue, tombstone expiry) and tombstones what it deleted,
      * in one statement; returns the deleted names.
@@ -101,8 +103,9 @@ final class PostgresSql {
 
     static final String TOMBSTONE_LIVE = "SELECT 1 FROM tombstone WHERE queue = ? AND name = ? AND expires_usec > ?";
     /** Which of the names (parameter 2, an array) hold a tombstone that is live at parameter 3. */
-    static final String TOMBSTONES_LIVE = "SELECT name FROM tombstone WHERE queue = ? AND name = ANY (?) "
-            + "AND expires_usec > ?";
+    static final String TOMBSTONES_LIVE =
+            "SELECT name FROM tombstone WHERE queue = ? AND name = ANY (?) " + "AND expires_usec > ?";
+
     static final String DELETE_EXPIRED_TOMBSTONES = "DELETE FROM tombstone WHERE (queue, name) IN "
             + "(SELECT queue, name FROM tombstone WHERE expires_usec <= ? LIMIT ? FOR UPDATE SKIP LOCKED)";
 
@@ -112,11 +115,13 @@ final class PostgresSql {
     static final String PURGE_TOMBSTONES = "INSERT INTO tombstone (queue, name, expires_usec) "
             + "SELECT queue, name, ? FROM task WHERE queue = ? "
             + "ON CONFLICT (queue, name) DO UPDATE SET expires_usec = excluded.expires_usec";
+
     static final String PURGE_TASKS = "DELETE FROM task WHERE queue = ?";
     /** Tasks, oldest ETA, leased and due counts of a queue (parameters: queue, now, now), in one snapshot. */
     static final String QUEUE_COUNTS = "SELECT count(*), min(eta_usec), "
             + "count(*) FILTER (WHERE eta_usec > ? AND retry_count > 0), count(*) FILTER (WHERE eta_usec <= ?) "
             + "FROM task WHERE queue = ?";
+
     static final String QUEUE_NEXT_ETA = "SELECT min(eta_usec) FROM task WHERE queue = ?";
     static final String QUEUE_PAUSED = "SELECT paused FROM queue_state WHERE queue = ?";
     static final String SET_QUEUE_PAUSED = "INSERT INTO queue_state (queue, paused) VALUES (?, ?) "
@@ -150,6 +155,5 @@ final class PostgresSql {
     static final String TABLE_ROWS = "SELECT relname, n_live_tup, n_dead_tup FROM pg_stat_user_tables "
             + "WHERE schemaname = current_schema() AND relname IN ('task', 'tombstone')";
 
-    private PostgresSql() {
-    }
+    private PostgresSql() {}
 }

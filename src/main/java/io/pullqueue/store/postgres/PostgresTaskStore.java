@@ -65,9 +65,10 @@ public final class PostgresTaskStore implements TaskStore {
         });
         String where = read("read the server version", c -> {
             try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT current_database(), current_schema(), version()")) {
+                    ResultSet rs = s.executeQuery("SELECT current_database(), current_schema(), version()")) {
                 rs.next();
-                return rs.getString(1) + "." + rs.getString(2) + " (" + rs.getString(3).split(",")[0] + ")";
+                return rs.getString(1) + "." + rs.getString(2) + " ("
+                        + rs.getString(3).split(",")[0] + ")";
             }
         });
         int current = PostgresSchema.MIGRATIONS.currentVersion();
@@ -79,7 +80,8 @@ public final class PostgresTaskStore implements TaskStore {
     public boolean isReachable() {
         try {
             return read("ping", c -> {
-                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(PostgresSql.PING)) {
+                try (Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery(PostgresSql.PING)) {
                     return rs.next();
                 }
             });
@@ -128,8 +130,16 @@ public final class PostgresTaskStore implements TaskStore {
     @Override
     public ErrorCode taskModifyLease(String queue, String name, long tokenEtaUsec, long newEtaUsec, long nowUsec) {
         return write("modify the lease of task " + name + " in queue " + queue, c -> {
-            ErrorCode code = TaskReads.modifyLease(c, PostgresSql.MODIFY_LEASE, PostgresSql.TASK_EXISTS,
-                    PostgresSql.TOMBSTONE_LIVE, queue, name, tokenEtaUsec, newEtaUsec, nowUsec);
+            ErrorCode code = TaskReads.modifyLease(
+                    c,
+                    PostgresSql.MODIFY_LEASE,
+                    PostgresSql.TASK_EXISTS,
+                    PostgresSql.TOMBSTONE_LIVE,
+                    queue,
+                    name,
+                    tokenEtaUsec,
+                    newEtaUsec,
+                    nowUsec);
             if (code == ErrorCode.OK && newEtaUsec <= nowUsec) {
                 PgNames.notifyAvailable(c, queue);
             }
@@ -138,29 +148,38 @@ public final class PostgresTaskStore implements TaskStore {
     }
 
     @Override
-    public List<ErrorCode> taskDeleteMany(String queue, List<String> names, long nowUsec,
-                                          long tombstoneExpiresUsec) {
+    public List<ErrorCode> taskDeleteMany(String queue, List<String> names, long nowUsec, long tombstoneExpiresUsec) {
         if (names.isEmpty()) {
             return List.of();
         }
-        return write("delete tasks of queue " + queue,
-                c -> PgNames.delete(c, queue, names, nowUsec, tombstoneExpiresUsec));
+        return write(
+                "delete tasks of queue " + queue, c -> PgNames.delete(c, queue, names, nowUsec, tombstoneExpiresUsec));
     }
 
     @Override
     public Optional<Task> taskGet(String queue, String name) {
-        return read("read task " + name + " of queue " + queue, c -> TaskReads.get(c, PostgresSql.SELECT_TASK, queue, name));
+        return read(
+                "read task " + name + " of queue " + queue,
+                c -> TaskReads.get(c, PostgresSql.SELECT_TASK, queue, name));
     }
 
     @Override
     public TaskPage taskList(String queue, String afterName, int limit, boolean withPayloads) {
-        return read("list tasks of queue " + queue, c -> TaskReads.list(c,
-                withPayloads ? PostgresSql.LIST_TASKS_WITH_PAYLOADS : PostgresSql.LIST_TASKS, queue, afterName, limit, withPayloads));
+        return read(
+                "list tasks of queue " + queue,
+                c -> TaskReads.list(
+                        c,
+                        withPayloads ? PostgresSql.LIST_TASKS_WITH_PAYLOADS : PostgresSql.LIST_TASKS,
+                        queue,
+                        afterName,
+                        limit,
+                        withPayloads));
     }
 
     @Override
     public boolean tombstoneExists(String queue, String name, long nowUsec) {
-        return read("check the tombstone of task " + name + " in queue " + queue,
+        return read(
+                "check the tombstone of task " + name + " in queue " + queue,
                 c -> TaskReads.exists(c, PostgresSql.TOMBSTONE_LIVE, queue, name, nowUsec));
     }
 
@@ -174,7 +193,8 @@ public final class PostgresTaskStore implements TaskStore {
 
     @Override
     public QueueCounts queueCounts(String queue, long nowUsec) {
-        return read("count the tasks of queue " + queue,
+        return read(
+                "count the tasks of queue " + queue,
                 c -> TaskReads.counts(c, PostgresSql.QUEUE_COUNTS, nowUsec, nowUsec, queue));
     }
 
@@ -200,8 +220,8 @@ public final class PostgresTaskStore implements TaskStore {
     }
 
     @Override
-    public int taskRemoveExhausted(String queue, Integer queueRetryLimit, long nowUsec, long tombstoneExpiresUsec,
-                                   int batch) {
+    public int taskRemoveExhausted(
+            String queue, Integer queueRetryLimit, long nowUsec, long tombstoneExpiresUsec, int batch) {
         return write("remove tasks past their retry limit from queue " + queue, c -> {
             try (PreparedStatement ps = c.prepareStatement(PostgresSql.REMOVE_EXHAUSTED)) {
                 ps.setString(1, queue);
@@ -221,7 +241,8 @@ public final class PostgresTaskStore implements TaskStore {
 
     @Override
     public int tombstoneDeleteExpired(long nowUsec, int batch) {
-        return write("delete expired tombstones",
+        return write(
+                "delete expired tombstones",
                 c -> TaskReads.update(c, PostgresSql.DELETE_EXPIRED_TOMBSTONES, nowUsec, batch));
     }
 
@@ -235,8 +256,8 @@ public final class PostgresTaskStore implements TaskStore {
     @Override
     public List<ErrorCode> taskMakeDue(String queue, List<String> names, long nowUsec) {
         return write("make tasks of queue " + queue + " due", c -> {
-            List<ErrorCode> results = OperatorStatements.makeDue(c, PostgresSql.TASK_EXISTS,
-                    PostgresSql.TOMBSTONE_LIVE, queue, names, nowUsec);
+            List<ErrorCode> results = OperatorStatements.makeDue(
+                    c, PostgresSql.TASK_EXISTS, PostgresSql.TOMBSTONE_LIVE, queue, names, nowUsec);
             if (results.contains(ErrorCode.OK)) {
                 PgNames.notifyAvailable(c, queue);
             }
@@ -289,8 +310,8 @@ public final class PostgresTaskStore implements TaskStore {
     public StoreDiagnostics diagnostics() {
         return read("read table statistics", c -> {
             Map<String, StoreDiagnostics.TableRows> tables = new LinkedHashMap<>();
-            TableBloat.rows(c).forEach((table, r) -> tables.put(table, new StoreDiagnostics.TableRows(r.live(),
-                    r.dead())));
+            TableBloat.rows(c)
+                    .forEach((table, r) -> tables.put(table, new StoreDiagnostics.TableRows(r.live(), r.dead())));
             return new StoreDiagnostics(tables, OptionalLong.of(notificationsReceived()));
         });
     }

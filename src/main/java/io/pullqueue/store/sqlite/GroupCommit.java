@@ -93,8 +93,8 @@ final class GroupCommit {
             group.forEach(p -> p.transactionFailed(e));
         } finally {
             // Whatever happened (even an Error), nobody may wait for work that was taken off the queue.
-            group.forEach(p -> p.transactionFailed(new StoreException("task store: " + p.operation
-                    + " failed: the transaction did not complete", null)));
+            group.forEach(p -> p.transactionFailed(new StoreException(
+                    "task store: " + p.operation + " failed: the transaction did not complete", null)));
         }
     }
 

@@ -1,10 +1,10 @@
 package io.pullqueue.store.sqlite;
 
-import io.pullqueue.store.TaskRows;
 import io.pullqueue.core.LeaseOutcome;
 import io.pullqueue.core.LeaseQuery;
 import io.pullqueue.core.Tag;
 import io.pullqueue.core.Task;
+import io.pullqueue.store.TaskRows;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,12 +20,10 @@ import java.util.List;
 final class SqliteLease {
 
     /** A due task as selected, before it is leased or removed. */
-    private record Candidate(long seq, String name, byte[] payload, Tag tag, int retryCount,
-                             Integer retryLimit, long createdUsec) {
-    }
+    private record Candidate(
+            long seq, String name, byte[] payload, Tag tag, int retryCount, Integer retryLimit, long createdUsec) {}
 
-    private SqliteLease() {
-    }
+    private SqliteLease() {}
 
     static LeaseOutcome lease(Connection c, LeaseQuery q) throws SQLException {
         List<Candidate> candidates = candidates(c, q);
@@ -41,8 +39,16 @@ final class SqliteLease {
         remove(c, q.queue(), removed, q.tombstoneExpiresUsec());
         List<Task> tasks = new ArrayList<>(leased.size());
         for (Candidate k : leased) {
-            tasks.add(new Task(q.queue(), k.name(), k.payload(), k.payload().length, k.tag(), q.newEtaUsec(),
-                    k.retryCount() + 1, k.createdUsec(), k.retryLimit()));
+            tasks.add(new Task(
+                    q.queue(),
+                    k.name(),
+                    k.payload(),
+                    k.payload().length,
+                    k.tag(),
+                    q.newEtaUsec(),
+                    k.retryCount() + 1,
+                    k.createdUsec(),
+                    k.retryLimit()));
         }
         return new LeaseOutcome(tasks, removed.size());
     }
@@ -77,7 +83,8 @@ final class SqliteLease {
                 tag = Tag.ofBytes(rs.getBytes(1));
             }
         }
-        return tag == null ? select(c, SqliteSql.LEASE_CANDIDATES_UNTAGGED, q, null)
+        return tag == null
+                ? select(c, SqliteSql.LEASE_CANDIDATES_UNTAGGED, q, null)
                 : select(c, SqliteSql.LEASE_CANDIDATES_TAG, q, tag);
     }
 
@@ -94,8 +101,14 @@ final class SqliteLease {
             List<Candidate> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Candidate(rs.getLong(1), rs.getString(2), rs.getBytes(3), Tag.ofBytes(rs.getBytes(4)),
-                            rs.getInt(5), TaskRows.nullableInt(rs, 6), rs.getLong(7)));
+                    out.add(new Candidate(
+                            rs.getLong(1),
+                            rs.getString(2),
+                            rs.getBytes(3),
+                            Tag.ofBytes(rs.getBytes(4)),
+                            rs.getInt(5),
+                            TaskRows.nullableInt(rs, 6),
+                            rs.getLong(7)));
                 }
             }
             return out;

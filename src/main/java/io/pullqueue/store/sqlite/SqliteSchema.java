@@ -31,20 +31,19 @@ final class SqliteSchema {
      * First N due tasks of a queue in (eta, creation) order, the oldest ETA, and the due and leased counts
      * (retry_count makes the leased count index-only; it changes together with the ETA on every lease).
      */
-    static final String CREATE_TASK_DUE_INDEX =
-            "CREATE INDEX task_due ON task (queue, eta_usec, seq, retry_count)";
+    static final String CREATE_TASK_DUE_INDEX = "CREATE INDEX task_due ON task (queue, eta_usec, seq, retry_count)";
     /**
      * First N due tasks of a queue with tag T, or with no tag (tag IS NULL), in (eta, creation) order. Built on
      * the text column by migration 1 and again on the BLOB column by migration 4.
      */
     static final String CREATE_TASK_TAG_DUE_INDEX = "CREATE INDEX task_tag_due ON task (queue, tag, eta_usec)";
+
     static final String CREATE_TOMBSTONE = "CREATE TABLE tombstone ("
             + "queue TEXT NOT NULL, "
             + "name TEXT NOT NULL, "
             + "expires_usec INTEGER NOT NULL, "
             + "PRIMARY KEY (queue, name)) WITHOUT ROWID, STRICT";
-    static final String CREATE_TOMBSTONE_EXPIRY_INDEX =
-            "CREATE INDEX tombstone_expiry ON tombstone (expires_usec)";
+    static final String CREATE_TOMBSTONE_EXPIRY_INDEX = "CREATE INDEX tombstone_expiry ON tombstone (expires_usec)";
     static final String CREATE_QUEUE_STATE = "CREATE TABLE queue_state ("
             + "queue TEXT PRIMARY KEY, "
             + "paused INTEGER NOT NULL) WITHOUT ROWID, STRICT";
@@ -58,6 +57,7 @@ final class SqliteSchema {
             + "tasks INTEGER NOT NULL, due INTEGER NOT NULL, in_flight INTEGER NOT NULL, "
             + "oldest_due_age_usec INTEGER NOT NULL, added INTEGER NOT NULL, leased INTEGER NOT NULL, "
             + "deleted INTEGER NOT NULL, PRIMARY KEY (queue, at_usec, server)) WITHOUT ROWID, STRICT";
+
     static final String CREATE_QUEUE_SAMPLE_AT_INDEX = "CREATE INDEX queue_sample_at ON queue_sample (at_usec)";
 
     /**
@@ -74,17 +74,23 @@ final class SqliteSchema {
             CREATE_TASK_TAG_DUE_INDEX);
 
     /** Migration i (0-based) brings the schema to version i + 1. */
-    static final SchemaMigrations MIGRATIONS = new SchemaMigrations(CREATE_SCHEMA_VERSION, List.of(
-            List.of(CREATE_TASK, CREATE_TASK_DUE_INDEX, CREATE_TASK_TAG_DUE_INDEX,
-                    CREATE_TOMBSTONE, CREATE_TOMBSTONE_EXPIRY_INDEX, CREATE_QUEUE_STATE),
-            List.of(CREATE_QUEUE_SAMPLE, CREATE_QUEUE_SAMPLE_AT_INDEX),
-            TAGS_AS_BYTES));
+    static final SchemaMigrations MIGRATIONS = new SchemaMigrations(
+            CREATE_SCHEMA_VERSION,
+            List.of(
+                    List.of(
+                            CREATE_TASK,
+                            CREATE_TASK_DUE_INDEX,
+                            CREATE_TASK_TAG_DUE_INDEX,
+                            CREATE_TOMBSTONE,
+                            CREATE_TOMBSTONE_EXPIRY_INDEX,
+                            CREATE_QUEUE_STATE),
+                    List.of(CREATE_QUEUE_SAMPLE, CREATE_QUEUE_SAMPLE_AT_INDEX),
+                    TAGS_AS_BYTES));
 
     /** The version a fully migrated database has. */
     static final int CURRENT_VERSION = MIGRATIONS.currentVersion();
 
-    private SqliteSchema() {
-    }
+    private SqliteSchema() {}
 
     /** Applies the migrations this database lacks; returns the version found before. Runs in a write transaction. */
     static int migrate(Connection c) throws SQLException {

@@ -95,12 +95,14 @@ public final class SqliteTaskStore implements TaskStore {
     public void initialize() {
         int found = write("initialize the schema", SqliteSchema::migrate);
         String journal = read("read the journal mode", c -> {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(JOURNAL_MODE)) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(JOURNAL_MODE)) {
                 return rs.next() ? rs.getString(1) : "unknown";
             }
         });
         String file = read("find the database file", c -> {
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(SqliteSql.DATABASE_FILE)) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(SqliteSql.DATABASE_FILE)) {
                 return rs.next() ? rs.getString(1) : "";
             }
         });
@@ -128,7 +130,8 @@ public final class SqliteTaskStore implements TaskStore {
     public boolean isReachable() {
         try {
             return read("ping", c -> {
-                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(SqliteSql.PING)) {
+                try (Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery(SqliteSql.PING)) {
                     return rs.next();
                 }
             });
@@ -158,10 +161,13 @@ public final class SqliteTaskStore implements TaskStore {
         if (s != null && s.full()) {
             inFlight.addAndGet(-need);
             refusedNeed = need;
-            throw new QueueException(ErrorCode.STORAGE_FULL, null, "storage full: the database's filesystem has "
-                    + s.usableBytes() + " bytes of room; adds that would leave less than " + minFreeBytes
-                    + " bytes (pullqueue.storage.min.free.bytes) are refused, nothing was added; leases and deletes "
-                    + "still work, and adds resume by themselves when room is freed");
+            throw new QueueException(
+                    ErrorCode.STORAGE_FULL,
+                    null,
+                    "storage full: the database's filesystem has "
+                            + s.usableBytes() + " bytes of room; adds that would leave less than " + minFreeBytes
+                            + " bytes (pullqueue.storage.min.free.bytes) are refused, nothing was added; leases and deletes "
+                            + "still work, and adds resume by themselves when room is freed");
         }
         refusedNeed = 0;
         return () -> inFlight.addAndGet(-need);
@@ -193,7 +199,8 @@ public final class SqliteTaskStore implements TaskStore {
         }
         if (exact || usable - needed < minFreeBytes) {
             usable += read("count the database's free pages", c -> {
-                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(SqliteSql.FREE_BYTES)) {
+                try (Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery(SqliteSql.FREE_BYTES)) {
                     return rs.next() ? rs.getLong(1) : 0L;
                 }
             });
@@ -294,35 +301,52 @@ public final class SqliteTaskStore implements TaskStore {
     @Override
     public ErrorCode taskModifyLease(String queue, String name, long tokenEtaUsec, long newEtaUsec, long nowUsec) {
         return writeOnReserve("modify the lease of task " + name + " in queue " + queue, c -> {
-            return TaskReads.modifyLease(c, SqliteSql.MODIFY_LEASE, SqliteSql.TASK_EXISTS, SqliteSql.TOMBSTONE_LIVE,
-                    queue, name, tokenEtaUsec, newEtaUsec, nowUsec);
+            return TaskReads.modifyLease(
+                    c,
+                    SqliteSql.MODIFY_LEASE,
+                    SqliteSql.TASK_EXISTS,
+                    SqliteSql.TOMBSTONE_LIVE,
+                    queue,
+                    name,
+                    tokenEtaUsec,
+                    newEtaUsec,
+                    nowUsec);
         });
     }
 
     @Override
-    public List<ErrorCode> taskDeleteMany(String queue, List<String> names, long nowUsec,
-                                          long tombstoneExpiresUsec) {
+    public List<ErrorCode> taskDeleteMany(String queue, List<String> names, long nowUsec, long tombstoneExpiresUsec) {
         if (names.isEmpty()) {
             return List.of();
         }
-        return writeOnReserve("delete tasks of queue " + queue,
+        return writeOnReserve(
+                "delete tasks of queue " + queue,
                 c -> TaskWrites.delete(c, queue, names, nowUsec, tombstoneExpiresUsec));
     }
 
     @Override
     public Optional<Task> taskGet(String queue, String name) {
-        return read("read task " + name + " of queue " + queue, c -> TaskReads.get(c, SqliteSql.SELECT_TASK, queue, name));
+        return read(
+                "read task " + name + " of queue " + queue, c -> TaskReads.get(c, SqliteSql.SELECT_TASK, queue, name));
     }
 
     @Override
     public TaskPage taskList(String queue, String afterName, int limit, boolean withPayloads) {
-        return read("list tasks of queue " + queue, c -> TaskReads.list(c,
-                withPayloads ? SqliteSql.LIST_TASKS_WITH_PAYLOADS : SqliteSql.LIST_TASKS, queue, afterName, limit, withPayloads));
+        return read(
+                "list tasks of queue " + queue,
+                c -> TaskReads.list(
+                        c,
+                        withPayloads ? SqliteSql.LIST_TASKS_WITH_PAYLOADS : SqliteSql.LIST_TASKS,
+                        queue,
+                        afterName,
+                        limit,
+                        withPayloads));
     }
 
     @Override
     public boolean tombstoneExists(String queue, String name, long nowUsec) {
-        return read("check the tombstone of task " + name + " in queue " + queue,
+        return read(
+                "check the tombstone of task " + name + " in queue " + queue,
                 c -> TaskReads.exists(c, SqliteSql.TOMBSTONE_LIVE, queue, name, nowUsec));
     }
 
@@ -336,8 +360,8 @@ public final class SqliteTaskStore implements TaskStore {
 
     @Override
     public QueueCounts queueCounts(String queue, long nowUsec) {
-        return read("count the tasks of queue " + queue,
-                c -> TaskReads.counts(c, SqliteSql.QUEUE_COUNTS, queue, nowUsec));
+        return read(
+                "count the tasks of queue " + queue, c -> TaskReads.counts(c, SqliteSql.QUEUE_COUNTS, queue, nowUsec));
     }
 
     @Override
@@ -352,25 +376,27 @@ public final class SqliteTaskStore implements TaskStore {
 
     @Override
     public void queueSetPaused(String queue, boolean paused) {
-        write((paused ? "pause" : "resume") + " queue " + queue,
+        write(
+                (paused ? "pause" : "resume") + " queue " + queue,
                 c -> TaskReads.update(c, SqliteSql.SET_QUEUE_PAUSED, queue, paused ? 1 : 0));
     }
 
     @Override
-    public int taskRemoveExhausted(String queue, Integer queueRetryLimit, long nowUsec, long tombstoneExpiresUsec,
-                                   int batch) {
+    public int taskRemoveExhausted(
+            String queue, Integer queueRetryLimit, long nowUsec, long tombstoneExpiresUsec, int batch) {
         String operation = "remove tasks past their retry limit from queue " + queue;
         List<String> names = read(operation, c -> ExhaustedTasks.find(c, queue, queueRetryLimit, nowUsec, batch));
         if (names.isEmpty()) {
             return 0;
         }
-        return writeOnReserve(operation,
-                c -> ExhaustedTasks.remove(c, queue, names, queueRetryLimit, nowUsec, tombstoneExpiresUsec));
+        return writeOnReserve(
+                operation, c -> ExhaustedTasks.remove(c, queue, names, queueRetryLimit, nowUsec, tombstoneExpiresUsec));
     }
 
     @Override
     public int tombstoneDeleteExpired(long nowUsec, int batch) {
-        return writeOnReserve("delete expired tombstones",
+        return writeOnReserve(
+                "delete expired tombstones",
                 c -> TaskReads.update(c, SqliteSql.DELETE_EXPIRED_TOMBSTONES, nowUsec, batch));
     }
 
@@ -383,8 +409,10 @@ public final class SqliteTaskStore implements TaskStore {
 
     @Override
     public List<ErrorCode> taskMakeDue(String queue, List<String> names, long nowUsec) {
-        return write("make tasks of queue " + queue + " due", c -> OperatorStatements.makeDue(c,
-                SqliteSql.TASK_EXISTS, SqliteSql.TOMBSTONE_LIVE, queue, names, nowUsec));
+        return write(
+                "make tasks of queue " + queue + " due",
+                c -> OperatorStatements.makeDue(
+                        c, SqliteSql.TASK_EXISTS, SqliteSql.TOMBSTONE_LIVE, queue, names, nowUsec));
     }
 
     @Override

@@ -38,7 +38,8 @@ class TaskSizeTest {
                     for (Integer limit : new Integer[] {null, 0, 5, 1_000_000}) {
                         for (long eta : new long[] {0, 127, now, now + 30L * 86_400_000_000L}) {
                             byte[] body = new byte[payload];
-                            assertEquals(serialized("pull-queue", name, eta, body, tag, limit),
+                            assertEquals(
+                                    serialized("pull-queue", name, eta, body, tag, limit),
                                     TaskSize.of("pull-queue", name, eta, body, Tag.of(tag), limit),
                                     payload + " " + name + " " + tag + " " + limit + " " + eta);
                         }

@@ -27,8 +27,13 @@ class JsonInputTagTest {
     void eitherFormGivesTheTag() {
         assertEquals(Tag.of("red"), JsonInput.tag("red", null));
         assertEquals(Tag.of("red"), JsonInput.tag(null, "cmVk"));
-        assertArrayEquals(new byte[] {(byte) 0xfb, (byte) 0xff}, JsonInput.tag(null, "-_8").bytes(), "URL-safe");
-        assertArrayEquals(new byte[] {(byte) 0xfb, (byte) 0xff}, JsonInput.tag(null, "+/8=").bytes());
+        assertArrayEquals(
+                new byte[] {(byte) 0xfb, (byte) 0xff},
+                JsonInput.tag(null, "-_8").bytes(),
+                "URL-safe");
+        assertArrayEquals(
+                new byte[] {(byte) 0xfb, (byte) 0xff},
+                JsonInput.tag(null, "+/8=").bytes());
         assertNull(JsonInput.tag(null, null));
         assertNull(JsonInput.tag("", null));
         assertNull(JsonInput.tag(null, ""));
@@ -40,8 +45,8 @@ class JsonInputTagTest {
         refused(null, "not base64!", ErrorCode.INVALID_REQUEST, "tagBase64");
         String limit = Base64.getEncoder().encodeToString(new byte[500]);
         assertEquals(500, JsonInput.tag(null, limit).length());
-        QueueException big = refused(null, Base64.getEncoder().encodeToString(new byte[501]), ErrorCode.INVALID_TAG,
-                "tagBase64");
+        QueueException big =
+                refused(null, Base64.getEncoder().encodeToString(new byte[501]), ErrorCode.INVALID_TAG, "tagBase64");
         assertTrue(big.getMessage().contains("501 bytes"), big.getMessage());
         refused("é".repeat(251), null, ErrorCode.INVALID_TAG, "tag");
     }

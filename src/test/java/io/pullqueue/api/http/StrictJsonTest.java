@@ -93,15 +93,35 @@ class StrictJsonTest {
         refused(encodedSurrogate, "tag", "not valid UTF-8");
         refused("{\"tag\":\"\\ud800\"}", "tag", "unpaired surrogate");
         refused("{\"tag\":\"x\\udc00y\"}", "tag", "unpaired surrogate");
-        assertEquals("\uD83D\uDE00 é €", read("{\"tag\":\"\\ud83d\\ude00 é €\"}").getString("tag"));
+        assertEquals(
+                "\uD83D\uDE00 é €", read("{\"tag\":\"\\ud83d\\ude00 é €\"}").getString("tag"));
         assertEquals("\uD83D\uDE00", read("{\"tag\":\"\uD83D\uDE00\"}").getString("tag"));
     }
 
     @Test
     void malformedBodiesAreRefusedWithoutQuotingTheParser() {
-        for (String bad : new String[] {"", "   ", "[1,2]", "\"x\"", "{", "{\"a\"", "{\"a\":}", "{\"a\":1,}",
-                "{\"a\":01}", "{\"a\":1.}", "{\"a\":-}", "{\"a\":tru}", "{\"a\":\"\\x\"}", "{\"a\":\"\n\"}",
-                "{a:1}", "{\"a\":1 \"b\":2}", "{\"a\":[1 2]}", "{\"a\":\"\\u12\"}", "{'a':1}", "{\"a\":NaN}"}) {
+        for (String bad : new String[] {
+            "",
+            "   ",
+            "[1,2]",
+            "\"x\"",
+            "{",
+            "{\"a\"",
+            "{\"a\":}",
+            "{\"a\":1,}",
+            "{\"a\":01}",
+            "{\"a\":1.}",
+            "{\"a\":-}",
+            "{\"a\":tru}",
+            "{\"a\":\"\\x\"}",
+            "{\"a\":\"\n\"}",
+            "{a:1}",
+            "{\"a\":1 \"b\":2}",
+            "{\"a\":[1 2]}",
+            "{\"a\":\"\\u12\"}",
+            "{'a':1}",
+            "{\"a\":NaN}"
+        }) {
             QueueException e = assertThrows(QueueException.class, () -> read(bad), bad);
             assertEquals(ErrorCode.INVALID_REQUEST, e.code(), bad);
             assertTrue(!e.getMessage().contains("Exception") && !e.getMessage().contains("parsson"), e.getMessage());
@@ -116,7 +136,8 @@ class StrictJsonTest {
         for (int i = 0; i < 2000; i++) {
             JsonObject o = randomObject(r, 0);
             assertEquals(o, read(o.toString()), o.toString());
-            JsonObject viaParsson = Json.createReader(new StringReader(o.toString())).readObject();
+            JsonObject viaParsson =
+                    Json.createReader(new StringReader(o.toString())).readObject();
             assertEquals(viaParsson, read(o.toString()));
         }
     }

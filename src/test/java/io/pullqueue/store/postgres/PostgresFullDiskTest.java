@@ -28,8 +28,9 @@ class PostgresFullDiskTest {
 
     @Test
     void aFullDiskRefusesAddsWithStorageFullAndNothingRefusedIsStored() throws Exception {
-        Assumptions.assumeTrue(TestDatabase.HOST_PORT.startsWith("127.0.0.1:") || TestDatabase.HOST_PORT.startsWith(
-                "localhost:"), "the tablespace must be on this machine's PostgreSQL");
+        Assumptions.assumeTrue(
+                TestDatabase.HOST_PORT.startsWith("127.0.0.1:") || TestDatabase.HOST_PORT.startsWith("localhost:"),
+                "the tablespace must be on this machine's PostgreSQL");
         String name = "pullqueue_it_full_" + ProcessHandle.current().pid();
         try (SmallDisk disk = SmallDisk.mount("8m")) {
             Process chown = new ProcessBuilder("chown", "postgres:postgres", disk.dir.toString()).start();
@@ -88,8 +89,10 @@ class PostgresFullDiskTest {
         missing.removeAll(stored);
         Set<String> refusedStored = new HashSet<>(refused);
         refusedStored.retainAll(stored);
-        System.out.printf("PostgreSQL full disk: %d acknowledged, %d refused; acknowledged-but-missing %d, "
-                + "refused-but-stored %d%n", acked.size(), refused.size(), missing.size(), refusedStored.size());
+        System.out.printf(
+                "PostgreSQL full disk: %d acknowledged, %d refused; acknowledged-but-missing %d, "
+                        + "refused-but-stored %d%n",
+                acked.size(), refused.size(), missing.size(), refusedStored.size());
         assertEquals(Set.of(), missing, "acknowledged but missing");
         assertEquals(Set.of(), refusedStored, "refused but stored");
     }

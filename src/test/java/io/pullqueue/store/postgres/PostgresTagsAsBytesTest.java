@@ -22,7 +22,8 @@ class PostgresTagsAsBytesTest {
     @Test
     void textTagsBecomeTheirUtf8BytesAndLeaseByTagUsesTheTagIndex() throws SQLException {
         DataSource ds = TestDatabase.dataSource(TestDatabase.newSchema());
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = ds.getConnection();
+                Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             PostgresSchema.MIGRATIONS.upTo(3).migrate(c);
             TagsAsBytesMigration.insertTextTags(c);
@@ -35,7 +36,8 @@ class PostgresTagsAsBytesTest {
         store.initialize();
         try {
             TagsAsBytesMigration.assertMigrated(store);
-            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = ds.getConnection();
+                    Statement s = c.createStatement()) {
                 s.execute("ANALYZE task");
                 String plan = leaseByTagPlan(c, Tag.of("tag-7"));
                 assertTrue(plan.contains("Index Scan using task_tag_due"), plan);

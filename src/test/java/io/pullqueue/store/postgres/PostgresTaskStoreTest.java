@@ -99,7 +99,8 @@ class PostgresTaskStoreTest extends TaskStoreContract {
                 s.execute("SELECT name FROM task WHERE name IN ('held-1', 'held-2') FOR UPDATE");
             }
             // The other transaction keeps its locks while we lease; a waiting lease would never return.
-            List<String> names = CompletableFuture.supplyAsync(() -> leaseNames(Q, NOW)).get(30, TimeUnit.SECONDS);
+            List<String> names =
+                    CompletableFuture.supplyAsync(() -> leaseNames(Q, NOW)).get(30, TimeUnit.SECONDS);
             assertEquals(List.of("free"), names);
             other.rollback();
         }
@@ -128,8 +129,9 @@ class PostgresTaskStoreTest extends TaskStoreContract {
         } finally {
             pool.shutdownNow();
         }
-        try (Connection c = TestDatabase.dataSource(fresh).getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*), max(version) FROM schema_version")) {
+        try (Connection c = TestDatabase.dataSource(fresh).getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*), max(version) FROM schema_version")) {
             rs.next();
             assertEquals(PostgresSchema.MIGRATIONS.currentVersion(), rs.getInt(1), "each migration recorded once");
             assertEquals(PostgresSchema.MIGRATIONS.currentVersion(), rs.getInt(2));
@@ -139,7 +141,8 @@ class PostgresTaskStoreTest extends TaskStoreContract {
     @Test
     void aNewerSchemaIsRefused() throws SQLException {
         int newer = PostgresSchema.MIGRATIONS.currentVersion() + 1;
-        try (Connection c = TestDatabase.dataSource(schema).getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = TestDatabase.dataSource(schema).getConnection();
+                Statement s = c.createStatement()) {
             s.executeUpdate("INSERT INTO schema_version (version) VALUES (" + newer + ")");
             try (ResultSet rs = s.executeQuery(SchemaMigrations.SELECT_SCHEMA_VERSION)) {
                 rs.next();
@@ -219,7 +222,8 @@ class PostgresTaskStoreTest extends TaskStoreContract {
 
     private String plan(String sql) throws SQLException {
         DataSource ds = TestDatabase.dataSource(schema);
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = ds.getConnection();
+                Statement s = c.createStatement()) {
             s.execute("SET plan_cache_mode = force_generic_plan");
             s.execute("PREPARE p AS " + numbered(sql));
             StringBuilder out = new StringBuilder();

@@ -20,10 +20,10 @@ final class TestDatabase {
     static final String USER = System.getProperty("pullqueue.test.postgres.user", "postgres");
     /** Per test JVM, so that builds of several checkouts on one PostgreSQL do not meet. */
     static final String NAME = "pullqueue_it_unit_" + ProcessHandle.current().pid();
+
     private static final AtomicInteger SCHEMAS = new AtomicInteger();
 
-    private TestDatabase() {
-    }
+    private TestDatabase() {}
 
     /** Creates the database before a test class and drops it after: {@code @ExtendWith(TestDatabase.PerClass.class)}. */
     static final class PerClass implements BeforeAllCallback, AfterAllCallback {
@@ -50,7 +50,8 @@ final class TestDatabase {
     /** A new, empty schema; returns its name. */
     static String newSchema() throws SQLException {
         String schema = "t" + SCHEMAS.incrementAndGet();
-        try (Connection c = dataSource(null).getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = dataSource(null).getConnection();
+                Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
         }
         return schema;
@@ -72,11 +73,15 @@ final class TestDatabase {
     }
 
     static void admin(String sql) throws SQLException {
-        try (Connection c = dataSource("postgres", null).getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = dataSource("postgres", null).getConnection();
+                Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
-            throw new SQLException("PostgreSQL at " + HOST_PORT + " (user " + USER + ", trust auth) is needed by the "
-                    + "PostgreSQL store tests: " + e.getMessage(), e.getSQLState(), e);
+            throw new SQLException(
+                    "PostgreSQL at " + HOST_PORT + " (user " + USER + ", trust auth) is needed by the "
+                            + "PostgreSQL store tests: " + e.getMessage(),
+                    e.getSQLState(),
+                    e);
         }
     }
 }

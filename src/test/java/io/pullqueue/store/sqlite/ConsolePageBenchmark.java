@@ -1,8 +1,8 @@
 package io.pullqueue.store.sqlite;
 
-import io.pullqueue.core.Tag;
 import io.pullqueue.core.LeaseQuery;
 import io.pullqueue.core.NewTask;
+import io.pullqueue.core.Tag;
 import io.pullqueue.core.TagFilter;
 import io.pullqueue.core.TaskListing;
 import io.pullqueue.core.TaskQuery;
@@ -29,8 +29,7 @@ public final class ConsolePageBenchmark {
     private static final long SECOND = 1_000_000L;
     private static final String BIG = "big";
 
-    private ConsolePageBenchmark() {
-    }
+    private ConsolePageBenchmark() {}
 
     public static void main(String[] args) throws Exception {
         Path dir = Files.createTempDirectory("console-bench");
@@ -71,7 +70,8 @@ public final class ConsolePageBenchmark {
         for (int i = 0; i < n; i++) {
             String tag = i % 100 == 0 ? "red" : i % 2 == 0 ? "blue" : null;
             long eta = i % 10 == 9 ? now + (i % 1000 + 1) * SECOND : now - (n - i) * 1000L;
-            batch.add(new NewTask(String.format(Locale.ROOT, "%s-%08d", queue, i), new byte[100], Tag.of(tag), eta, null));
+            batch.add(new NewTask(
+                    String.format(Locale.ROOT, "%s-%08d", queue, i), new byte[100], Tag.of(tag), eta, null));
             if (batch.size() == 100) {
                 store.taskAddMany(queue, batch, now);
                 batch.clear();
@@ -103,9 +103,18 @@ public final class ConsolePageBenchmark {
         }
         Arrays.sort(firstMs);
         Arrays.sort(tenthMs);
-        System.out.printf(Locale.ROOT, "%-8s tag %-5s order %-8s: %2d tasks; first page median %6.2f ms, max %6.2f;"
-                        + " 10th page median %6.2f ms, max %6.2f%n", first.state(), first.tag(), first.order(), found,
-                firstMs[15], firstMs[29], tenthMs[15], tenthMs[29]);
+        System.out.printf(
+                Locale.ROOT,
+                "%-8s tag %-5s order %-8s: %2d tasks; first page median %6.2f ms, max %6.2f;"
+                        + " 10th page median %6.2f ms, max %6.2f%n",
+                first.state(),
+                first.tag(),
+                first.order(),
+                found,
+                firstMs[15],
+                firstMs[29],
+                tenthMs[15],
+                tenthMs[29]);
     }
 
     private static TaskQuery withCursor(TaskQuery q, TaskQuery.Cursor after) {

@@ -58,8 +58,8 @@ class SqliteFullDiskTest {
     }
 
     private SqliteTaskStore open(long minFreeBytes, long reserveBytes) {
-        SqliteTaskStore s = new SqliteTaskStore(SqliteTaskStoreTest.dataSource(disk.dir.resolve("pullqueue.db")),
-                minFreeBytes, reserveBytes);
+        SqliteTaskStore s = new SqliteTaskStore(
+                SqliteTaskStoreTest.dataSource(disk.dir.resolve("pullqueue.db")), minFreeBytes, reserveBytes);
         s.initialize();
         return s;
     }
@@ -78,7 +78,9 @@ class SqliteFullDiskTest {
     private QueueException add(SqliteTaskStore store, List<NewTask> tasks) {
         List<String> names = tasks.stream().map(NewTask::name).toList();
         try {
-            long bytes = tasks.stream().mapToLong(t -> t.payload().length + t.name().length()).sum();
+            long bytes = tasks.stream()
+                    .mapToLong(t -> t.payload().length + t.name().length())
+                    .sum();
             TaskStore.Room room = store.reserveRoom(bytes);
             try {
                 List<ErrorCode> codes = store.taskAddMany(Q, tasks, NOW);
@@ -115,9 +117,10 @@ class SqliteFullDiskTest {
         missing.removeAll(stored);
         Set<String> refusedStored = new HashSet<>(refused);
         refusedStored.retainAll(stored);
-        System.out.printf("full disk: %d acknowledged, %d refused, %d stored; acknowledged-but-missing %d, "
-                + "refused-but-stored %d%n", acked.size(), refused.size(), stored.size(), missing.size(),
-                refusedStored.size());
+        System.out.printf(
+                "full disk: %d acknowledged, %d refused, %d stored; acknowledged-but-missing %d, "
+                        + "refused-but-stored %d%n",
+                acked.size(), refused.size(), stored.size(), missing.size(), refusedStored.size());
         assertEquals(Set.of(), missing, "acknowledged but missing");
         assertEquals(Set.of(), refusedStored, "refused but stored");
     }
@@ -134,8 +137,9 @@ class SqliteFullDiskTest {
         assertTrue(store.storage().full(), "storage reports full");
         assertTrue(disk.usable() > MIB, "the floor kept room: " + disk.usable());
 
-        List<Task> leased = store.taskLease(new LeaseQuery(Q, 1000, TagFilter.ANY, NOW, NOW + 60_000_000L, null,
-                NOW + 3_600_000_000L)).leased();
+        List<Task> leased = store.taskLease(
+                        new LeaseQuery(Q, 1000, TagFilter.ANY, NOW, NOW + 60_000_000L, null, NOW + 3_600_000_000L))
+                .leased();
         assertEquals(acked.size(), leased.size(), "every task leased while adds are refused");
         Task first = leased.get(0);
         assertEquals(ErrorCode.OK, store.taskModifyLease(Q, first.name(), first.etaUsec(), NOW + 1, NOW));
@@ -173,11 +177,14 @@ class SqliteFullDiskTest {
             pool.shutdownNow();
         }
 
-        List<Task> leased = store.taskLease(new LeaseQuery(Q, 30, TagFilter.ANY, NOW, NOW + 60_000_000L, null,
-                NOW + 3_600_000_000L)).leased();
+        List<Task> leased = store.taskLease(
+                        new LeaseQuery(Q, 30, TagFilter.ANY, NOW, NOW + 60_000_000L, null, NOW + 3_600_000_000L))
+                .leased();
         assertEquals(30, leased.size(), "leases go on when the disk is full (on the reserve)");
         List<String> names = leased.stream().map(Task::name).toList();
-        assertEquals(Collections.nCopies(30, ErrorCode.OK), store.taskDeleteMany(Q, names, NOW, NOW + 1),
+        assertEquals(
+                Collections.nCopies(30, ErrorCode.OK),
+                store.taskDeleteMany(Q, names, NOW, NOW + 1),
                 "deletes go on when the disk is full");
         acked.removeAll(names);
         assertFalse(Files.exists(disk.dir.resolve("pullqueue.reserve")), "the reserve was given up");

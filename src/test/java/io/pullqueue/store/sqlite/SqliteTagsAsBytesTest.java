@@ -25,7 +25,8 @@ class SqliteTagsAsBytesTest {
     @Test
     void textTagsBecomeTheirUtf8BytesAndLeaseByTagUsesTheTagIndex() throws SQLException {
         DataSource ds = SqliteTaskStoreTest.dataSource(dir.resolve("old.db"));
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = ds.getConnection();
+                Statement s = c.createStatement()) {
             c.setAutoCommit(false);
             SqliteSchema.MIGRATIONS.upTo(SqliteSchema.CURRENT_VERSION - 1).migrate(c);
             TagsAsBytesMigration.insertTextTags(c);
@@ -35,14 +36,15 @@ class SqliteTagsAsBytesTest {
         store.initialize();
         try {
             TagsAsBytesMigration.assertMigrated(store);
-            try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = ds.getConnection();
+                    Statement s = c.createStatement()) {
                 try (ResultSet rs = s.executeQuery("SELECT count(*) FROM task WHERE typeof(tag) = 'text'")) {
                     rs.next();
                     assertEquals(0, rs.getInt(1), "no text tag is left");
                 }
                 String plan = plan(c, SqliteSql.LEASE_CANDIDATES_TAG, Tag.of("red"));
-                assertTrue(plan.contains("SEARCH task USING INDEX task_tag_due (queue=? AND tag=? AND eta_usec<?)"),
-                        plan);
+                assertTrue(
+                        plan.contains("SEARCH task USING INDEX task_tag_due (queue=? AND tag=? AND eta_usec<?)"), plan);
             }
         } finally {
             store.close();

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.pullqueue.core.Tag;
 import io.pullqueue.core.NewTask;
+import io.pullqueue.core.Tag;
 import io.pullqueue.core.TaskQuery;
 import io.pullqueue.core.TaskStore;
 import io.pullqueue.store.ConcurrentLeasing;
@@ -85,7 +85,8 @@ class SqliteTaskStoreTest extends TaskStoreContract {
             for (TaskQuery.Order order : List.of(TaskQuery.Order.ETA, TaskQuery.Order.ETA_DESC)) {
                 for (String tag : java.util.Arrays.asList(null, "red")) {
                     TaskQuery q = new TaskQuery(Q, state, Tag.of(tag), order, new TaskQuery.Cursor(NOW, "n"), 50, NOW);
-                    String plan = queryPlan(OperatorStatements.SQLITE.searchStatement(q).sql());
+                    String plan = queryPlan(
+                            OperatorStatements.SQLITE.searchStatement(q).sql());
                     String index = tag == null ? "task_due" : "task_tag_due";
                     assertTrue(plan.contains("SEARCH task USING INDEX " + index + " (queue=?"), q + "\n" + plan);
                     assertFalse(plan.contains("SCAN task"), plan);
@@ -102,8 +103,8 @@ class SqliteTaskStoreTest extends TaskStoreContract {
 
     private String queryPlan(String sql) throws SQLException {
         try (Connection c = database().getConnection();
-             PreparedStatement ps = c.prepareStatement("EXPLAIN QUERY PLAN " + sql);
-             ResultSet rs = ps.executeQuery()) {
+                PreparedStatement ps = c.prepareStatement("EXPLAIN QUERY PLAN " + sql);
+                ResultSet rs = ps.executeQuery()) {
             StringBuilder plan = new StringBuilder();
             while (rs.next()) {
                 plan.append(rs.getString("detail")).append('\n');
@@ -145,7 +146,8 @@ class SqliteTaskStoreTest extends TaskStoreContract {
 
     @Test
     void unreachableDatabaseIsReportedNotThrownByIsReachable() {
-        TaskStore broken = new SqliteTaskStore(dataSource(dir.resolve("missing-dir").resolve("x.db")));
+        TaskStore broken =
+                new SqliteTaskStore(dataSource(dir.resolve("missing-dir").resolve("x.db")));
 
         assertFalse(broken.isReachable());
         StoreException e = assertThrows(StoreException.class, () -> broken.taskGet(Q, "a"));
@@ -154,7 +156,8 @@ class SqliteTaskStoreTest extends TaskStoreContract {
 
     @Test
     void schemaVersionIsRecordedAndANewerDatabaseIsRefused() throws SQLException {
-        try (Connection c = database().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = database().getConnection();
+                Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery(SqliteSchema.SELECT_SCHEMA_VERSION)) {
                 rs.next();
                 assertEquals(SqliteSchema.CURRENT_VERSION, rs.getInt(1));

@@ -64,9 +64,11 @@ class AppEngineSdkErrorsIT extends SdkTest {
     void modifyingAnUnknownTaskIsTaskNotFound() {
         TaskHandle ghost = SdkClient.handle(SdkClient.unique("ghost"), Q, System.currentTimeMillis() + 10_000);
         // TaskNotFoundException is package-private in the SDK: users catch it as a RuntimeException.
-        RuntimeException e = assertThrows(RuntimeException.class,
-                () -> queue.modifyTaskLease(ghost, 10, TimeUnit.SECONDS));
-        assertEquals("com.google.appengine.api.taskqueue.TaskNotFoundException", e.getClass().getName());
+        RuntimeException e =
+                assertThrows(RuntimeException.class, () -> queue.modifyTaskLease(ghost, 10, TimeUnit.SECONDS));
+        assertEquals(
+                "com.google.appengine.api.taskqueue.TaskNotFoundException",
+                e.getClass().getName());
     }
 
     @Test
@@ -83,15 +85,23 @@ class AppEngineSdkErrorsIT extends SdkTest {
         queue.add(SdkClient.pull("x"));
         TaskHandle t = queue.leaseTasks(60, TimeUnit.SECONDS, 1).get(0);
         String token = Http.get(NATIVE + "/tasks/" + t.getName()).json().getString("leaseToken");
-        Http.Resp other = Http.post(NATIVE + "/tasks/" + t.getName() + ":modifyLease", Json.createObjectBuilder()
-                .add("leaseToken", token).add("leaseSeconds", 120).build());
+        Http.Resp other = Http.post(
+                NATIVE + "/tasks/" + t.getName() + ":modifyLease",
+                Json.createObjectBuilder()
+                        .add("leaseToken", token)
+                        .add("leaseSeconds", 120)
+                        .build());
         assertEquals(200, other.status(), "another worker extended the lease: " + other.body());
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> queue.modifyTaskLease(t, 10, TimeUnit.SECONDS));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> queue.modifyTaskLease(t, 10, TimeUnit.SECONDS));
         assertTrue(e.getMessage().contains("lease"), e.getMessage());
-        assertEquals(other.json().getString("leaseToken"),
-                Long.toString(Http.get(NATIVE + "/tasks/" + t.getName()).json().getJsonNumber("etaUsec")
-                        .longValue()), "the refused call changed nothing");
+        assertEquals(
+                other.json().getString("leaseToken"),
+                Long.toString(Http.get(NATIVE + "/tasks/" + t.getName())
+                        .json()
+                        .getJsonNumber("etaUsec")
+                        .longValue()),
+                "the refused call changed nothing");
     }
 
     @Test
@@ -103,8 +113,8 @@ class AppEngineSdkErrorsIT extends SdkTest {
             assertTrue(Instant.now().isBefore(deadline), "a 1 ms lease ran out");
             Thread.onSpinWait();
         }
-        IllegalStateException e = assertThrows(IllegalStateException.class,
-                () -> queue.modifyTaskLease(t, 10, TimeUnit.SECONDS));
+        IllegalStateException e =
+                assertThrows(IllegalStateException.class, () -> queue.modifyTaskLease(t, 10, TimeUnit.SECONDS));
         assertTrue(e.getMessage().contains("lease"), e.getMessage());
         assertEquals(1, queue.leaseTasks(60, TimeUnit.SECONDS, 1).size(), "the task is back in the queue");
     }
@@ -143,11 +153,14 @@ class AppEngineSdkErrorsIT extends SdkTest {
      */
     @Test
     @Timeout(90)
-    @DisabledIfSystemProperty(named = "pullqueue.it.store", matches = "postgres",
+    @DisabledIfSystemProperty(
+            named = "pullqueue.it.store",
+            matches = "postgres",
             disabledReason = "holds the embedded store's write lock from outside the server")
     void anUnwritableDatabaseIsATransientFailure() throws Exception {
         String db = System.getProperty("pullqueue.it.server.dir") + "/pullqueue.db";
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db);
+                Statement s = c.createStatement()) {
             s.execute("PRAGMA busy_timeout = 10000");
             s.execute("BEGIN IMMEDIATE");
             try {

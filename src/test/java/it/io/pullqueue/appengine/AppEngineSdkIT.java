@@ -64,8 +64,8 @@ class AppEngineSdkIT extends SdkTest {
     void batchAddNamedAndLeaseInOrder() {
         String a = SdkClient.unique("a");
         String b = SdkClient.unique("b");
-        List<TaskHandle> added = queue.add(List.of(SdkClient.pull("1").taskName(a), SdkClient.pull("2").taskName(b),
-                SdkClient.pull("3")));
+        List<TaskHandle> added = queue.add(
+                List.of(SdkClient.pull("1").taskName(a), SdkClient.pull("2").taskName(b), SdkClient.pull("3")));
         assertEquals(3, added.size());
         assertEquals(a, added.get(0).getName());
         assertEquals(b, added.get(1).getName());
@@ -80,10 +80,12 @@ class AppEngineSdkIT extends SdkTest {
     @Test
     void emptyPayloadAndBinaryPayload() {
         byte[] bytes = {0, (byte) 0xff, 10, 13, (byte) 0x80};
-        queue.add(TaskOptions.Builder.withMethod(TaskOptions.Method.PULL).payload(bytes)
+        queue.add(TaskOptions.Builder.withMethod(TaskOptions.Method.PULL)
+                .payload(bytes)
                 .taskName(SdkClient.unique("bin")));
         queue.add(TaskOptions.Builder.withMethod(TaskOptions.Method.PULL).payload(new byte[0]));
-        Set<Integer> sizes = queue.leaseTasks(60, TimeUnit.SECONDS, 10).stream().map(t -> t.getPayload().length)
+        Set<Integer> sizes = queue.leaseTasks(60, TimeUnit.SECONDS, 10).stream()
+                .map(t -> t.getPayload().length)
                 .collect(Collectors.toSet());
         assertEquals(Set.of(0, 5), sizes);
     }
@@ -92,18 +94,27 @@ class AppEngineSdkIT extends SdkTest {
     void duplicateNamesAreReportedPerTaskAndTheOthersAdded() {
         String dup = SdkClient.unique("dup");
         queue.add(SdkClient.pull("first").taskName(dup));
-        TaskAlreadyExistsException e = assertThrows(TaskAlreadyExistsException.class,
+        TaskAlreadyExistsException e = assertThrows(
+                TaskAlreadyExistsException.class,
                 () -> queue.add(SdkClient.pull("again").taskName(dup)));
         assertEquals(List.of(dup), e.getTaskNames());
 
         String fresh = SdkClient.unique("fresh");
-        TaskAlreadyExistsException batch = assertThrows(TaskAlreadyExistsException.class,
-                () -> queue.add(List.of(SdkClient.pull("x").taskName(fresh), SdkClient.pull("y").taskName(dup))));
+        TaskAlreadyExistsException batch = assertThrows(
+                TaskAlreadyExistsException.class,
+                () -> queue.add(List.of(
+                        SdkClient.pull("x").taskName(fresh), SdkClient.pull("y").taskName(dup))));
         assertEquals(List.of(dup), batch.getTaskNames());
         assertEquals(2, SdkClient.count(Q), "the other task of the batch was added");
         List<TaskHandle> leased = queue.leaseTasks(60, TimeUnit.SECONDS, 10);
-        assertEquals("first", SdkClient.text(leased.stream().filter(t -> t.getName().equals(dup)).findFirst()
-                .orElseThrow().getPayload()), "the original task is unchanged");
+        assertEquals(
+                "first",
+                SdkClient.text(leased.stream()
+                        .filter(t -> t.getName().equals(dup))
+                        .findFirst()
+                        .orElseThrow()
+                        .getPayload()),
+                "the original task is unchanged");
     }
 
     @Test
@@ -111,7 +122,8 @@ class AppEngineSdkIT extends SdkTest {
         String name = SdkClient.unique("tomb");
         queue.add(SdkClient.pull("x").taskName(name));
         assertTrue(queue.deleteTask(name));
-        TaskAlreadyExistsException e = assertThrows(TaskAlreadyExistsException.class,
+        TaskAlreadyExistsException e = assertThrows(
+                TaskAlreadyExistsException.class,
                 () -> queue.add(SdkClient.pull("y").taskName(name)));
         assertEquals(List.of(name), e.getTaskNames());
         assertEquals(0, SdkClient.count(Q));
@@ -125,7 +137,8 @@ class AppEngineSdkIT extends SdkTest {
         QueueStatistics s = queue.fetchStatistics();
         assertEquals(1, s.getNumTasks());
         assertEquals(eta * 1000, s.getOldestEtaUsec());
-        assertEquals(200, Http.get("/api/v1/queues/" + Q + "/tasks/" + h.getName()).status());
+        assertEquals(
+                200, Http.get("/api/v1/queues/" + Q + "/tasks/" + h.getName()).status());
     }
 
     @Test
@@ -145,7 +158,8 @@ class AppEngineSdkIT extends SdkTest {
         assertEquals(List.of("b1"), payloads(oldest), "a null tag takes the oldest task's tag (blue)");
 
         List<TaskHandle> untagged = queue.leaseTasks(LeaseOptions.Builder.withLeasePeriod(60, TimeUnit.SECONDS)
-                .countLimit(10).groupByTag());
+                .countLimit(10)
+                .groupByTag());
         assertEquals(List.of("u1", "u2"), payloads(untagged), "the oldest task has no tag: untagged tasks only");
         for (TaskHandle t : untagged) {
             assertNull(t.getTagAsBytes());

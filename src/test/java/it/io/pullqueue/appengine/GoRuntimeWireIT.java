@@ -74,8 +74,13 @@ class GoRuntimeWireIT {
 
         RemoteApiPb.Response call(String method, MessageLite request, String ticket, String deadline)
                 throws IOException {
-            byte[] body = RemoteApiPb.Request.newBuilder().setServiceName("taskqueue").setMethod(method)
-                    .setRequest(request.toByteString()).setRequestId(ticket).build().toByteArray();
+            byte[] body = RemoteApiPb.Request.newBuilder()
+                    .setServiceName("taskqueue")
+                    .setMethod(method)
+                    .setRequest(request.toByteString())
+                    .setRequestId(ticket)
+                    .build()
+                    .toByteArray();
             String head = "POST " + uri.getRawPath() + " HTTP/1.1\r\n"
                     + "Host: " + uri.getHost() + ":" + uri.getPort() + "\r\n"
                     + "User-Agent: Go-http-client/1.1\r\n"
@@ -118,49 +123,84 @@ class GoRuntimeWireIT {
     }
 
     private static TaskQueueAddRequest.Builder goTask(String payload) {
-        return TaskQueueAddRequest.newBuilder().setQueueName(ByteString.copyFromUtf8(Q))
-                .setTaskName(ByteString.EMPTY).setEtaUsec(System.currentTimeMillis() * 1000)
-                .setMode(TaskQueueMode.Mode.PULL).setBody(ByteString.copyFromUtf8(payload));
+        return TaskQueueAddRequest.newBuilder()
+                .setQueueName(ByteString.copyFromUtf8(Q))
+                .setTaskName(ByteString.EMPTY)
+                .setEtaUsec(System.currentTimeMillis() * 1000)
+                .setMode(TaskQueueMode.Mode.PULL)
+                .setBody(ByteString.copyFromUtf8(payload));
     }
 
     @Test
     void aBackgroundGoWorkerAddsLeasesReleasesAndDeletesOnOneConnection() throws Exception {
         try (GoConnection go = new GoConnection()) {
-            TaskQueueAddResponse first = TaskQueueAddResponse.parseFrom(RpcHttp.ok(
-                    go.call("Add", goTask("plain").build(), "", "59.999871")));
-            TaskQueueAddResponse second = TaskQueueAddResponse.parseFrom(RpcHttp.ok(go.call("Add", goTask("red")
-                    .setTag(ByteString.copyFromUtf8("red"))
-                    .setRetryParameters(TaskQueueRetryParameters.newBuilder().setRetryLimit(3)).build(),
-                    "", "0.25")));
+            TaskQueueAddResponse first = TaskQueueAddResponse.parseFrom(
+                    RpcHttp.ok(go.call("Add", goTask("plain").build(), "", "59.999871")));
+            TaskQueueAddResponse second = TaskQueueAddResponse.parseFrom(RpcHttp.ok(go.call(
+                    "Add",
+                    goTask("red")
+                            .setTag(ByteString.copyFromUtf8("red"))
+                            .setRetryParameters(
+                                    TaskQueueRetryParameters.newBuilder().setRetryLimit(3))
+                            .build(),
+                    "",
+                    "0.25")));
             assertTrue(first.hasChosenTaskName() && second.hasChosenTaskName());
 
             TaskQueueQueryAndOwnTasksResponse leased = TaskQueueQueryAndOwnTasksResponse.parseFrom(RpcHttp.ok(go.call(
-                    "QueryAndOwnTasks", TaskQueueQueryAndOwnTasksRequest.newBuilder()
-                            .setQueueName(ByteString.copyFromUtf8(Q)).setLeaseSeconds(30).setMaxTasks(10)
-                            .setGroupByTag(true).build(), "", "9.5")));
+                    "QueryAndOwnTasks",
+                    TaskQueueQueryAndOwnTasksRequest.newBuilder()
+                            .setQueueName(ByteString.copyFromUtf8(Q))
+                            .setLeaseSeconds(30)
+                            .setMaxTasks(10)
+                            .setGroupByTag(true)
+                            .build(),
+                    "",
+                    "9.5")));
             assertEquals(1, leased.getTaskCount(), "LeaseByTag with \"\": the oldest task's tag (none)");
             TaskQueueQueryAndOwnTasksResponse.Task t = leased.getTask(0);
             assertEquals(first.getChosenTaskName(), t.getTaskName());
             assertEquals("plain", t.getBody().toStringUtf8());
 
             TaskQueueModifyTaskLeaseResponse released = TaskQueueModifyTaskLeaseResponse.parseFrom(RpcHttp.ok(go.call(
-                    "ModifyTaskLease", TaskQueueModifyTaskLeaseRequest.newBuilder()
-                            .setQueueName(ByteString.copyFromUtf8(Q)).setTaskName(t.getTaskName())
-                            .setEtaUsec(t.getEtaUsec()).setLeaseSeconds(0).build(), "", "59.9")));
+                    "ModifyTaskLease",
+                    TaskQueueModifyTaskLeaseRequest.newBuilder()
+                            .setQueueName(ByteString.copyFromUtf8(Q))
+                            .setTaskName(t.getTaskName())
+                            .setEtaUsec(t.getEtaUsec())
+                            .setLeaseSeconds(0)
+                            .build(),
+                    "",
+                    "59.9")));
             assertTrue(released.getUpdatedEtaUsec() <= System.currentTimeMillis() * 1000, "given back at once");
 
             TaskQueueFetchQueueStatsResponse stats = TaskQueueFetchQueueStatsResponse.parseFrom(RpcHttp.ok(go.call(
-                    "FetchQueueStats", TaskQueueFetchQueueStatsRequest.newBuilder()
-                            .addQueueName(ByteString.copyFromUtf8(Q)).setMaxNumTasks(0).build(), "", "10")));
+                    "FetchQueueStats",
+                    TaskQueueFetchQueueStatsRequest.newBuilder()
+                            .addQueueName(ByteString.copyFromUtf8(Q))
+                            .setMaxNumTasks(0)
+                            .build(),
+                    "",
+                    "10")));
             assertEquals(2, stats.getQueueStats(0).getNumTasks());
             assertEquals(1, stats.getQueueStats(0).getScannerInfo().getExecutedLastMinute());
 
-            TaskQueueDeleteResponse deleted = TaskQueueDeleteResponse.parseFrom(RpcHttp.ok(go.call("Delete",
-                    TaskQueueDeleteRequest.newBuilder().setQueueName(ByteString.copyFromUtf8(Q))
-                            .addTaskName(first.getChosenTaskName()).addTaskName(second.getChosenTaskName())
-                            .addTaskName(ByteString.copyFromUtf8("never-added")).build(), "", "59.99")));
-            assertEquals(List.of(TaskQueueServiceError.ErrorCode.OK, TaskQueueServiceError.ErrorCode.OK,
-                    TaskQueueServiceError.ErrorCode.UNKNOWN_TASK), deleted.getResultList(),
+            TaskQueueDeleteResponse deleted = TaskQueueDeleteResponse.parseFrom(RpcHttp.ok(go.call(
+                    "Delete",
+                    TaskQueueDeleteRequest.newBuilder()
+                            .setQueueName(ByteString.copyFromUtf8(Q))
+                            .addTaskName(first.getChosenTaskName())
+                            .addTaskName(second.getChosenTaskName())
+                            .addTaskName(ByteString.copyFromUtf8("never-added"))
+                            .build(),
+                    "",
+                    "59.99")));
+            assertEquals(
+                    List.of(
+                            TaskQueueServiceError.ErrorCode.OK,
+                            TaskQueueServiceError.ErrorCode.OK,
+                            TaskQueueServiceError.ErrorCode.UNKNOWN_TASK),
+                    deleted.getResultList(),
                     "Go's DeleteMulti turns UNKNOWN_TASK into an error, so the code must be there");
         }
         assertEquals(0, SdkClient.count(Q));
@@ -170,12 +210,31 @@ class GoRuntimeWireIT {
     void goErrorsAreApplicationErrorsOnTheSameConnection() throws Exception {
         try (GoConnection go = new GoConnection()) {
             String name = SdkClient.unique("go");
-            RpcHttp.ok(go.call("Add", goTask("x").setTaskName(ByteString.copyFromUtf8(name)).build(), "", "1"));
-            RpcHttp.appError(go.call("Add", goTask("x").setTaskName(ByteString.copyFromUtf8(name)).build(), "", "1"),
+            RpcHttp.ok(go.call(
+                    "Add",
+                    goTask("x").setTaskName(ByteString.copyFromUtf8(name)).build(),
+                    "",
+                    "1"));
+            RpcHttp.appError(
+                    go.call(
+                            "Add",
+                            goTask("x")
+                                    .setTaskName(ByteString.copyFromUtf8(name))
+                                    .build(),
+                            "",
+                            "1"),
                     TaskQueueServiceError.ErrorCode.TASK_ALREADY_EXISTS_VALUE); // Go: ErrTaskAlreadyAdded
-            RpcHttp.appError(go.call("QueryAndOwnTasks", TaskQueueQueryAndOwnTasksRequest.newBuilder()
-                    .setQueueName(ByteString.copyFromUtf8("no-such-queue")).setLeaseSeconds(30).setMaxTasks(1)
-                    .build(), "", "1"), TaskQueueServiceError.ErrorCode.UNKNOWN_QUEUE_VALUE);
+            RpcHttp.appError(
+                    go.call(
+                            "QueryAndOwnTasks",
+                            TaskQueueQueryAndOwnTasksRequest.newBuilder()
+                                    .setQueueName(ByteString.copyFromUtf8("no-such-queue"))
+                                    .setLeaseSeconds(30)
+                                    .setMaxTasks(1)
+                                    .build(),
+                            "",
+                            "1"),
+                    TaskQueueServiceError.ErrorCode.UNKNOWN_QUEUE_VALUE);
             RpcHttp.ok(go.call("Add", goTask("after errors").build(), "ticket-from-a-request", "60"));
         }
         assertEquals(2, SdkClient.count(Q));

@@ -45,7 +45,9 @@ class TagBytesIT extends SdkTest {
 
     @Test
     void theSdkSendsAndReadsAnyTagBytes() {
-        queue.add(List.of(SdkClient.pull("bin").tag(BINARY), SdkClient.pull("text").tag("red"),
+        queue.add(List.of(
+                SdkClient.pull("bin").tag(BINARY),
+                SdkClient.pull("text").tag("red"),
                 SdkClient.pull("replaced").tag(new String(BINARY, StandardCharsets.UTF_8))));
 
         List<TaskHandle> leased = queue.leaseTasksByTagBytes(60, TimeUnit.SECONDS, 10, BINARY);
@@ -53,7 +55,8 @@ class TagBytesIT extends SdkTest {
         assertEquals("bin", SdkClient.text(leased.get(0).getPayload()));
         assertArrayEquals(BINARY, leased.get(0).getTagAsBytes());
 
-        JsonObject listed = Http.get(NATIVE + "/tasks/" + leased.get(0).getName()).json();
+        JsonObject listed =
+                Http.get(NATIVE + "/tasks/" + leased.get(0).getName()).json();
         assertEquals(BINARY_B64, listed.getString("tagBase64"), "the native API's lossless form");
         assertFalse(listed.containsKey("tag"));
         assertEquals(1, queue.leaseTasksByTag(60, TimeUnit.SECONDS, 10, "red").size());
@@ -62,44 +65,93 @@ class TagBytesIT extends SdkTest {
     @Test
     void rawEnvelopesCarryTheBytesExactly() throws InvalidProtocolBufferException {
         ByteString tag = ByteString.copyFrom(BINARY);
-        ok(call("Add", TaskQueueAddRequest.newBuilder().setQueueName(ByteString.copyFromUtf8(Q))
-                .setTaskName(ByteString.copyFromUtf8(SdkClient.unique("raw"))).setEtaUsec(0)
-                .setMode(TaskQueueMode.Mode.PULL).setBody(ByteString.copyFromUtf8("raw")).setTag(tag).build()));
+        ok(call(
+                "Add",
+                TaskQueueAddRequest.newBuilder()
+                        .setQueueName(ByteString.copyFromUtf8(Q))
+                        .setTaskName(ByteString.copyFromUtf8(SdkClient.unique("raw")))
+                        .setEtaUsec(0)
+                        .setMode(TaskQueueMode.Mode.PULL)
+                        .setBody(ByteString.copyFromUtf8("raw"))
+                        .setTag(tag)
+                        .build()));
 
-        TaskQueueQueryTasksResponse listed = TaskQueueQueryTasksResponse.parseFrom(ok(call("QueryTasks",
-                TaskQueueQueryTasksRequest.newBuilder().setQueueName(ByteString.copyFromUtf8(Q)).setMaxRows(10)
+        TaskQueueQueryTasksResponse listed = TaskQueueQueryTasksResponse.parseFrom(ok(call(
+                "QueryTasks",
+                TaskQueueQueryTasksRequest.newBuilder()
+                        .setQueueName(ByteString.copyFromUtf8(Q))
+                        .setMaxRows(10)
                         .build())));
         assertEquals(tag, listed.getTask(0).getTag());
         TaskQueueQueryAndOwnTasksResponse r = TaskQueueQueryAndOwnTasksResponse.parseFrom(ok(call(
-                "QueryAndOwnTasks", TaskQueueQueryAndOwnTasksRequest.newBuilder().setQueueName(ByteString.copyFromUtf8(Q))
-                        .setLeaseSeconds(60).setMaxTasks(10).setGroupByTag(true).setTag(tag).build())));
+                "QueryAndOwnTasks",
+                TaskQueueQueryAndOwnTasksRequest.newBuilder()
+                        .setQueueName(ByteString.copyFromUtf8(Q))
+                        .setLeaseSeconds(60)
+                        .setMaxTasks(10)
+                        .setGroupByTag(true)
+                        .setTag(tag)
+                        .build())));
         assertEquals(1, r.getTaskCount());
         assertEquals(tag, r.getTask(0).getTag());
     }
 
     @Test
     void theNativeApiTakesAndGivesTagBase64() {
-        Http.Resp added = Http.post(NATIVE + "/tasks", Json.createObjectBuilder().add("payload", "")
-                .add("tagBase64", BINARY_B64).build());
+        Http.Resp added = Http.post(
+                NATIVE + "/tasks",
+                Json.createObjectBuilder()
+                        .add("payload", "")
+                        .add("tagBase64", BINARY_B64)
+                        .build());
         assertEquals(201, added.status(), added.body());
-        assertEquals(BINARY_B64, Http.get(NATIVE + "/tasks/" + added.json().getString("name")).json()
-                .getString("tagBase64"));
-        Http.post(NATIVE + "/tasks", Json.createObjectBuilder().add("payload", "").add("tag", "red").build());
+        assertEquals(
+                BINARY_B64,
+                Http.get(NATIVE + "/tasks/" + added.json().getString("name"))
+                        .json()
+                        .getString("tagBase64"));
+        Http.post(
+                NATIVE + "/tasks",
+                Json.createObjectBuilder().add("payload", "").add("tag", "red").build());
         // Text given as tagBase64 is the same tag as the text, and comes back as text.
-        Http.post(NATIVE + "/tasks", Json.createObjectBuilder().add("payload", "")
-                .add("tagBase64", Base64.getUrlEncoder().withoutPadding().encodeToString(
-                        "red".getBytes(StandardCharsets.UTF_8))).build());
+        Http.post(
+                NATIVE + "/tasks",
+                Json.createObjectBuilder()
+                        .add("payload", "")
+                        .add(
+                                "tagBase64",
+                                Base64.getUrlEncoder()
+                                        .withoutPadding()
+                                        .encodeToString("red".getBytes(StandardCharsets.UTF_8)))
+                        .build());
 
-        JsonObject search = Http.get(NATIVE + "/tasks?tagBase64="
-                + Base64.getUrlEncoder().encodeToString(BINARY)).json();
+        JsonObject search = Http.get(
+                        NATIVE + "/tasks?tagBase64=" + Base64.getUrlEncoder().encodeToString(BINARY))
+                .json();
         assertEquals(1, search.getJsonArray("tasks").size());
-        JsonObject leased = Http.post(NATIVE + "/tasks:lease", Json.createObjectBuilder().add("maxTasks", 10)
-                .add("leaseSeconds", 60).add("tagBase64", BINARY_B64).build()).json();
+        JsonObject leased = Http.post(
+                        NATIVE + "/tasks:lease",
+                        Json.createObjectBuilder()
+                                .add("maxTasks", 10)
+                                .add("leaseSeconds", 60)
+                                .add("tagBase64", BINARY_B64)
+                                .build())
+                .json();
         assertEquals(1, leased.getJsonArray("tasks").size());
         assertEquals(BINARY_B64, leased.getJsonArray("tasks").getJsonObject(0).getString("tagBase64"));
-        List<String> reds = Http.post(NATIVE + "/tasks:lease", Json.createObjectBuilder().add("maxTasks", 10)
-                .add("leaseSeconds", 60).add("tag", "red").build()).json().getJsonArray("tasks")
-                .getValuesAs(JsonObject.class).stream().map(t -> t.getString("tag")).toList();
+        List<String> reds = Http.post(
+                        NATIVE + "/tasks:lease",
+                        Json.createObjectBuilder()
+                                .add("maxTasks", 10)
+                                .add("leaseSeconds", 60)
+                                .add("tag", "red")
+                                .build())
+                .json()
+                .getJsonArray("tasks")
+                .getValuesAs(JsonObject.class)
+                .stream()
+                .map(t -> t.getString("tag"))
+                .toList();
         assertEquals(List.of("red", "red"), reds);
     }
 
@@ -107,34 +159,66 @@ class TagBytesIT extends SdkTest {
     void badTagInputIsA400NamingTheField() {
         String big = Base64.getEncoder().encodeToString(new byte[501]);
         for (JsonObject bad : List.of(
-                Json.createObjectBuilder().add("payload", "").add("tag", "a").add("tagBase64", "YQ==").build(),
-                Json.createObjectBuilder().add("payload", "").add("tagBase64", "***").build(),
-                Json.createObjectBuilder().add("payload", "").add("tagBase64", big).build())) {
+                Json.createObjectBuilder()
+                        .add("payload", "")
+                        .add("tag", "a")
+                        .add("tagBase64", "YQ==")
+                        .build(),
+                Json.createObjectBuilder()
+                        .add("payload", "")
+                        .add("tagBase64", "***")
+                        .build(),
+                Json.createObjectBuilder()
+                        .add("payload", "")
+                        .add("tagBase64", big)
+                        .build())) {
             Http.Resp r = Http.post(NATIVE + "/tasks", bad);
             assertEquals(400, r.status(), r.body());
             assertEquals("tagBase64", r.field(), r.body());
         }
-        Http.Resp lease = Http.post(NATIVE + "/tasks:lease", Json.createObjectBuilder().add("maxTasks", 1)
-                .add("leaseSeconds", 1).add("tagBase64", big).build());
+        Http.Resp lease = Http.post(
+                NATIVE + "/tasks:lease",
+                Json.createObjectBuilder()
+                        .add("maxTasks", 1)
+                        .add("leaseSeconds", 1)
+                        .add("tagBase64", big)
+                        .build());
         assertEquals(400, lease.status(), lease.body());
         assertEquals("tagBase64", lease.field());
-        Http.Resp v1 = Http.post(V1BETA2 + "/tasks", Json.createObjectBuilder().add("payloadBase64", "")
-                .add("tagBase64", "%%").build());
+        Http.Resp v1 = Http.post(
+                V1BETA2 + "/tasks",
+                Json.createObjectBuilder()
+                        .add("payloadBase64", "")
+                        .add("tagBase64", "%%")
+                        .build());
         assertEquals(400, v1.status(), v1.body());
-        assertEquals("tagBase64", v1.json().getJsonObject("error").getJsonArray("errors").getJsonObject(0)
-                .getString("location"), v1.body());
+        assertEquals(
+                "tagBase64",
+                v1.json()
+                        .getJsonObject("error")
+                        .getJsonArray("errors")
+                        .getJsonObject(0)
+                        .getString("location"),
+                v1.body());
         assertEquals(0, SdkClient.count(Q), "nothing was added");
     }
 
     @Test
     void v1beta2TakesAndGivesTagBase64() {
-        Http.Resp added = Http.post(V1BETA2 + "/tasks", Json.createObjectBuilder().add("payloadBase64", "")
-                .add("tagBase64", BINARY_B64).build());
+        Http.Resp added = Http.post(
+                V1BETA2 + "/tasks",
+                Json.createObjectBuilder()
+                        .add("payloadBase64", "")
+                        .add("tagBase64", BINARY_B64)
+                        .build());
         assertEquals(200, added.status(), added.body());
         assertEquals(BINARY_B64, added.json().getString("tagBase64"));
-        Http.Resp leased = Http.post(V1BETA2 + "/tasks/lease?numTasks=10&leaseSecs=60&groupByTag=true&tagBase64="
-                + Base64.getUrlEncoder().encodeToString(BINARY), "");
+        Http.Resp leased = Http.post(
+                V1BETA2 + "/tasks/lease?numTasks=10&leaseSecs=60&groupByTag=true&tagBase64="
+                        + Base64.getUrlEncoder().encodeToString(BINARY),
+                "");
         assertEquals(200, leased.status(), leased.body());
-        assertEquals(BINARY_B64, leased.json().getJsonArray("items").getJsonObject(0).getString("tagBase64"));
+        assertEquals(
+                BINARY_B64, leased.json().getJsonArray("items").getJsonObject(0).getString("tagBase64"));
     }
 }

@@ -20,10 +20,16 @@ class BacklogTwoServersIT {
         assumeTrue(System.getProperty("pullqueue.it.b.http.port") != null, "the PostgreSQL pass only");
         a.post("/api/v1/queues/" + Q + ":purge", "");
         for (int i = 0; i < 5; i++) {
-            a.post("/api/v1/queues/" + Q + "/tasks", Json.createObjectBuilder().add("payload", "AQ==").build());
+            a.post(
+                    "/api/v1/queues/" + Q + "/tasks",
+                    Json.createObjectBuilder().add("payload", "AQ==").build());
         }
-        b.post("/api/v1/queues/" + Q + "/tasks:lease",
-                Json.createObjectBuilder().add("maxTasks", 2).add("leaseSeconds", 60).build());
+        b.post(
+                "/api/v1/queues/" + Q + "/tasks:lease",
+                Json.createObjectBuilder()
+                        .add("maxTasks", 2)
+                        .add("leaseSeconds", 60)
+                        .build());
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         JsonObject fromA = null;
         JsonObject fromB = null;

@@ -44,8 +44,7 @@ public final class PartitionDrill {
     private static final int BATCH = 20;
 
     /** One call through one server: when it started and ended (ms since the drill's start) and its status (-1: none). */
-    record Call(String server, String op, long startMs, long endMs, int status) {
-    }
+    record Call(String server, String op, long startMs, long endMs, int status) {}
 
     /** A fault window (ms since the drill's start). */
     record Window(String name, long fromMs, long toMs) {
@@ -62,6 +61,7 @@ public final class PartitionDrill {
     private final List<Window> windows = new ArrayList<>();
     /** Problems found while the drill runs (the history's are added at the end). */
     private final List<String> problems = new ArrayList<>();
+
     private volatile boolean producing = true;
     private volatile boolean finished;
 
@@ -98,14 +98,22 @@ public final class PartitionDrill {
 
     private boolean run() throws Exception {
         Path dir = Path.of(prop("partition.dir"));
-        Map<String, String> common = Map.of("PULLQUEUE_STORE", "postgres",
-                "PULLQUEUE_POSTGRES_PORT", prop("partition.pg.port"),
-                "PULLQUEUE_POSTGRES_DATABASE", "pullqueue",
-                "PULLQUEUE_POSTGRES_USER", "postgres",
-                "PULLQUEUE_QUEUE_CONFIG", prop("partition.queue.config"),
-                "PULLQUEUE_CONFIG_POLL_SECONDS", "1",
+        Map<String, String> common = Map.of(
+                "PULLQUEUE_STORE",
+                "postgres",
+                "PULLQUEUE_POSTGRES_PORT",
+                prop("partition.pg.port"),
+                "PULLQUEUE_POSTGRES_DATABASE",
+                "pullqueue",
+                "PULLQUEUE_POSTGRES_USER",
+                "postgres",
+                "PULLQUEUE_QUEUE_CONFIG",
+                prop("partition.queue.config"),
+                "PULLQUEUE_CONFIG_POLL_SECONDS",
+                "1",
                 // B listens beyond loopback, where the default asks for credentials; every caller is this drill.
-                "PULLQUEUE_AUTH_MODE", "none");
+                "PULLQUEUE_AUTH_MODE",
+                "none");
         Map<String, String> envA = new java.util.HashMap<>(common);
         envA.put("PULLQUEUE_POSTGRES_HOST", "127.0.0.1");
         envA.put("HTTP_PORT", prop("partition.a.port"));
@@ -114,8 +122,8 @@ public final class PartitionDrill {
         envB.put("HTTP_HOST", "*");
         envB.put("HTTP_PORT", prop("partition.b.port"));
         try (JarServer serverA = new JarServer(dir.resolve("a"), envA);
-                JarServer serverB = new JarServer(dir.resolve("b"), envB, List.of("ip", "netns", "exec", ns),
-                        prop("partition.b.addr"))) {
+                JarServer serverB = new JarServer(
+                        dir.resolve("b"), envB, List.of("ip", "netns", "exec", ns), prop("partition.b.addr"))) {
             // Stopped even when the drill itself is stopped (bench/partition sends SIGTERM when it is interrupted).
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 serverA.stop();
@@ -125,8 +133,8 @@ public final class PartitionDrill {
             var startingB = java.util.concurrent.CompletableFuture.runAsync(() -> serverB.start(Duration.ofMinutes(4)));
             serverA.start(Duration.ofMinutes(4));
             startingB.join();
-            log("servers ready: A " + serverA.base() + " (started in " + serverA.startToReady().toSeconds()
-                    + " s), B " + serverB.base() + " in namespace " + ns);
+            log("servers ready: A " + serverA.base() + " (started in "
+                    + serverA.startToReady().toSeconds() + " s), B " + serverB.base() + " in namespace " + ns);
             return drill(new Node("A", serverA.base()), new Node("B", serverB.base()));
         }
     }
@@ -166,15 +174,28 @@ public final class PartitionDrill {
             windows.add(new Window("recovery of B", cutEnd, recovered));
             pause(seconds("partition.steady.seconds", 15));
             from = now();
-            command(List.of("runuser", "-u", "postgres", "--", prop("partition.pg.ctl"), "-D", prop("partition.pg.data"),
-                    "-l", prop("partition.pg.log"), "-m", "fast", "-w", "restart"));
+            command(List.of(
+                    "runuser",
+                    "-u",
+                    "postgres",
+                    "--",
+                    prop("partition.pg.ctl"),
+                    "-D",
+                    prop("partition.pg.data"),
+                    "-l",
+                    prop("partition.pg.log"),
+                    "-m",
+                    "fast",
+                    "-w",
+                    "restart"));
             long restarted = now();
             log("PostgreSQL restarted (pg_ctl restart -m fast took " + (restarted - from) + " ms)");
             windows.add(new Window("PostgreSQL restart", from, restarted));
             long recA = firstOkAfter("A", restarted, 120);
             long recB = firstOkAfter("B", restarted, 120);
             windows.add(new Window("recovery after restart", restarted, Math.max(recA, recB)));
-            log("first 200 lease after the restart: A +" + (recA - restarted) + " ms, B +" + (recB - restarted) + " ms");
+            log("first 200 lease after the restart: A +" + (recA - restarted) + " ms, B +" + (recB - restarted)
+                    + " ms");
             pause(seconds("partition.steady.seconds", 15));
         } finally {
             heal();
@@ -208,8 +229,13 @@ public final class PartitionDrill {
             // Retried with the same names until every task is acknowledged: the name rules deduplicate retries.
             while (!names.isEmpty()) {
                 JsonArrayBuilder tasks = Json.createArrayBuilder();
-                names.forEach(n -> tasks.add(Json.createObjectBuilder().add("name", n).add("payload", "")));
-                Answer r = call(via, "add", Q + "/tasks:batchAdd", Json.createObjectBuilder().add("tasks", tasks).build());
+                names.forEach(
+                        n -> tasks.add(Json.createObjectBuilder().add("name", n).add("payload", "")));
+                Answer r = call(
+                        via,
+                        "add",
+                        Q + "/tasks:batchAdd",
+                        Json.createObjectBuilder().add("tasks", tasks).build());
                 if (r == null || !r.ok()) {
                     addRetries.incrementAndGet();
                     backOff();
@@ -231,8 +257,11 @@ public final class PartitionDrill {
     }
 
     private void work(int id, Node via) {
-        JsonObject lease = Json.createObjectBuilder().add("maxTasks", BATCH).add("leaseSeconds", LEASE_SECONDS)
-                .add("waitSeconds", 1).build();
+        JsonObject lease = Json.createObjectBuilder()
+                .add("maxTasks", BATCH)
+                .add("leaseSeconds", LEASE_SECONDS)
+                .add("waitSeconds", 1)
+                .build();
         while (!finished) {
             Answer r = call(via, "lease", Q + "/tasks:lease", lease);
             if (r == null || !r.ok()) {
@@ -245,7 +274,11 @@ public final class PartitionDrill {
             }
             JsonArrayBuilder names = Json.createArrayBuilder();
             tasks.forEach(t -> names.add(t.getString("name")));
-            Answer d = call(via, "delete", Q + "/tasks:batchDelete", Json.createObjectBuilder().add("names", names).build());
+            Answer d = call(
+                    via,
+                    "delete",
+                    Q + "/tasks:batchDelete",
+                    Json.createObjectBuilder().add("names", names).build());
             if (d != null && d.ok()) {
                 record(id, via, tasks, Fate.DELETED);
                 for (JsonValue v : d.body().getJsonArray("results")) {
@@ -268,8 +301,13 @@ public final class PartitionDrill {
     private void record(int worker, Node via, List<JsonObject> tasks, Fate fate) {
         long leaseUsec = Math.round(LEASE_SECONDS * 1_000_000);
         for (JsonObject t : tasks) {
-            history.leased(new Lease(t.getString("name"), worker, via.name, t.getJsonNumber("etaUsec").longValue(),
-                    leaseUsec, fate));
+            history.leased(new Lease(
+                    t.getString("name"),
+                    worker,
+                    via.name,
+                    t.getJsonNumber("etaUsec").longValue(),
+                    leaseUsec,
+                    fate));
         }
     }
 
@@ -308,15 +346,25 @@ public final class PartitionDrill {
 
     private void heal() throws Exception {
         command(List.of("sh", "-c", "tc qdisc del dev " + hostDev + " root 2>/dev/null || true"));
-        command(List.of("ip", "netns", "exec", ns, "sh", "-c", "tc qdisc del dev " + nsDev + " root 2>/dev/null || true"));
+        command(List.of(
+                "ip", "netns", "exec", ns, "sh", "-c", "tc qdisc del dev " + nsDev + " root 2>/dev/null || true"));
     }
 
     /** Whether a TCP connection from B's namespace to PostgreSQL opens within 3 s, and how long it took. */
     private String probe() throws Exception {
         long start = now();
-        Process p = new ProcessBuilder("ip", "netns", "exec", ns, "timeout", "3", "bash", "-c",
-                "echo > /dev/tcp/" + prop("partition.db.addr") + "/" + prop("partition.pg.port"))
-                .redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(
+                        "ip",
+                        "netns",
+                        "exec",
+                        ns,
+                        "timeout",
+                        "3",
+                        "bash",
+                        "-c",
+                        "echo > /dev/tcp/" + prop("partition.db.addr") + "/" + prop("partition.pg.port"))
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes()).trim();
         p.waitFor(10, TimeUnit.SECONDS);
         return (p.exitValue() == 0 ? "opened" : "failed (" + out + ")") + " in " + (now() - start) + " ms";
@@ -334,8 +382,14 @@ public final class PartitionDrill {
     private long firstOkAfter(String server, long fromMs, int maxSeconds) throws InterruptedException {
         long deadline = now() + maxSeconds * 1000L;
         while (now() < deadline) {
-            long first = calls.stream().filter(c -> c.server().equals(server) && c.op().equals("lease")
-                    && c.startMs() >= fromMs && c.status() == 200).mapToLong(Call::endMs).min().orElse(-1);
+            long first = calls.stream()
+                    .filter(c -> c.server().equals(server)
+                            && c.op().equals("lease")
+                            && c.startMs() >= fromMs
+                            && c.status() == 200)
+                    .mapToLong(Call::endMs)
+                    .min()
+                    .orElse(-1);
             if (first >= 0) {
                 return first;
             }
@@ -359,16 +413,21 @@ public final class PartitionDrill {
         List<String> names = List.copyOf(acknowledged);
         problems.addAll(history.violations(names));
         int reLeased = history.checkReleasedOnlyAfterExpiry(Fate.ABANDONED, problems);
-        List<String> overlaps = problems.stream().filter(p -> p.startsWith("two valid leases")
-                || p.startsWith("leased again before")).toList();
-        List<String> lost = problems.stream().filter(p -> p.endsWith("never deleted")).toList();
+        List<String> overlaps = problems.stream()
+                .filter(p -> p.startsWith("two valid leases") || p.startsWith("leased again before"))
+                .toList();
+        List<String> lost =
+                problems.stream().filter(p -> p.endsWith("never deleted")).toList();
         if (left != 0) {
             problems.add(left + " tasks still in the queue after the drain");
         }
-        Window cut = windows.stream().filter(w -> w.name().equals("cut")).findFirst().orElseThrow();
+        Window cut =
+                windows.stream().filter(w -> w.name().equals("cut")).findFirst().orElseThrow();
         // Calls of B that started once the cut had surely begun and ended before the heal.
         Window inside = new Window("inside the cut", cut.fromMs() + 1000, cut.toMs());
-        List<Call> bCut = calls.stream().filter(c -> c.server().equals("B") && inside.holds(c)).toList();
+        List<Call> bCut = calls.stream()
+                .filter(c -> c.server().equals("B") && inside.holds(c))
+                .toList();
         List<Call> bNot503 = bCut.stream().filter(c -> c.status() != 503).toList();
         long bMax = bCut.stream().mapToLong(c -> c.endMs() - c.startMs()).max().orElse(0);
         long bound = Long.getLong("partition.answer.bound.ms", 30_000);
@@ -380,45 +439,82 @@ public final class PartitionDrill {
             problems.add("a call of B took " + bMax + " ms inside the cut; the bound is " + bound + " ms");
         }
         // Calls still hanging when the cut ended (started inside it, ended after the heal).
-        List<Call> bHung = calls.stream().filter(c -> c.server().equals("B") && c.startMs() >= cut.fromMs()
-                && c.startMs() < cut.toMs() && c.endMs() > cut.toMs()).toList();
-        List<Call> aCut = calls.stream().filter(c -> c.server().equals("A") && cut.holds(c)).toList();
+        List<Call> bHung = calls.stream()
+                .filter(c -> c.server().equals("B")
+                        && c.startMs() >= cut.fromMs()
+                        && c.startMs() < cut.toMs()
+                        && c.endMs() > cut.toMs())
+                .toList();
+        List<Call> aCut = calls.stream()
+                .filter(c -> c.server().equals("A") && cut.holds(c))
+                .toList();
         long aOk = aCut.stream().filter(c -> c.status() == 200).count();
         if (aOk == 0) {
             problems.add("server A served no call during the cut");
         }
         StringBuilder md = new StringBuilder();
         md.append("# Partition and restart drill (PostgreSQL, two servers)\n\n");
-        md.append("Run ").append(Instant.now()).append(" by `bench/partition` (as root). Machine: ")
-                .append(Runtime.getRuntime().availableProcessors()).append(" cores, shared with other builds (load "
-                        + "average at the end: ").append(Files.readString(Path.of("/proc/loadavg")).trim())
+        md.append("Run ")
+                .append(Instant.now())
+                .append(" by `bench/partition` (as root). Machine: ")
+                .append(Runtime.getRuntime().availableProcessors())
+                .append(" cores, shared with other builds (load " + "average at the end: ")
+                .append(Files.readString(Path.of("/proc/loadavg")).trim())
                 .append("), so the times below are upper bounds, not figures of the product.\n\n");
         md.append("| result | value |\n|---|---|\n");
         md.append("| tasks acknowledged (named, added through A and B, retried until acknowledged) | ")
-                .append(names.size()).append(" |\n");
-        md.append("| add calls retried after an error answer or none | ").append(addRetries.get()).append(" |\n");
-        md.append("| leases granted | ").append(history.leases(Fate.DELETED).size()
-                + history.leases(Fate.ABANDONED).size()).append(" task leases |\n");
+                .append(names.size())
+                .append(" |\n");
+        md.append("| add calls retried after an error answer or none | ")
+                .append(addRetries.get())
+                .append(" |\n");
+        md.append("| leases granted | ")
+                .append(history.leases(Fate.DELETED).size()
+                        + history.leases(Fate.ABANDONED).size())
+                .append(" task leases |\n");
         md.append("| OK deletes | ").append(history.okDeletes()).append(" |\n");
         md.append("| leases given up (the delete failed), re-leased only after expiry | ")
-                .append(history.leases(Fate.ABANDONED).size()).append(" given up, ").append(reLeased)
+                .append(history.leases(Fate.ABANDONED).size())
+                .append(" given up, ")
+                .append(reLeased)
                 .append(" re-leased |\n");
-        md.append("| **tasks under two valid leases at once** | **").append(overlaps.size()).append("** |\n");
-        md.append("| **acknowledged tasks lost (never deleted)** | **").append(lost.size()).append("** |\n");
+        md.append("| **tasks under two valid leases at once** | **")
+                .append(overlaps.size())
+                .append("** |\n");
+        md.append("| **acknowledged tasks lost (never deleted)** | **")
+                .append(lost.size())
+                .append("** |\n");
         md.append("| tasks left in the queue after the drain | ").append(left).append(" |\n");
-        md.append("| calls of B wholly inside the cut | ").append(bCut.size()).append(", of which 503: ")
-                .append(bCut.size() - bNot503.size()).append("; slowest answer ").append(bMax).append(" ms |\n");
-        md.append("| calls of B that started in the cut and ended after the heal | ").append(bHung.size())
+        md.append("| calls of B wholly inside the cut | ")
+                .append(bCut.size())
+                .append(", of which 503: ")
+                .append(bCut.size() - bNot503.size())
+                .append("; slowest answer ")
+                .append(bMax)
+                .append(" ms |\n");
+        md.append("| calls of B that started in the cut and ended after the heal | ")
+                .append(bHung.size())
                 .append(" |\n");
-        md.append("| calls of A during the cut | ").append(aCut.size()).append(", of which 200: ").append(aOk)
+        md.append("| calls of A during the cut | ")
+                .append(aCut.size())
+                .append(", of which 200: ")
+                .append(aOk)
                 .append(" |\n");
         md.append("| problems | ").append(problems.size()).append(" |\n\n");
         md.append("Phases (seconds since the drill started) and what each server answered in them:\n\n");
         md.append("| phase | from | to | A: statuses | B: statuses |\n|---|---|---|---|---|\n");
         for (Window w : windows) {
-            md.append("| ").append(w.name()).append(" | ").append(w.fromMs() / 1000.0).append(" | ")
-                    .append(w.toMs() / 1000.0).append(" | ").append(statuses("A", w)).append(" | ")
-                    .append(statuses("B", w)).append(" |\n");
+            md.append("| ")
+                    .append(w.name())
+                    .append(" | ")
+                    .append(w.fromMs() / 1000.0)
+                    .append(" | ")
+                    .append(w.toMs() / 1000.0)
+                    .append(" | ")
+                    .append(statuses("A", w))
+                    .append(" | ")
+                    .append(statuses("B", w))
+                    .append(" |\n");
         }
         md.append("\nTimeline: what each server answered, by the second its calls started in (5 s steps):\n\n");
         md.append("| from (s) | A | B |\n|---|---|---|\n");
@@ -426,8 +522,13 @@ public final class PartitionDrill {
         long first = calls.stream().mapToLong(Call::startMs).min().orElse(0) / 5000 * 5000;
         for (long from = first; from <= end; from += 5000) {
             Window w = new Window("", from, from + 5000);
-            md.append("| ").append(from / 1000).append(" | ").append(statuses("A", w)).append(" | ")
-                    .append(statuses("B", w)).append(" |\n");
+            md.append("| ")
+                    .append(from / 1000)
+                    .append(" | ")
+                    .append(statuses("A", w))
+                    .append(" | ")
+                    .append(statuses("B", w))
+                    .append(" |\n");
         }
         if (!problems.isEmpty()) {
             md.append("\nFirst problems:\n\n```\n");
@@ -443,12 +544,14 @@ public final class PartitionDrill {
 
     /** Status counts (and the slowest answer) of one server's calls that started in a window. */
     private String statuses(String server, Window w) {
-        List<Call> in = calls.stream().filter(c -> c.server().equals(server) && c.startMs() >= w.fromMs()
-                && c.startMs() < w.toMs()).toList();
-        Map<Integer, Long> byStatus = new java.util.TreeMap<>(in.stream().collect(java.util.stream.Collectors
-                .groupingBy(Call::status, java.util.stream.Collectors.counting())));
+        List<Call> in = calls.stream()
+                .filter(c -> c.server().equals(server) && c.startMs() >= w.fromMs() && c.startMs() < w.toMs())
+                .toList();
+        Map<Integer, Long> byStatus = new java.util.TreeMap<>(in.stream()
+                .collect(java.util.stream.Collectors.groupingBy(Call::status, java.util.stream.Collectors.counting())));
         long max = in.stream().mapToLong(c -> c.endMs() - c.startMs()).max().orElse(0);
-        return byStatus.isEmpty() ? "no calls" : byStatus.toString().replace("-1=", "no answer=") + ", slowest " + max
-                + " ms";
+        return byStatus.isEmpty()
+                ? "no calls"
+                : byStatus.toString().replace("-1=", "no answer=") + ", slowest " + max + " ms";
     }
 }

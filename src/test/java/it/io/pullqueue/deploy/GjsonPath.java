@@ -12,8 +12,7 @@ import java.util.List;
  * length. Wildcards, queries and modifiers are refused, so a manifest cannot rely on syntax this check skips.
  */
 final class GjsonPath {
-    private GjsonPath() {
-    }
+    private GjsonPath() {}
 
     /** The value at {@code path}, or {@code null} where GJSON finds nothing. */
     static JsonValue get(JsonValue root, String path) {

@@ -68,7 +68,9 @@ class KubernetesManifestsIT {
 
         Http.post("/api/v1/queues/" + queue + ":purge", "");
         for (int i = 0; i < 3; i++) {
-            Http.post("/api/v1/queues/" + queue + "/tasks", Json.createObjectBuilder().add("payload", "AQ==").build());
+            Http.post(
+                    "/api/v1/queues/" + queue + "/tasks",
+                    Json.createObjectBuilder().add("payload", "AQ==").build());
         }
         // the backlog is a snapshot the maintenance timer refreshes: poll until it shows the three tasks
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -101,8 +103,11 @@ class KubernetesManifestsIT {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         List<String> lines = List.of();
         while (lines.isEmpty() && System.nanoTime() < deadline) {
-            lines = Http.get("/metrics?scope=application").body().lines()
-                    .filter(l -> l.startsWith(series) && l.contains(label)).toList();
+            lines = Http.get("/metrics?scope=application")
+                    .body()
+                    .lines()
+                    .filter(l -> l.startsWith(series) && l.contains(label))
+                    .toList();
             if (lines.isEmpty()) {
                 TimeUnit.MILLISECONDS.sleep(200);
             }
@@ -124,7 +129,8 @@ class KubernetesManifestsIT {
         for (Map<String, Object> d : documents()) {
             if ("ScaledObject".equals(d.get("kind"))) {
                 @SuppressWarnings("unchecked")
-                List<Map<String, Object>> triggers = (List<Map<String, Object>>) map(d, "spec").get("triggers");
+                List<Map<String, Object>> triggers =
+                        (List<Map<String, Object>>) map(d, "spec").get("triggers");
                 triggers.stream().filter(t -> type.equals(t.get("type"))).forEach(found::add);
             }
         }
@@ -143,7 +149,8 @@ class KubernetesManifestsIT {
     private static List<Map<String, Object>> documents() throws IOException {
         List<Map<String, Object>> docs = new ArrayList<>();
         try (Stream<Path> files = Files.list(DIR)) {
-            for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+            for (Path f :
+                    files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
                 try (Reader r = Files.newBufferedReader(f)) {
                     for (Object d : new Yaml(new SafeConstructor(new LoaderOptions())).loadAll(r)) {
                         assertTrue(d instanceof Map, f + ": every document is a mapping");

@@ -45,8 +45,13 @@ class AppEngineFuzzIT extends Fuzzer {
     /** Requests that once broke a property (issue 12's findings among them); run before every fuzz run. */
     private static List<Case> regressions() {
         List<Case> c = new ArrayList<>();
-        c.add(new Case(request("/rpc_http").method("PATCH", HttpRequest.BodyPublishers.noBody()).build(), "raw",
-                null, "PATCH /rpc_http"));
+        c.add(new Case(
+                request("/rpc_http")
+                        .method("PATCH", HttpRequest.BodyPublishers.noBody())
+                        .build(),
+                "raw",
+                null,
+                "PATCH /rpc_http"));
         return c;
     }
 
@@ -67,9 +72,11 @@ class AppEngineFuzzIT extends Fuzzer {
     }
 
     private TaskQueueAddRequest.Builder add(Random r, boolean valid) {
-        TaskQueueAddRequest.Builder a = TaskQueueAddRequest.newBuilder().setQueueName(QUEUE)
+        TaskQueueAddRequest.Builder a = TaskQueueAddRequest.newBuilder()
+                .setQueueName(QUEUE)
                 .setTaskName(r.nextInt(3) == 0 ? ByteString.EMPTY : name(r))
-                .setEtaUsec(System.currentTimeMillis() * 1000).setMode(TaskQueueMode.Mode.PULL)
+                .setEtaUsec(System.currentTimeMillis() * 1000)
+                .setMode(TaskQueueMode.Mode.PULL)
                 .setBody(ByteString.copyFrom(new byte[r.nextInt(40)]));
         if (r.nextBoolean()) {
             a.setTag(ByteString.copyFromUtf8("t" + r.nextInt(3)));
@@ -116,9 +123,13 @@ class AppEngineFuzzIT extends Fuzzer {
         } else if (p < 60) {
             method = "QueryAndOwnTasks";
             TaskQueueQueryAndOwnTasksRequest.Builder b = TaskQueueQueryAndOwnTasksRequest.newBuilder()
-                    .setQueueName(QUEUE).setLeaseSeconds(seconds(r, valid))
-                    .setMaxTasks(valid ? r.nextInt(10) + 1 : List.of(0L, -1L, 1001L, Long.MAX_VALUE, 5L)
-                            .get(r.nextInt(5)));
+                    .setQueueName(QUEUE)
+                    .setLeaseSeconds(seconds(r, valid))
+                    .setMaxTasks(
+                            valid
+                                    ? r.nextInt(10) + 1
+                                    : List.of(0L, -1L, 1001L, Long.MAX_VALUE, 5L)
+                                            .get(r.nextInt(5)));
             if (r.nextInt(4) == 0) {
                 b.setGroupByTag(true);
             }
@@ -128,27 +139,37 @@ class AppEngineFuzzIT extends Fuzzer {
             inner = b.build();
         } else if (p < 68) {
             method = "ModifyTaskLease";
-            inner = TaskQueueModifyTaskLeaseRequest.newBuilder().setQueueName(QUEUE)
-                    .setTaskName(valid ? name(r) : bytes(r)).setEtaUsec(valid ? System.currentTimeMillis() * 1000
-                            : r.nextLong()).setLeaseSeconds(seconds(r, valid)).build();
+            inner = TaskQueueModifyTaskLeaseRequest.newBuilder()
+                    .setQueueName(QUEUE)
+                    .setTaskName(valid ? name(r) : bytes(r))
+                    .setEtaUsec(valid ? System.currentTimeMillis() * 1000 : r.nextLong())
+                    .setLeaseSeconds(seconds(r, valid))
+                    .build();
         } else if (p < 80) {
             method = "Delete";
-            TaskQueueDeleteRequest.Builder b = TaskQueueDeleteRequest.newBuilder().setQueueName(QUEUE);
+            TaskQueueDeleteRequest.Builder b =
+                    TaskQueueDeleteRequest.newBuilder().setQueueName(QUEUE);
             for (int k = r.nextInt(4) + 1; k > 0; k--) {
                 b.addTaskName(valid || r.nextBoolean() ? name(r) : bytes(r));
             }
             inner = b.build();
         } else if (p < 88) {
             method = "QueryTasks";
-            inner = TaskQueueQueryTasksRequest.newBuilder().setQueueName(QUEUE)
-                    .setMaxRows(valid ? r.nextInt(20) + 1 : r.nextInt()).build();
+            inner = TaskQueueQueryTasksRequest.newBuilder()
+                    .setQueueName(QUEUE)
+                    .setMaxRows(valid ? r.nextInt(20) + 1 : r.nextInt())
+                    .build();
         } else if (p < 94) {
             method = "FetchQueueStats";
-            inner = TaskQueueFetchQueueStatsRequest.newBuilder().addQueueName(valid ? QUEUE : bytes(r))
-                    .setMaxNumTasks(valid ? 0 : r.nextInt()).build();
+            inner = TaskQueueFetchQueueStatsRequest.newBuilder()
+                    .addQueueName(valid ? QUEUE : bytes(r))
+                    .setMaxNumTasks(valid ? 0 : r.nextInt())
+                    .build();
         } else {
             method = "FetchQueues";
-            inner = TaskQueueFetchQueuesRequest.newBuilder().setMaxRows(valid ? 10 : r.nextInt()).build();
+            inner = TaskQueueFetchQueuesRequest.newBuilder()
+                    .setMaxRows(valid ? 10 : r.nextInt())
+                    .build();
         }
         ByteString innerBytes = inner.toByteString();
         String service = "taskqueue";
@@ -163,13 +184,21 @@ class AppEngineFuzzIT extends Fuzzer {
         } else if (m < 35) {
             how = "call";
             switch (r.nextInt(3)) {
-                case 0 -> method = List.of("", "add", "PurgeQueue ", "Nope", "\u0000").get(r.nextInt(5));
-                case 1 -> service = List.of("", "datastore_v3", "taskqueue ", "TASKQUEUE").get(r.nextInt(4));
+                case 0 ->
+                    method = List.of("", "add", "PurgeQueue ", "Nope", "\u0000").get(r.nextInt(5));
+                case 1 ->
+                    service = List.of("", "datastore_v3", "taskqueue ", "TASKQUEUE")
+                            .get(r.nextInt(4));
                 default -> innerBytes = ByteString.EMPTY;
             }
         }
-        envelope = RemoteApiPb.Request.newBuilder().setServiceName(service).setMethod(method)
-                .setRequest(innerBytes).setRequestId("fuzz-" + i).build().toByteArray();
+        envelope = RemoteApiPb.Request.newBuilder()
+                .setServiceName(service)
+                .setMethod(method)
+                .setRequest(innerBytes)
+                .setRequestId("fuzz-" + i)
+                .build()
+                .toByteArray();
         if (m >= 35 && m < 50) {
             envelope = damage(r, envelope);
             how = "damaged envelope";
@@ -177,10 +206,10 @@ class AppEngineFuzzIT extends Fuzzer {
             httpMethod = List.of("PUT", "PATCH", "DELETE").get(r.nextInt(3));
             how = "HTTP method";
         }
-        HttpRequest.Builder b = request(path).header("Content-Type", "application/octet-stream")
+        HttpRequest.Builder b = request(path)
+                .header("Content-Type", "application/octet-stream")
                 .method(httpMethod, HttpRequest.BodyPublishers.ofByteArray(envelope));
-        return new Case(b.build(), Base64Bytes.of(envelope), null, how + " " + method + " " + httpMethod + " "
-                + path);
+        return new Case(b.build(), Base64Bytes.of(envelope), null, how + " " + method + " " + httpMethod + " " + path);
     }
 
     /** The envelope rides in the case's op field, base64, so the check can read what was really sent. */
@@ -200,8 +229,9 @@ class AppEngineFuzzIT extends Fuzzer {
         if (!"POST".equals(c.request().method())) {
             String body = new String(resp.body(), StandardCharsets.UTF_8);
             String leak = Leaks.find(body);
-            return status == 405 && leak == null ? null : "HTTP " + status + " for " + c.request().method() + ": "
-                    + body;
+            return status == 405 && leak == null
+                    ? null
+                    : "HTTP " + status + " for " + c.request().method() + ": " + body;
         }
         if (status != 200) {
             return "HTTP " + status + ": the protocol always answers 200";
@@ -216,8 +246,10 @@ class AppEngineFuzzIT extends Fuzzer {
             int code = response.getApplicationError().getCode();
             String leak = Leaks.find(response.getApplicationError().getDetail());
             if (code == TaskQueueServiceError.ErrorCode.INTERNAL_ERROR_VALUE
-                    || code == TaskQueueServiceError.ErrorCode.TRANSIENT_ERROR_VALUE || leak != null) {
-                return "application error " + code + ": " + response.getApplicationError().getDetail();
+                    || code == TaskQueueServiceError.ErrorCode.TRANSIENT_ERROR_VALUE
+                    || leak != null) {
+                return "application error " + code + ": "
+                        + response.getApplicationError().getDetail();
             }
             return null;
         }
@@ -252,21 +284,27 @@ class AppEngineFuzzIT extends Fuzzer {
                 for (int k = 0; k < r.getTaskResultCount(); k++) {
                     TaskQueueBulkAddResponse.TaskResult t = r.getTaskResult(k);
                     if (t.getResult() == TaskQueueServiceError.ErrorCode.OK) {
-                        added(a.getAddRequest(k), t.hasChosenTaskName() ? t.getChosenTaskName()
-                                : a.getAddRequest(k).getTaskName());
+                        added(
+                                a.getAddRequest(k),
+                                t.hasChosenTaskName()
+                                        ? t.getChosenTaskName()
+                                        : a.getAddRequest(k).getTaskName());
                     }
                 }
             }
             case "QueryAndOwnTasks" -> {
-                if (TaskQueueQueryAndOwnTasksRequest.parseFrom(in).getQueueName().equals(QUEUE)) {
-                    TaskQueueQueryAndOwnTasksResponse.parseFrom(out).getTaskList()
+                if (TaskQueueQueryAndOwnTasksRequest.parseFrom(in)
+                        .getQueueName()
+                        .equals(QUEUE)) {
+                    TaskQueueQueryAndOwnTasksResponse.parseFrom(out)
+                            .getTaskList()
                             .forEach(t -> leased(t.getTaskName().toStringUtf8()));
                 }
             }
             case "Delete" -> {
                 TaskQueueDeleteRequest d = TaskQueueDeleteRequest.parseFrom(in);
-                List<TaskQueueServiceError.ErrorCode> results = TaskQueueDeleteResponse.parseFrom(out)
-                        .getResultList();
+                List<TaskQueueServiceError.ErrorCode> results =
+                        TaskQueueDeleteResponse.parseFrom(out).getResultList();
                 if (d.getQueueName().equals(QUEUE)) {
                     for (int k = 0; k < results.size(); k++) {
                         if (results.get(k) == TaskQueueServiceError.ErrorCode.OK) {

@@ -37,13 +37,13 @@ abstract class Fuzzer {
      * One generated request: what it was generated as ({@code op}), the task name it targets by path (if any),
      * and a text that shows it in a failure report.
      */
-    record Case(HttpRequest request, String op, String target, String shown) {
-    }
+    record Case(HttpRequest request, String op, String target, String shown) {}
 
     final long seed = Long.getLong("pullqueue.fuzz.seed", System.nanoTime());
     final String runId = Long.toString(Math.abs(seed % 1_000_000), 36);
     /** Names whose adds were acknowledged, whose deletes were, and how many acknowledged leases returned each. */
     final Set<String> added = ConcurrentHashMap.newKeySet();
+
     final Set<String> deleted = ConcurrentHashMap.newKeySet();
     final Map<String, Integer> leases = new ConcurrentHashMap<>();
     /** Names whose fate the fuzzer cannot foresee (a retry limit may remove them): not checked at the end. */
@@ -67,7 +67,8 @@ abstract class Fuzzer {
         String token = null;
         do {
             jakarta.json.JsonObject page = Http.get("/api/v1/queues/" + queue + "/tasks?pageSize=1000"
-                    + (token == null ? "" : "&pageToken=" + token)).json();
+                            + (token == null ? "" : "&pageToken=" + token))
+                    .json();
             for (jakarta.json.JsonValue v : page.getJsonArray("tasks")) {
                 m.put(v.asJsonObject().getString("name"), v.asJsonObject().getInt("retryCount"));
             }
@@ -82,7 +83,9 @@ abstract class Fuzzer {
 
     /** HTTP/1.1, as the doors' own clients speak it (no h2c upgrade on the first request of a connection). */
     private static final java.net.http.HttpClient CLIENT = java.net.http.HttpClient.newBuilder()
-            .version(java.net.http.HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
+            .version(java.net.http.HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(10))
+            .build();
 
     static HttpResponse<byte[]> send(Case c) throws Exception {
         return CLIENT.send(c.request(), HttpResponse.BodyHandlers.ofByteArray());
@@ -177,9 +180,17 @@ abstract class Fuzzer {
                         + leases.getOrDefault(n, 0) + " times");
             }
         }
-        System.out.printf("fuzz %s: %d cases (+%d regression cases) in %.1f s, %d with 5xx, %d failures; %d tasks "
-                + "added, %d deleted, %d stored%n", door, Math.min(next.get(), cases), regressions.size(),
-                (System.nanoTime() - t0) / 1e9, fives.get(), failures.size(), added.size(), deleted.size(),
+        System.out.printf(
+                "fuzz %s: %d cases (+%d regression cases) in %.1f s, %d with 5xx, %d failures; %d tasks "
+                        + "added, %d deleted, %d stored%n",
+                door,
+                Math.min(next.get(), cases),
+                regressions.size(),
+                (System.nanoTime() - t0) / 1e9,
+                fives.get(),
+                failures.size(),
+                added.size(),
+                deleted.size(),
                 now.size());
         assertTrue(failures.isEmpty(), () -> "seed " + seed + ":\n" + String.join("\n", failures));
         assertEquals(cases, Math.min(next.get(), cases));
@@ -238,7 +249,8 @@ abstract class Fuzzer {
     static String segment(Random r) {
         String t = text(r);
         StringBuilder clean = new StringBuilder();
-        t.codePoints().filter(cp -> cp >= 0x20 && cp != 0x7f && (cp < 0xd800 || cp > 0xdfff))
+        t.codePoints()
+                .filter(cp -> cp >= 0x20 && cp != 0x7f && (cp < 0xd800 || cp > 0xdfff))
                 .forEach(clean::appendCodePoint);
         String s = encode(clean.toString());
         return s.isEmpty() ? "%2e" : s;

@@ -30,7 +30,11 @@ class HostileInputIT {
     }
 
     private static long taskCount() {
-        return Http.get(NATIVE).json().getJsonObject("stats").getJsonNumber("tasks").longValue();
+        return Http.get(NATIVE)
+                .json()
+                .getJsonObject("stats")
+                .getJsonNumber("tasks")
+                .longValue();
     }
 
     /**
@@ -40,8 +44,9 @@ class HostileInputIT {
     private static Http.Resp raw(String requestLine) {
         java.net.URI base = java.net.URI.create(Http.base());
         try (java.net.Socket s = new java.net.Socket(base.getHost(), base.getPort())) {
-            s.getOutputStream().write((requestLine + " HTTP/1.1\r\nHost: " + base.getHost()
-                    + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
+            s.getOutputStream()
+                    .write((requestLine + " HTTP/1.1\r\nHost: " + base.getHost() + "\r\nConnection: close\r\n\r\n")
+                            .getBytes(StandardCharsets.ISO_8859_1));
             String all = new String(s.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             int status = Integer.parseInt(all.substring(9, 12));
             String body = all.substring(all.indexOf("\r\n\r\n") + 4);
@@ -52,7 +57,8 @@ class HostileInputIT {
     }
 
     private static Http.Resp post(String path, String contentType, byte[] body) {
-        return Http.send(HttpRequest.newBuilder(Http.uri(path)).header("Content-Type", contentType)
+        return Http.send(HttpRequest.newBuilder(Http.uri(path))
+                .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)));
     }
 
@@ -93,8 +99,12 @@ class HostileInputIT {
             nativeError(postJson(NATIVE + "/tasks", deep), 400, "INVALID_REQUEST", null);
             String deepObj = "{\"a\":".repeat(depth) + "1" + "}".repeat(depth);
             nativeError(postJson(NATIVE + "/tasks:lease", deepObj), 400, "INVALID_REQUEST", null);
-            googleError(postJson(V1 + "/tasks", "{\"payloadBase64\":\"aGk=\",\"x\":" + "[".repeat(depth)
-                    + "]".repeat(depth) + "}"), 400, null);
+            googleError(
+                    postJson(
+                            V1 + "/tasks",
+                            "{\"payloadBase64\":\"aGk=\",\"x\":" + "[".repeat(depth) + "]".repeat(depth) + "}"),
+                    400,
+                    null);
         }
     }
 
@@ -110,11 +120,13 @@ class HostileInputIT {
         nativeError(Http.get("/WEB-INF/web.xml"), 404, "NOT_FOUND", null);
         nativeError(Http.get("/no/such/thing"), 404, "NOT_FOUND", null);
         // A write on the native door needs application/json (cross-site protection): refused as such, in its shape.
-        nativeError(post(NATIVE + "/tasks", "garbage/////", "{}".getBytes(StandardCharsets.UTF_8)), 415,
-                "UNSUPPORTED_MEDIA_TYPE", null);
+        nativeError(
+                post(NATIVE + "/tasks", "garbage/////", "{}".getBytes(StandardCharsets.UTF_8)),
+                415,
+                "UNSUPPORTED_MEDIA_TYPE",
+                null);
         googleError(Http.get(V1 + "/tasks/a%2fb"), 400, null);
-        googleError(post(V1 + "/tasks", "garbage/////", "{}".getBytes(StandardCharsets.UTF_8)), 400,
-                "Content-Type");
+        googleError(post(V1 + "/tasks", "garbage/////", "{}".getBytes(StandardCharsets.UTF_8)), 400, "Content-Type");
         googleError(Http.get(V1 + "/nothing-here"), 404, null);
     }
 
@@ -125,15 +137,18 @@ class HostileInputIT {
         for (String path : new String[] {"/api/v1/queues/a%00b", "/api/v1/queues/a%0ab", "/api/v1/queues/a%zz"}) {
             Http.Resp r = raw("GET " + path);
             assertEquals(400, r.status());
-            assertFalse(r.body().contains("Exception") || r.body().contains("\tat ") || r.body().contains("io."),
+            assertFalse(
+                    r.body().contains("Exception")
+                            || r.body().contains("\tat ")
+                            || r.body().contains("io."),
                     r.body());
         }
     }
 
     @Test
     void theAppEngineDoorAnswersOtherMethodsWith405() {
-        Http.Resp r = Http.send(HttpRequest.newBuilder(Http.uri("/rpc_http"))
-                .method("PATCH", HttpRequest.BodyPublishers.noBody()));
+        Http.Resp r = Http.send(
+                HttpRequest.newBuilder(Http.uri("/rpc_http")).method("PATCH", HttpRequest.BodyPublishers.noBody()));
         assertEquals(405, r.status(), r.body());
         assertEquals("POST", r.headers().firstValue("Allow").orElse(""));
         assertNull(Leaks.find(r.body()), r.body());
@@ -143,28 +158,41 @@ class HostileInputIT {
     @Test
     void theNativeDoorReadsJsonStrictly() {
         String t = NATIVE + "/tasks";
-        nativeError(postJson(t, "{\"payload\":\"aGk=\",\"name\":\"" + unique() + "\"}garbage"), 400,
-                "INVALID_REQUEST", null);
+        nativeError(
+                postJson(t, "{\"payload\":\"aGk=\",\"name\":\"" + unique() + "\"}garbage"),
+                400,
+                "INVALID_REQUEST",
+                null);
         nativeError(postJson(t, "{\"payload\":\"aGk=\"}{\"payload\":\"aGk=\"}"), 400, "INVALID_REQUEST", null);
-        nativeError(postJson(t, "{\"payload\":\"aGk=\",\"payload\":\"aGVsbG8=\"}"), 400, "INVALID_REQUEST",
-                "payload");
-        nativeError(postJson(NATIVE + "/tasks:lease", "{\"maxTasks\":\"10\",\"leaseSeconds\":1}"), 400,
-                "INVALID_REQUEST", "maxTasks");
-        nativeError(postJson(t, "{\"payload\":\"aGk=\",\"retryLimit\":\"3\"}"), 400, "INVALID_REQUEST",
-                "retryLimit");
+        nativeError(postJson(t, "{\"payload\":\"aGk=\",\"payload\":\"aGVsbG8=\"}"), 400, "INVALID_REQUEST", "payload");
+        nativeError(
+                postJson(NATIVE + "/tasks:lease", "{\"maxTasks\":\"10\",\"leaseSeconds\":1}"),
+                400,
+                "INVALID_REQUEST",
+                "maxTasks");
+        nativeError(postJson(t, "{\"payload\":\"aGk=\",\"retryLimit\":\"3\"}"), 400, "INVALID_REQUEST", "retryLimit");
         byte[] badUtf8 = "{\"payload\":\"aGk=\",\"tag\":\"ab__\"}".getBytes(StandardCharsets.US_ASCII);
         badUtf8[badUtf8.length - 4] = (byte) 0xff;
         badUtf8[badUtf8.length - 3] = (byte) 0xfe;
         nativeError(post(t, "application/json", badUtf8), 400, "INVALID_REQUEST", "tag");
         nativeError(postJson(t, "{\"payload\":\"aGk=\",\"tag\":\"\\ud800\"}"), 400, "INVALID_REQUEST", "tag");
-        nativeError(postJson(NATIVE + "/tasks:batchAdd", "{\"tasks\":[{\"payload\":\"aGk=\"},{\"payload\":\"aGk=\","
-                + "\"tag\":\"a\",\"tag\":\"b\"}]}"), 400, "INVALID_REQUEST", "tasks[1].tag");
+        nativeError(
+                postJson(
+                        NATIVE + "/tasks:batchAdd",
+                        "{\"tasks\":[{\"payload\":\"aGk=\"},{\"payload\":\"aGk=\"," + "\"tag\":\"a\",\"tag\":\"b\"}]}"),
+                400,
+                "INVALID_REQUEST",
+                "tasks[1].tag");
     }
 
     @Test
     void theV1beta2DoorIsAsLenientAsGooglesClientNeedsAndNoMore() {
-        googleError(Http.send(HttpRequest.newBuilder(Http.uri(V1 + "/tasks/lease?numTasks=1&numTasks=5000"
-                + "&leaseSecs=1")).POST(HttpRequest.BodyPublishers.noBody())), 400, "numTasks");
+        googleError(
+                Http.send(
+                        HttpRequest.newBuilder(Http.uri(V1 + "/tasks/lease?numTasks=1&numTasks=5000" + "&leaseSecs=1"))
+                                .POST(HttpRequest.BodyPublishers.noBody())),
+                400,
+                "numTasks");
         // A leased task, patched with a payload that is not base64: refused, and the lease is unchanged.
         String id = unique();
         Http.Resp added = postJson(V1 + "/tasks", "{\"id\":\"" + id + "\",\"payloadBase64\":\"aGk=\"}");
@@ -172,20 +200,32 @@ class HostileInputIT {
         before = taskCount();
         Http.Resp leased = Http.send(HttpRequest.newBuilder(Http.uri(V1 + "/tasks/lease?numTasks=1000&leaseSecs=60"))
                 .POST(HttpRequest.BodyPublishers.noBody()));
-        String leaseTimestamp = leased.json().getJsonArray("items").stream().map(v -> v.asJsonObject())
-                .filter(o -> o.getString("id").equals(id)).findFirst().orElseThrow().getString("leaseTimestamp");
+        String leaseTimestamp = leased.json().getJsonArray("items").stream()
+                .map(v -> v.asJsonObject())
+                .filter(o -> o.getString("id").equals(id))
+                .findFirst()
+                .orElseThrow()
+                .getString("leaseTimestamp");
         Http.Resp patch = Http.send(HttpRequest.newBuilder(Http.uri(V1 + "/tasks/" + id + "?newLeaseSeconds=5"))
-                .header("Content-Type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString(
-                        "{\"payloadBase64\":\"@@@\",\"leaseTimestamp\":\"" + leaseTimestamp + "\"}")));
+                .header("Content-Type", "application/json")
+                .method(
+                        "PATCH",
+                        HttpRequest.BodyPublishers.ofString(
+                                "{\"payloadBase64\":\"@@@\",\"leaseTimestamp\":\"" + leaseTimestamp + "\"}")));
         googleError(patch, 400, "payloadBase64");
-        assertEquals(leaseTimestamp, Http.get(V1 + "/tasks/" + id).json().getString("leaseTimestamp"),
+        assertEquals(
+                leaseTimestamp,
+                Http.get(V1 + "/tasks/" + id).json().getString("leaseTimestamp"),
                 "the refused patch changed nothing");
         // What Google's client does send is still accepted: 64-bit numbers as strings, output-only fields.
         Http.Resp ok = Http.send(HttpRequest.newBuilder(Http.uri(V1 + "/tasks/" + id + "?newLeaseSeconds=0"))
-                .header("Content-Type", "application/json").method("PATCH", HttpRequest.BodyPublishers.ofString(
-                        "{\"kind\":\"taskqueues#task\",\"id\":\"" + id + "\",\"payloadBase64\":\"aGk=\","
-                                + "\"leaseTimestamp\":\"" + leaseTimestamp + "\",\"enqueueTimestamp\":\"1\","
-                                + "\"retry_count\":1}")));
+                .header("Content-Type", "application/json")
+                .method(
+                        "PATCH",
+                        HttpRequest.BodyPublishers.ofString(
+                                "{\"kind\":\"taskqueues#task\",\"id\":\"" + id + "\",\"payloadBase64\":\"aGk=\","
+                                        + "\"leaseTimestamp\":\"" + leaseTimestamp + "\",\"enqueueTimestamp\":\"1\","
+                                        + "\"retry_count\":1}")));
         assertEquals(200, ok.status(), ok.body());
         assertTrue(Http.delete(V1 + "/tasks/" + id).status() < 300);
     }

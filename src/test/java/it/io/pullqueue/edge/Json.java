@@ -14,8 +14,7 @@ import java.util.Random;
  * any type in any field, deep nesting, unpaired surrogates, unknown and duplicated keys.
  */
 final class Json {
-    private Json() {
-    }
+    private Json() {}
 
     /** JSON null in a map or list. */
     static final Object NULL = new Object();
@@ -83,8 +82,7 @@ final class Json {
     }
 
     /** Text written as it is, for values JSON cannot hold (a deep nest is cheaper this way). */
-    record Raw(String text) {
-    }
+    record Raw(String text) {}
 
     /** A value of any type and size, hostile more often than not. */
     static Object anything(Random r) {

@@ -57,24 +57,29 @@ class MemoryBudgetIT {
     }
 
     /** A JSON body of at most {@code size} bytes, {@code {"<field>":"AAAA..."}}, written while it is sent. */
-    private static long storm(String path, String field, long size, Predicate<RawHttp.Answer> served)
-            throws Exception {
+    private static long storm(String path, String field, long size, Predicate<RawHttp.Answer> served) throws Exception {
         byte[] head = ("{\"" + field + "\":\"").getBytes(StandardCharsets.US_ASCII);
         byte[] tail = "\"}".getBytes(StandardCharsets.US_ASCII);
         long payload = (size - head.length - tail.length) / 4 * 4;
-        return storm(path, "application/json", head.length + payload + tail.length, out -> {
-            out.write(head);
-            RawHttp.repeat(out, (byte) 'A', payload);
-            out.write(tail);
-        }, served);
+        return storm(
+                path,
+                "application/json",
+                head.length + payload + tail.length,
+                out -> {
+                    out.write(head);
+                    RawHttp.repeat(out, (byte) 'A', payload);
+                    out.write(tail);
+                },
+                served);
     }
 
     /**
      * Sends {@code CONCURRENT} bodies at once while pinging; returns how many were served (answered by the door
      * itself rather than refused by the budget).
      */
-    private static long storm(String path, String type, long length, RawHttp.Body body,
-            Predicate<RawHttp.Answer> served) throws Exception {
+    private static long storm(
+            String path, String type, long length, RawHttp.Body body, Predicate<RawHttp.Answer> served)
+            throws Exception {
         long before = taskCount();
         AtomicInteger inFlight = new AtomicInteger();
         AtomicInteger mostAtOnce = new AtomicInteger();
@@ -106,15 +111,27 @@ class MemoryBudgetIT {
         }
         assertEquals(before, taskCount(), "nothing was stored");
         assertEquals(200, Http.get("/health/ready").status(), "the server is still ready");
-        System.out.printf("memory budget %s: %d bodies of %d bytes sent at once (%d in flight at most): %d served, "
-                + "%d refused with 503, in %.1f s; %d pings answered meanwhile, the slowest in %d ms%n", path,
-                CONCURRENT, length, mostAtOnce.get(), n, CONCURRENT - n, (System.nanoTime() - t0) / 1e9, pings,
+        System.out.printf(
+                "memory budget %s: %d bodies of %d bytes sent at once (%d in flight at most): %d served, "
+                        + "%d refused with 503, in %.1f s; %d pings answered meanwhile, the slowest in %d ms%n",
+                path,
+                CONCURRENT,
+                length,
+                mostAtOnce.get(),
+                n,
+                CONCURRENT - n,
+                (System.nanoTime() - t0) / 1e9,
+                pings,
                 slowestPing / 1_000_000);
         return n;
     }
 
     private static long taskCount() {
-        return Http.get("/api/v1/queues/" + Q).json().getJsonObject("stats").getJsonNumber("tasks").longValue();
+        return Http.get("/api/v1/queues/" + Q)
+                .json()
+                .getJsonObject("stats")
+                .getJsonNumber("tasks")
+                .longValue();
     }
 
     /** A 503 from the budget: Retry-After and the door's error shape; anything else must be the door's 4xx. */
@@ -132,15 +149,21 @@ class MemoryBudgetIT {
 
     @Test
     void nativeDoor() throws Exception {
-        long served = storm("/api/v1/queues/" + Q + "/tasks", "payload", MAX_BODY,
+        long served = storm(
+                "/api/v1/queues/" + Q + "/tasks",
+                "payload",
+                MAX_BODY,
                 r -> jsonOutcome(r, "\"reason\":\"TRANSIENT_ERROR\"", "TASK_TOO_LARGE"));
         assertTrue(served >= 1, "at least one maximum-size body at a time is served");
     }
 
     @Test
     void v1beta2Door() throws Exception {
-        long served = storm("/taskqueue/v1beta2/projects/pullqueue/taskqueues/" + Q + "/tasks", "payloadBase64",
-                V1BETA2_MAX_BODY, r -> jsonOutcome(r, "TRANSIENT_ERROR", "\"error\""));
+        long served = storm(
+                "/taskqueue/v1beta2/projects/pullqueue/taskqueues/" + Q + "/tasks",
+                "payloadBase64",
+                V1BETA2_MAX_BODY,
+                r -> jsonOutcome(r, "TRANSIENT_ERROR", "\"error\""));
         assertTrue(served >= 1, "at least one maximum-size body at a time is served");
     }
 
@@ -159,40 +182,52 @@ class MemoryBudgetIT {
      * while it is sent (protobuf's length prefixes are computed beforehand).
      */
     private static void appEngineDoor(String path) throws Exception {
-        byte[] add = TaskQueueAddRequest.newBuilder().setQueueName(ByteString.copyFromUtf8(Q))
-                .setTaskName(ByteString.copyFromUtf8("big")).setEtaUsec(0).build().toByteArray();
+        byte[] add = TaskQueueAddRequest.newBuilder()
+                .setQueueName(ByteString.copyFromUtf8(Q))
+                .setTaskName(ByteString.copyFromUtf8("big"))
+                .setEtaUsec(0)
+                .build()
+                .toByteArray();
         long payload = MAX_BODY - 200;
         byte[] payloadHead = field(TaskQueueAddRequest.BODY_FIELD_NUMBER, payload);
         long addLength = add.length + payloadHead.length + payload;
         byte[] bulkHead = field(TaskQueueBulkAddRequest.ADD_REQUEST_FIELD_NUMBER, addLength);
         long bulkLength = bulkHead.length + addLength;
         ByteArrayOutputStream envelope = new ByteArrayOutputStream();
-        envelope.write(RemoteApiPb.Request.newBuilder().setServiceName("taskqueue").setMethod("BulkAdd")
-                .buildPartial().toByteArray());
+        envelope.write(RemoteApiPb.Request.newBuilder()
+                .setServiceName("taskqueue")
+                .setMethod("BulkAdd")
+                .buildPartial()
+                .toByteArray());
         envelope.write(field(RemoteApiPb.Request.REQUEST_FIELD_NUMBER, bulkLength));
         byte[] envelopeHead = envelope.toByteArray();
         long length = envelopeHead.length + bulkLength;
         assertTrue(length <= MAX_BODY && length > MAX_BODY - 400, "a maximum-size body");
-        long served = storm(path, "application/octet-stream", length, out -> {
-            out.write(envelopeHead);
-            out.write(bulkHead);
-            out.write(add);
-            out.write(payloadHead);
-            RawHttp.repeat(out, (byte) 0, payload);
-        }, r -> {
-            assertEquals(200, r.status(), "the protocol always answers 200");
-            RemoteApiPb.Response resp;
-            try {
-                resp = RemoteApiPb.Response.parseFrom(r.body());
-            } catch (com.google.protobuf.InvalidProtocolBufferException e) {
-                throw new AssertionError(e);
-            }
-            if (resp.hasApplicationError() && resp.getApplicationError().getCode() == 2) {
-                return false; // TRANSIENT_ERROR: the budget is full
-            }
-            assertTrue(!resp.hasRpcError(), () -> "no rpc error: " + resp.getRpcError());
-            return true;
-        });
+        long served = storm(
+                path,
+                "application/octet-stream",
+                length,
+                out -> {
+                    out.write(envelopeHead);
+                    out.write(bulkHead);
+                    out.write(add);
+                    out.write(payloadHead);
+                    RawHttp.repeat(out, (byte) 0, payload);
+                },
+                r -> {
+                    assertEquals(200, r.status(), "the protocol always answers 200");
+                    RemoteApiPb.Response resp;
+                    try {
+                        resp = RemoteApiPb.Response.parseFrom(r.body());
+                    } catch (com.google.protobuf.InvalidProtocolBufferException e) {
+                        throw new AssertionError(e);
+                    }
+                    if (resp.hasApplicationError() && resp.getApplicationError().getCode() == 2) {
+                        return false; // TRANSIENT_ERROR: the budget is full
+                    }
+                    assertTrue(!resp.hasRpcError(), () -> "no rpc error: " + resp.getRpcError());
+                    return true;
+                });
         assertTrue(served >= 1, "at least one maximum-size body at a time is served");
     }
 

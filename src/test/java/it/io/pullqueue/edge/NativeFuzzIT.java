@@ -35,23 +35,45 @@ class NativeFuzzIT extends Fuzzer {
         c.add(raw("GET", "/api/v1/queues/a%2fb", null, null, "%2f in a path"));
         c.add(raw("GET", "/WEB-INF/web.xml", null, null, "/WEB-INF/web.xml"));
         c.add(raw("POST", BASE + "/tasks", "garbage/////", "{}", "Content-Type garbage"));
-        c.add(raw("POST", BASE + "/tasks", "application/json", "{\"a\":".repeat(1000) + "1" + "}".repeat(1000),
+        c.add(raw(
+                "POST",
+                BASE + "/tasks",
+                "application/json",
+                "{\"a\":".repeat(1000) + "1" + "}".repeat(1000),
                 "1000 levels deep"));
         c.add(raw("POST", BASE + "/tasks", "application/json", "{\"payload\":\"aGk=\"}garbage", "trailing data"));
-        c.add(raw("POST", BASE + "/tasks", "application/json", "{\"payload\":\"aGk=\",\"payload\":\"aGk=\"}",
+        c.add(raw(
+                "POST",
+                BASE + "/tasks",
+                "application/json",
+                "{\"payload\":\"aGk=\",\"payload\":\"aGk=\"}",
                 "duplicate key"));
-        c.add(raw("POST", BASE + "/tasks:lease", "application/json", "{\"maxTasks\":\"10\",\"leaseSeconds\":1}",
+        c.add(raw(
+                "POST",
+                BASE + "/tasks:lease",
+                "application/json",
+                "{\"maxTasks\":\"10\",\"leaseSeconds\":1}",
                 "a number as a string"));
-        c.add(raw("POST", BASE + "/tasks", "application/json", "{\"payload\":\"aGk=\",\"tag\":\"\\ud800\"}",
+        c.add(raw(
+                "POST",
+                BASE + "/tasks",
+                "application/json",
+                "{\"payload\":\"aGk=\",\"tag\":\"\\ud800\"}",
                 "a lone surrogate"));
-        c.add(raw("POST", BASE + "/tasks", "application/json", "{\"payload\":\"aGk=\",\"countdownSeconds\":1e999}",
+        c.add(raw(
+                "POST",
+                BASE + "/tasks",
+                "application/json",
+                "{\"payload\":\"aGk=\",\"countdownSeconds\":1e999}",
                 "an infinite countdown"));
         return c;
     }
 
     private static Case raw(String method, String path, String type, String body, String shown) {
-        HttpRequest.Builder b = request(path).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = request(path)
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (type != null) {
             b.header("Content-Type", type);
         }
@@ -70,9 +92,15 @@ class NativeFuzzIT extends Fuzzer {
     }
 
     private Map<String, Object> taskBody(Random r) {
-        return Json.obj("payload", Base64.getEncoder().encodeToString(new byte[r.nextInt(40)]),
-                "name", r.nextInt(3) == 0 ? null : name(r), "tag", r.nextBoolean() ? "t" + r.nextInt(3) : null,
-                "countdownSeconds", r.nextInt(8) == 0 ? r.nextInt(3) : null);
+        return Json.obj(
+                "payload",
+                Base64.getEncoder().encodeToString(new byte[r.nextInt(40)]),
+                "name",
+                r.nextInt(3) == 0 ? null : name(r),
+                "tag",
+                r.nextBoolean() ? "t" + r.nextInt(3) : null,
+                "countdownSeconds",
+                r.nextInt(8) == 0 ? r.nextInt(3) : null);
     }
 
     @Override
@@ -98,14 +126,24 @@ class NativeFuzzIT extends Fuzzer {
         } else if (p < 55) {
             op = "lease";
             path = BASE + "/tasks:lease";
-            body = Json.obj("maxTasks", r.nextInt(10) + 1, "leaseSeconds", r.nextInt(3) * 0.5,
-                    "tag", r.nextInt(4) == 0 ? "t" + r.nextInt(3) : null, "groupByTag", r.nextInt(5) == 0 ? true : null);
+            body = Json.obj(
+                    "maxTasks",
+                    r.nextInt(10) + 1,
+                    "leaseSeconds",
+                    r.nextInt(3) * 0.5,
+                    "tag",
+                    r.nextInt(4) == 0 ? "t" + r.nextInt(3) : null,
+                    "groupByTag",
+                    r.nextInt(5) == 0 ? true : null);
         } else if (p < 65) {
             op = "modify";
             target = name(r);
             path = BASE + "/tasks/" + target + ":modifyLease";
-            body = Json.obj("leaseToken", Long.toString(System.currentTimeMillis() * 1000 + r.nextInt(1000)),
-                    "leaseSeconds", r.nextInt(3));
+            body = Json.obj(
+                    "leaseToken",
+                    Long.toString(System.currentTimeMillis() * 1000 + r.nextInt(1000)),
+                    "leaseSeconds",
+                    r.nextInt(3));
         } else if (p < 75) {
             op = "delete";
             method = "DELETE";
@@ -156,9 +194,12 @@ class NativeFuzzIT extends Fuzzer {
         } else {
             how = "request";
             switch (r.nextInt(7)) {
-                case 0 -> type = List.of("text/plain", "garbage/////", "application/json; charset=latin1", "a/b/c",
-                        "", ";").get(r.nextInt(6));
-                case 1 -> method = List.of("PUT", "PATCH", "GET", "DELETE", "POST", "OPTIONS").get(r.nextInt(6));
+                case 0 ->
+                    type = List.of("text/plain", "garbage/////", "application/json; charset=latin1", "a/b/c", "", ";")
+                            .get(r.nextInt(6));
+                case 1 ->
+                    method = List.of("PUT", "PATCH", "GET", "DELETE", "POST", "OPTIONS")
+                            .get(r.nextInt(6));
                 case 2 -> {
                     // The task the mutated path names is the one a DELETE removes (a fuzzer fault once: seed
                     // 1470403739670, cases 4428 and 9395, recorded the DELETE of t1 as nobody's).
@@ -179,10 +220,11 @@ class NativeFuzzIT extends Fuzzer {
         if (how.equals("damaged") && r.nextInt(10) == 0) {
             b.header("Content-Encoding", "gzip");
         }
-        b.method(method, bytes == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofByteArray(bytes));
-        String shown = how + " " + op + ": " + method + " " + path + " " + (bytes == null ? ""
-                : new String(bytes, 0, Math.min(bytes.length, 300), StandardCharsets.UTF_8));
+        b.method(
+                method,
+                bytes == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(bytes));
+        String shown = how + " " + op + ": " + method + " " + path + " "
+                + (bytes == null ? "" : new String(bytes, 0, Math.min(bytes.length, 300), StandardCharsets.UTF_8));
         return new Case(b.build(), op, target, shown);
     }
 
@@ -199,9 +241,11 @@ class NativeFuzzIT extends Fuzzer {
                 return "leaks " + leak + ": " + body;
             }
             try {
-                JsonObject e = jakarta.json.Json.createReader(new StringReader(body)).readObject()
+                JsonObject e = jakarta.json.Json.createReader(new StringReader(body))
+                        .readObject()
                         .getJsonObject("error");
-                if (e.getInt("code") != status || e.getString("reason").isEmpty()
+                if (e.getInt("code") != status
+                        || e.getString("reason").isEmpty()
                         || e.getString("message").isEmpty()) {
                     return "not the error shape: " + body;
                 }
@@ -222,17 +266,20 @@ class NativeFuzzIT extends Fuzzer {
         }
         switch (c.op()) {
             case "add" -> added.add(o.getString("name"));
-            case "batchAdd" -> o.getJsonArray("results").forEach(v -> {
-                if (v.asJsonObject().getString("status").equals("OK")) {
-                    added.add(v.asJsonObject().getString("name"));
-                }
-            });
-            case "lease" -> o.getJsonArray("tasks").forEach(v -> leased(v.asJsonObject().getString("name")));
-            case "batchDelete" -> o.getJsonArray("results").forEach(v -> {
-                if (v.asJsonObject().getString("status").equals("OK")) {
-                    deleted.add(v.asJsonObject().getString("name"));
-                }
-            });
+            case "batchAdd" ->
+                o.getJsonArray("results").forEach(v -> {
+                    if (v.asJsonObject().getString("status").equals("OK")) {
+                        added.add(v.asJsonObject().getString("name"));
+                    }
+                });
+            case "lease" ->
+                o.getJsonArray("tasks").forEach(v -> leased(v.asJsonObject().getString("name")));
+            case "batchDelete" ->
+                o.getJsonArray("results").forEach(v -> {
+                    if (v.asJsonObject().getString("status").equals("OK")) {
+                        deleted.add(v.asJsonObject().getString("name"));
+                    }
+                });
             default -> {
                 // reads change nothing
             }

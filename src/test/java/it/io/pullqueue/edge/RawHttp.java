@@ -32,8 +32,7 @@ final class RawHttp {
         }
     }
 
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
     /** The test server's socket address. */
     static InetSocketAddress server() {
@@ -53,8 +52,8 @@ final class RawHttp {
     static byte[] head(String method, String path, String contentType, long length) {
         InetSocketAddress a = server();
         return (method + " " + path + " HTTP/1.1\r\nHost: " + a.getHostString() + ":" + a.getPort()
-                + "\r\nContent-Type: " + contentType + "\r\nContent-Length: " + length
-                + "\r\nConnection: close\r\n\r\n")
+                        + "\r\nContent-Type: " + contentType + "\r\nContent-Length: " + length
+                        + "\r\nConnection: close\r\n\r\n")
                 .getBytes(StandardCharsets.US_ASCII);
     }
 
@@ -68,15 +67,16 @@ final class RawHttp {
         try (Socket s = connect(readTimeout)) {
             OutputStream out = s.getOutputStream();
             InputStream in = new java.io.BufferedInputStream(s.getInputStream());
-            java.util.concurrent.CompletableFuture<Object> answer = java.util.concurrent.CompletableFuture
-                    .supplyAsync(() -> {
+            java.util.concurrent.CompletableFuture<Object> answer = java.util.concurrent.CompletableFuture.supplyAsync(
+                    () -> {
                         try {
                             Answer a = read(in);
                             return a.status() == 100 ? read(in) : a;
                         } catch (IOException e) {
                             return e;
                         }
-                    }, READERS);
+                    },
+                    READERS);
             out.write(head("POST", path, contentType, length));
             try {
                 OutputStream buffered = new java.io.BufferedOutputStream(out, 64 * 1024);
@@ -94,8 +94,8 @@ final class RawHttp {
     }
 
     /** Threads that read answers while bodies are sent. */
-    private static final java.util.concurrent.ExecutorService READERS = java.util.concurrent.Executors
-            .newCachedThreadPool(r -> {
+    private static final java.util.concurrent.ExecutorService READERS =
+            java.util.concurrent.Executors.newCachedThreadPool(r -> {
                 Thread t = new Thread(r, "raw-http-reader");
                 t.setDaemon(true);
                 return t;
@@ -116,7 +116,9 @@ final class RawHttp {
         for (String h; (h = line(in)) != null && !h.isEmpty(); ) {
             int colon = h.indexOf(':');
             if (colon > 0) {
-                headers.put(h.substring(0, colon).trim().toLowerCase(Locale.ROOT), h.substring(colon + 1).trim());
+                headers.put(
+                        h.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        h.substring(colon + 1).trim());
             }
         }
         if (code == 100) {

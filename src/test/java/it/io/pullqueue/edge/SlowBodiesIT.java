@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import it.io.pullqueue.Http;
 import java.io.IOException;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,17 +62,21 @@ class SlowBodiesIT {
                 open.add(s);
             }
             // One more byte of each body every two seconds: never silent for the read timeout, never finished.
-            trickle.scheduleAtFixedRate(() -> {
-                for (Socket s : open) {
-                    try {
-                        s.getOutputStream().write(' ');
-                        s.getOutputStream().flush();
-                    } catch (IOException e) {
-                        dropped.incrementAndGet();
-                    }
-                }
-                sent.incrementAndGet();
-            }, 2, 2, TimeUnit.SECONDS);
+            trickle.scheduleAtFixedRate(
+                    () -> {
+                        for (Socket s : open) {
+                            try {
+                                s.getOutputStream().write(' ');
+                                s.getOutputStream().flush();
+                            } catch (IOException e) {
+                                dropped.incrementAndGet();
+                            }
+                        }
+                        sent.incrementAndGet();
+                    },
+                    2,
+                    2,
+                    TimeUnit.SECONDS);
             // Pings for as long as five rounds of bytes take (about ten seconds, every slow body open meanwhile).
             List<Long> pings = new ArrayList<>();
             double during = before;
@@ -85,12 +88,14 @@ class SlowBodiesIT {
             }
             long slowest = pings.stream().mapToLong(Long::longValue).max().orElse(0);
             double mean = pings.stream().mapToLong(Long::longValue).average().orElse(0);
-            System.out.printf("slow bodies: %d open (%d writes failed); server threads %.0f before, %.0f at most "
-                    + "during; %d pings: idle %d ms, during mean %.0f ms, slowest %d ms%n", SLOW, dropped.get(),
-                    before, during, pings.size(), idlePing, mean, slowest);
+            System.out.printf(
+                    "slow bodies: %d open (%d writes failed); server threads %.0f before, %.0f at most "
+                            + "during; %d pings: idle %d ms, during mean %.0f ms, slowest %d ms%n",
+                    SLOW, dropped.get(), before, during, pings.size(), idlePing, mean, slowest);
             // A slow body holds a thread while its door reads it, and no more than one.
-            assertTrue(during <= before + SLOW + 100, "at most one server thread per slow body: " + during
-                    + " threads, " + before + " before");
+            assertTrue(
+                    during <= before + SLOW + 100,
+                    "at most one server thread per slow body: " + during + " threads, " + before + " before");
         } finally {
             trickle.shutdownNow();
             for (Socket s : open) {

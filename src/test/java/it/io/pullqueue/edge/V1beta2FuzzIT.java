@@ -27,20 +27,29 @@ class V1beta2FuzzIT extends Fuzzer {
     /** Requests that once broke a property (issue 12's findings among them); run before every fuzz run. */
     private static List<Case> regressions() {
         List<Case> c = new ArrayList<>();
-        c.add(raw("POST", BASE + "/tasks/lease?numTasks=1&numTasks=5000&leaseSecs=1", null, null,
-                "numTasks twice"));
-        c.add(raw("PATCH", BASE + "/tasks/x?newLeaseSeconds=1", "application/json",
-                "{\"payloadBase64\":\"@@@\",\"leaseTimestamp\":\"1\"}", "payloadBase64 @@@"));
-        c.add(raw("POST", BASE + "/tasks", "application/json", "{\"payloadBase64\":\"aGk=\",\"x\":"
-                + "[".repeat(10_000) + "]".repeat(10_000) + "}", "10000 levels deep"));
+        c.add(raw("POST", BASE + "/tasks/lease?numTasks=1&numTasks=5000&leaseSecs=1", null, null, "numTasks twice"));
+        c.add(raw(
+                "PATCH",
+                BASE + "/tasks/x?newLeaseSeconds=1",
+                "application/json",
+                "{\"payloadBase64\":\"@@@\",\"leaseTimestamp\":\"1\"}",
+                "payloadBase64 @@@"));
+        c.add(raw(
+                "POST",
+                BASE + "/tasks",
+                "application/json",
+                "{\"payloadBase64\":\"aGk=\",\"x\":" + "[".repeat(10_000) + "]".repeat(10_000) + "}",
+                "10000 levels deep"));
         c.add(raw("GET", BASE + "/tasks/a%2fb", null, null, "%2f in a path"));
         c.add(raw("POST", BASE + "/tasks", "garbage/////", "{}", "Content-Type garbage"));
         return c;
     }
 
     private static Case raw(String method, String path, String type, String body, String shown) {
-        HttpRequest.Builder b = request(path).method(method, body == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofString(body));
+        HttpRequest.Builder b = request(path)
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (type != null) {
             b.header("Content-Type", type);
         }
@@ -86,24 +95,38 @@ class V1beta2FuzzIT extends Fuzzer {
         if (p < 30) {
             op = "insert";
             path = BASE + "/tasks";
-            body = Json.obj("id", r.nextInt(3) == 0 ? null : name(r), "payloadBase64",
+            body = Json.obj(
+                    "id",
+                    r.nextInt(3) == 0 ? null : name(r),
+                    "payloadBase64",
                     Base64.getUrlEncoder().encodeToString(new byte[r.nextInt(40)]),
-                    "tag", r.nextBoolean() ? "t" + r.nextInt(3) : null,
-                    "queueName", r.nextInt(4) == 0 ? "projects/s~pullqueue/taskqueues/" + Q : null,
-                    "kind", r.nextInt(4) == 0 ? "taskqueues#task" : null);
+                    "tag",
+                    r.nextBoolean() ? "t" + r.nextInt(3) : null,
+                    "queueName",
+                    r.nextInt(4) == 0 ? "projects/s~pullqueue/taskqueues/" + Q : null,
+                    "kind",
+                    r.nextInt(4) == 0 ? "taskqueues#task" : null);
         } else if (p < 55) {
             op = "lease";
-            path = BASE + "/tasks/lease?numTasks=" + (valid ? Integer.toString(r.nextInt(10) + 1)
-                    : param(r, r.nextInt(10) + 1)) + "&leaseSecs=" + (valid ? Integer.toString(r.nextInt(2))
-                    : param(r, r.nextInt(2))) + (r.nextInt(4) == 0 ? "&groupByTag=" + (valid ? "true"
-                    : param(r, 1)) : "") + (r.nextInt(4) == 0 ? "&tag=t" + r.nextInt(3) : "");
+            path = BASE + "/tasks/lease?numTasks="
+                    + (valid ? Integer.toString(r.nextInt(10) + 1) : param(r, r.nextInt(10) + 1)) + "&leaseSecs="
+                    + (valid ? Integer.toString(r.nextInt(2)) : param(r, r.nextInt(2)))
+                    + (r.nextInt(4) == 0 ? "&groupByTag=" + (valid ? "true" : param(r, 1)) : "")
+                    + (r.nextInt(4) == 0 ? "&tag=t" + r.nextInt(3) : "");
         } else if (p < 65) {
             op = "update";
             target = name(r);
             path = BASE + "/tasks/" + target + "?newLeaseSeconds=" + (valid ? "1" : param(r, 1));
             method = r.nextBoolean() ? "PATCH" : "POST";
-            body = Json.obj("id", target, "leaseTimestamp", Long.toString(System.currentTimeMillis() * 1000),
-                    "payloadBase64", r.nextBoolean() ? "aGk=" : null, "queueName", Q);
+            body = Json.obj(
+                    "id",
+                    target,
+                    "leaseTimestamp",
+                    Long.toString(System.currentTimeMillis() * 1000),
+                    "payloadBase64",
+                    r.nextBoolean() ? "aGk=" : null,
+                    "queueName",
+                    Q);
         } else if (p < 77) {
             op = "delete";
             method = "DELETE";
@@ -143,8 +166,12 @@ class V1beta2FuzzIT extends Fuzzer {
             } else {
                 how = "request";
                 switch (r.nextInt(8)) {
-                    case 0 -> type = List.of("text/plain", "garbage/////", "", "a/b/c").get(r.nextInt(4));
-                    case 1 -> method = List.of("PUT", "PATCH", "GET", "DELETE", "POST").get(r.nextInt(5));
+                    case 0 ->
+                        type = List.of("text/plain", "garbage/////", "", "a/b/c")
+                                .get(r.nextInt(4));
+                    case 1 ->
+                        method =
+                                List.of("PUT", "PATCH", "GET", "DELETE", "POST").get(r.nextInt(5));
                     case 2 -> {
                         // The task the mutated path names is the one a DELETE removes (a fuzzer fault once: seed
                         // 1408298058525 recorded the DELETE of t1 as one of the name the path first had).
@@ -152,8 +179,9 @@ class V1beta2FuzzIT extends Fuzzer {
                         path = BASE + "/tasks/" + s;
                         target = decoded(s);
                     }
-                    case 3 -> path = path + (path.contains("?") ? "&" : "?") + "alt=" + List.of("proto", "json",
-                            "").get(r.nextInt(3));
+                    case 3 ->
+                        path = path + (path.contains("?") ? "&" : "?") + "alt="
+                                + List.of("proto", "json", "").get(r.nextInt(3));
                     case 4 -> path = "/taskqueue/v1beta2/projects/" + segment(r) + "/taskqueues/" + Q + "/tasks";
                     case 5 -> path = "/taskqueue/v1beta2/projects/pullqueue/taskqueues/" + segment(r) + "/tasks";
                     case 6 -> override = true;
@@ -166,17 +194,20 @@ class V1beta2FuzzIT extends Fuzzer {
             b.header("Content-Type", type);
         }
         if (override) {
-            b.header("X-HTTP-Method-Override", List.of("PATCH", "GET", "TRACE", "patch", "").get(r.nextInt(5)));
+            b.header(
+                    "X-HTTP-Method-Override",
+                    List.of("PATCH", "GET", "TRACE", "patch", "").get(r.nextInt(5)));
             method = r.nextBoolean() ? "POST" : "PUT";
         }
         if (bytes != null && gzip && !how.equals("damaged")) {
             bytes = gzip(bytes);
             b.header("Content-Encoding", "gzip");
         }
-        b.method(method, bytes == null ? HttpRequest.BodyPublishers.noBody()
-                : HttpRequest.BodyPublishers.ofByteArray(bytes));
-        String shown = how + " " + op + ": " + method + " " + path + " " + (bytes == null ? ""
-                : new String(bytes, 0, Math.min(bytes.length, 300), StandardCharsets.UTF_8));
+        b.method(
+                method,
+                bytes == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(bytes));
+        String shown = how + " " + op + ": " + method + " " + path + " "
+                + (bytes == null ? "" : new String(bytes, 0, Math.min(bytes.length, 300), StandardCharsets.UTF_8));
         return new Case(b.build(), op, target, shown);
     }
 
@@ -205,11 +236,16 @@ class V1beta2FuzzIT extends Fuzzer {
                 return "leaks " + leak + ": " + body;
             }
             try {
-                JsonObject e = jakarta.json.Json.createReader(new StringReader(body)).readObject()
+                JsonObject e = jakarta.json.Json.createReader(new StringReader(body))
+                        .readObject()
                         .getJsonObject("error");
-                if (e.getInt("code") != status || e.getString("message").isEmpty()
+                if (e.getInt("code") != status
+                        || e.getString("message").isEmpty()
                         || e.getJsonArray("errors").isEmpty()
-                        || e.getJsonArray("errors").getJsonObject(0).getString("reason").isEmpty()
+                        || e.getJsonArray("errors")
+                                .getJsonObject(0)
+                                .getString("reason")
+                                .isEmpty()
                         || e.getString("appEngineError").isEmpty()) {
                     return "not Google's error envelope: " + body;
                 }

@@ -23,26 +23,35 @@ class BacklogIT {
         Http.post("/api/v1/queues/" + Q + ":purge", "");
         long before = Instant.now().toEpochMilli() * 1000;
         for (int i = 0; i < 3; i++) {
-            Http.post("/api/v1/queues/" + Q + "/tasks", Json.createObjectBuilder().add("payload", "AQ==").build());
+            Http.post(
+                    "/api/v1/queues/" + Q + "/tasks",
+                    Json.createObjectBuilder().add("payload", "AQ==").build());
         }
-        Http.post("/api/v1/queues/" + Q + "/tasks:lease",
-                Json.createObjectBuilder().add("maxTasks", 1).add("leaseSeconds", 60).build());
+        Http.post(
+                "/api/v1/queues/" + Q + "/tasks:lease",
+                Json.createObjectBuilder()
+                        .add("maxTasks", 1)
+                        .add("leaseSeconds", 60)
+                        .build());
         // The figure is refreshed periodically: wait for one read after these calls, not an older one that happens
         // to show the same counts.
-        JsonObject b = awaitBacklog(o -> o.getJsonNumber("asOfUsec").longValue() >= before && o.getInt("due") == 2
-                && o.getInt("inFlight") == 1);
+        JsonObject b = awaitBacklog(o ->
+                o.getJsonNumber("asOfUsec").longValue() >= before && o.getInt("due") == 2 && o.getInt("inFlight") == 1);
         assertEquals(Q, b.getString("queue"));
         assertEquals(3, b.getInt("tasks"));
         assertTrue(b.getJsonNumber("asOfUsec").longValue() >= before, b.toString());
         double age = b.getJsonNumber("oldestDueAgeSeconds").doubleValue();
         assertTrue(age >= 0 && age < 600, b.toString());
-        assertEquals(Instant.parse(b.getString("asOf")).toEpochMilli(), b.getJsonNumber("asOfUsec").longValue() / 1000);
+        assertEquals(
+                Instant.parse(b.getString("asOf")).toEpochMilli(),
+                b.getJsonNumber("asOfUsec").longValue() / 1000);
 
         String label = "queue=\"" + Q + "\"";
         assertEquals(2, Metrics.value("pullqueue_queue_due", label).orElse(-1));
         assertEquals(1, Metrics.value("pullqueue_queue_in_flight", label).orElse(-1));
         Http.post("/api/v1/queues/" + Q + ":purge", "");
-        awaitBacklog(o -> o.getInt("due") == 0 && o.getInt("tasks") == 0
+        awaitBacklog(o -> o.getInt("due") == 0
+                && o.getInt("tasks") == 0
                 && o.getJsonNumber("oldestDueAgeSeconds").doubleValue() == 0);
     }
 

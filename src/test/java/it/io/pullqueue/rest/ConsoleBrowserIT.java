@@ -47,8 +47,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class ConsoleBrowserIT {
     private static final String Q = "console-queue";
     private static final String QPATH = "/api/v1/queues/" + Q;
-    private static final Path SHOTS = Path.of("target", "postgres".equals(System.getProperty("pullqueue.it.store"))
-            ? "failsafe-reports-postgres" : "failsafe-reports", "console");
+    private static final Path SHOTS = Path.of(
+            "target",
+            "postgres".equals(System.getProperty("pullqueue.it.store"))
+                    ? "failsafe-reports-postgres"
+                    : "failsafe-reports",
+            "console");
 
     private static WebDriver browser;
 
@@ -111,10 +115,13 @@ class ConsoleBrowserIT {
 
     /** The value of a term in a description list (dt, dd), as shown. */
     private static String fact(String listId, String term) {
-        return (String) ((JavascriptExecutor) browser).executeScript(
-                "for (const dt of document.querySelectorAll('#' + arguments[0] + ' dt')) {"
-                        + " if (dt.textContent === arguments[1]) return dt.nextElementSibling.textContent; }"
-                        + " return null;", listId, term);
+        return (String) ((JavascriptExecutor) browser)
+                .executeScript(
+                        "for (const dt of document.querySelectorAll('#' + arguments[0] + ' dt')) {"
+                                + " if (dt.textContent === arguments[1]) return dt.nextElementSibling.textContent; }"
+                                + " return null;",
+                        listId,
+                        term);
     }
 
     /** The task table's rows: each row's cell texts, once the table shows {@code expected} rows. */
@@ -122,7 +129,9 @@ class ConsoleBrowserIT {
         return await(d -> {
             List<List<String>> rows = new ArrayList<>();
             for (WebElement tr : d.findElements(By.cssSelector("#tasks tbody tr"))) {
-                List<String> cells = tr.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
+                List<String> cells = tr.findElements(By.tagName("td")).stream()
+                        .map(WebElement::getText)
+                        .toList();
                 if (cells.size() > 1) {
                     rows.add(cells);
                 }
@@ -156,7 +165,8 @@ class ConsoleBrowserIT {
     }
 
     private static String add(String name, String payload, String tag, Integer countdown) {
-        var t = Json.createObjectBuilder().add("name", name)
+        var t = Json.createObjectBuilder()
+                .add("name", name)
                 .add("payload", Base64.getEncoder().encodeToString(payload.getBytes(StandardCharsets.UTF_8)));
         if (tag != null) {
             t.add("tag", tag);
@@ -190,7 +200,9 @@ class ConsoleBrowserIT {
         browser.get(Http.base() + "/");
         List<String> row = await(d -> {
             for (WebElement tr : d.findElements(By.cssSelector("#queues tbody tr"))) {
-                List<String> cells = tr.findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
+                List<String> cells = tr.findElements(By.tagName("td")).stream()
+                        .map(WebElement::getText)
+                        .toList();
                 if (cells.get(0).equals(Q)) {
                     return cells;
                 }
@@ -224,7 +236,9 @@ class ConsoleBrowserIT {
             String box = await(d -> text("config-status").contains("refused") ? text("config-status") : null);
             assertTrue(box.contains("key \"rate\""), box);
             assertTrue(box.contains("stays in force"), box);
-            assertTrue(browser.findElement(By.id("config-status")).getAttribute("class").contains("refused"));
+            assertTrue(browser.findElement(By.id("config-status"))
+                    .getAttribute("class")
+                    .contains("refused"));
             shot("queues-config-refused");
         } finally {
             Files.writeString(file, original);
@@ -240,7 +254,9 @@ class ConsoleBrowserIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         JsonObject point = null;
         while (point == null && System.nanoTime() < deadline) {
-            for (JsonObject p : Http.get(QPATH + "/history?seconds=600").json().getJsonArray("points")
+            for (JsonObject p : Http.get(QPATH + "/history?seconds=600")
+                    .json()
+                    .getJsonArray("points")
                     .getValuesAs(JsonObject.class)) {
                 if (p.getJsonNumber("deletedPerSecond").doubleValue() > 0) {
                     point = p;
@@ -251,10 +267,14 @@ class ConsoleBrowserIT {
 
         open("/queues/" + Q);
         await(d -> d.findElements(By.cssSelector("#chart-rates path.line")).size() >= 3 ? true : null);
-        assertEquals(3, browser.findElements(By.cssSelector("#chart-backlog path.line")).size(),
+        assertEquals(
+                3,
+                browser.findElements(By.cssSelector("#chart-backlog path.line")).size(),
                 "due, in flight and all");
-        assertEquals(1, browser.findElements(By.cssSelector("#chart-age path.line")).size());
-        assertTrue(browser.findElement(By.cssSelector("#chart-rates desc")).getAttribute("textContent")
+        assertEquals(
+                1, browser.findElements(By.cssSelector("#chart-age path.line")).size());
+        assertTrue(browser.findElement(By.cssSelector("#chart-rates desc"))
+                .getAttribute("textContent")
                 .startsWith("Latest: added"));
         assertEquals("5 leases", await(d -> fact("queue-config", "retry limit")));
         assertEquals("unlimited", fact("queue-config", "lease requests per second"));
@@ -264,8 +284,12 @@ class ConsoleBrowserIT {
         shot("queue");
 
         browser.manage().window().setSize(new Dimension(390, 1400));
-        assertEquals(Boolean.TRUE, await(d -> ((JavascriptExecutor) d).executeScript(
-                "return window.innerWidth < 700 && document.documentElement.scrollWidth <= window.innerWidth")),
+        assertEquals(
+                Boolean.TRUE,
+                await(
+                        d -> ((JavascriptExecutor) d)
+                                .executeScript(
+                                        "return window.innerWidth < 700 && document.documentElement.scrollWidth <= window.innerWidth")),
                 "on a narrow screen nothing is wider than the screen (tables scroll in their own box)");
         shot("queue-narrow");
     }
@@ -286,8 +310,15 @@ class ConsoleBrowserIT {
         assertEquals(List.of(n.get(2)), taskNames(1));
         open("/queues/" + Q + "?state=waiting&tag=blue");
         assertEquals(List.of(n.get(3)), taskNames(1));
-        assertEquals(List.of(n.get(3)), Http.get(QPATH + "/tasks?state=waiting&tag=blue&order=eta").json()
-                .getJsonArray("tasks").getValuesAs(JsonObject.class).stream().map(t -> t.getString("name")).toList(),
+        assertEquals(
+                List.of(n.get(3)),
+                Http.get(QPATH + "/tasks?state=waiting&tag=blue&order=eta")
+                        .json()
+                        .getJsonArray("tasks")
+                        .getValuesAs(JsonObject.class)
+                        .stream()
+                        .map(t -> t.getString("name"))
+                        .toList(),
                 "the API answers the same filter alike");
 
         // The filter form writes the address: red, newest first, two per page.
@@ -322,12 +353,22 @@ class ConsoleBrowserIT {
         shot("task-text");
 
         String binary = NativeApi.unique("binary");
-        assertEquals(201, NativeApi.add(Q, Json.createObjectBuilder().add("name", binary)
-                .add("payload", Base64.getEncoder().encodeToString(new byte[] {0, 1, 2, (byte) 0xff, 'A'}))).status());
+        assertEquals(
+                201,
+                NativeApi.add(
+                                Q,
+                                Json.createObjectBuilder()
+                                        .add("name", binary)
+                                        .add("payload", Base64.getEncoder().encodeToString(new byte[] {
+                                            0, 1, 2, (byte) 0xff, 'A'
+                                        })))
+                        .status());
         open("/queues/" + Q + "/tasks/" + binary);
-        assertEquals("00000000  00 01 02 ff 41" + " ".repeat(33) + "  ....A",
-                await(d -> text("payload").isEmpty() ? null : browser.findElement(By.id("payload"))
-                        .getAttribute("textContent")));
+        assertEquals(
+                "00000000  00 01 02 ff 41" + " ".repeat(33) + "  ....A",
+                await(d -> text("payload").isEmpty()
+                        ? null
+                        : browser.findElement(By.id("payload")).getAttribute("textContent")));
         assertTrue(text("payload-kind").contains("hex"));
         shot("task-binary");
 
@@ -375,7 +416,8 @@ class ConsoleBrowserIT {
     void selectedTasksAreDeletedGivenBackOrRunNow() {
         List<String> n = oneOfEach();
         String leased2 = add(NativeApi.unique("leased2"), "second lease", "red", null);
-        assertEquals(2, NativeApi.lease(Q, 2, 300).json().getJsonArray("tasks").size(), "the oldest due: n[0] and n[1]");
+        assertEquals(
+                2, NativeApi.lease(Q, 2, 300).json().getJsonArray("tasks").size(), "the oldest due: n[0] and n[1]");
         open("/queues/" + Q + "?state=leased");
         taskNames(3);
 
@@ -387,7 +429,8 @@ class ConsoleBrowserIT {
         for (String name : List.of(n.get(0), n.get(1))) {
             JsonObject t = task(name);
             assertFalse(t.getBoolean("leased"), name + " is no longer leased");
-            assertTrue(t.getJsonNumber("etaUsec").longValue() <= System.currentTimeMillis() * 1000 + 1_000_000,
+            assertTrue(
+                    t.getJsonNumber("etaUsec").longValue() <= System.currentTimeMillis() * 1000 + 1_000_000,
                     name + " is due");
         }
         assertEquals(List.of(n.get(2)), taskNames(1), "the filter still shows the leased one only");
@@ -397,7 +440,8 @@ class ConsoleBrowserIT {
         browser.findElement(By.id("sel-run")).click();
         answer(true, "Run now 1 task");
         await(d -> text("status").startsWith("Made due 1 task") ? true : null);
-        assertTrue(task(n.get(3)).getJsonNumber("etaUsec").longValue() <= System.currentTimeMillis() * 1000 + 1_000_000);
+        assertTrue(
+                task(n.get(3)).getJsonNumber("etaUsec").longValue() <= System.currentTimeMillis() * 1000 + 1_000_000);
 
         open("/queues/" + Q + "?state=due");
         taskNames(4);

@@ -8,8 +8,8 @@ import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
 import java.net.http.HttpRequest;
-import java.util.concurrent.Flow;
 import java.nio.ByteBuffer;
+import java.util.concurrent.Flow;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.microshed.testing.jupiter.MicroShedTest;
@@ -53,18 +53,22 @@ class ErrorsIT {
     void wrongTypesAndUnknownFields() {
         assertError(NativeApi.add(Q, Json.createObjectBuilder().add("payload", 5)), 400, "INVALID_REQUEST", "payload");
         assertError(NativeApi.add(Q, NativeApi.task("x").add("colour", "red")), 400, "INVALID_REQUEST", "colour");
-        assertError(NativeApi.add(Q, Json.createObjectBuilder().add("payload", "***")), 400, "INVALID_REQUEST",
-                "payload");
+        assertError(
+                NativeApi.add(Q, Json.createObjectBuilder().add("payload", "***")), 400, "INVALID_REQUEST", "payload");
         assertError(NativeApi.add(Q, Json.createObjectBuilder()), 400, "INVALID_REQUEST", "payload");
-        assertError(NativeApi.lease(Q, Json.createObjectBuilder().add("maxTasks", "ten").add("leaseSeconds", 5)),
-                400, "INVALID_REQUEST", "maxTasks");
+        assertError(
+                NativeApi.lease(
+                        Q, Json.createObjectBuilder().add("maxTasks", "ten").add("leaseSeconds", 5)),
+                400,
+                "INVALID_REQUEST",
+                "maxTasks");
     }
 
     @Test
     void namesAndTagsBreakingTheRules() {
         assertError(NativeApi.add(Q, NativeApi.task("x").add("name", "has space")), 400, "INVALID_TASK_NAME", "name");
-        assertError(NativeApi.add(Q, NativeApi.task("x").add("name", "n".repeat(501))), 400, "INVALID_TASK_NAME",
-                "name");
+        assertError(
+                NativeApi.add(Q, NativeApi.task("x").add("name", "n".repeat(501))), 400, "INVALID_TASK_NAME", "name");
         assertError(NativeApi.add(Q, NativeApi.task("x").add("tag", "t".repeat(501))), 400, "INVALID_TAG", "tag");
         assertError(Http.get("/api/v1/queues/bad_name"), 400, "INVALID_QUEUE_NAME", "queue");
         assertError(Http.get("/api/v1/queues/no-such-queue"), 404, "UNKNOWN_QUEUE", "queue");
@@ -75,23 +79,49 @@ class ErrorsIT {
     @Test
     void sizeAndCountLimits() {
         byte[] over = new byte[1_048_577];
-        assertError(NativeApi.add(Q, Json.createObjectBuilder().add("payload",
-                java.util.Base64.getEncoder().encodeToString(over))), 413, "TASK_TOO_LARGE", "payload");
+        assertError(
+                NativeApi.add(
+                        Q,
+                        Json.createObjectBuilder()
+                                .add("payload", java.util.Base64.getEncoder().encodeToString(over))),
+                413,
+                "TASK_TOO_LARGE",
+                "payload");
         JsonArrayBuilder many = Json.createArrayBuilder();
         for (int i = 0; i < 101; i++) {
             many.add(NativeApi.task("t" + i));
         }
-        assertError(Http.post("/api/v1/queues/" + Q + "/tasks:batchAdd",
-                Json.createObjectBuilder().add("tasks", many).build()), 400, "TOO_MANY_TASKS", "tasks");
-        assertError(NativeApi.batchAdd(Q, NativeApi.task("ok"), NativeApi.task("bad").add("name", "a b")),
-                400, "INVALID_TASK_NAME", "tasks[1].name");
+        assertError(
+                Http.post(
+                        "/api/v1/queues/" + Q + "/tasks:batchAdd",
+                        Json.createObjectBuilder().add("tasks", many).build()),
+                400,
+                "TOO_MANY_TASKS",
+                "tasks");
+        assertError(
+                NativeApi.batchAdd(
+                        Q, NativeApi.task("ok"), NativeApi.task("bad").add("name", "a b")),
+                400,
+                "INVALID_TASK_NAME",
+                "tasks[1].name");
         assertError(NativeApi.lease(Q, 1001, 10), 400, "INVALID_REQUEST", "maxTasks");
         assertError(NativeApi.lease(Q, 0, 10), 400, "INVALID_REQUEST", "maxTasks");
         assertError(NativeApi.lease(Q, 1, 604_801), 400, "INVALID_REQUEST", "leaseSeconds");
         assertError(NativeApi.lease(Q, 1, -1), 400, "INVALID_REQUEST", "leaseSeconds");
-        assertError(NativeApi.lease(Q, Json.createObjectBuilder().add("maxTasks", 1).add("leaseSeconds", 1)
-                .add("waitSeconds", 21)), 400, "INVALID_REQUEST", "waitSeconds");
-        assertError(NativeApi.add(Q, NativeApi.task("x").add("countdownSeconds", 31.0 * 24 * 3600)), 400, "INVALID_ETA",
+        assertError(
+                NativeApi.lease(
+                        Q,
+                        Json.createObjectBuilder()
+                                .add("maxTasks", 1)
+                                .add("leaseSeconds", 1)
+                                .add("waitSeconds", 21)),
+                400,
+                "INVALID_REQUEST",
+                "waitSeconds");
+        assertError(
+                NativeApi.add(Q, NativeApi.task("x").add("countdownSeconds", 31.0 * 24 * 3600)),
+                400,
+                "INVALID_ETA",
                 "countdownSeconds");
         assertError(NativeApi.add(Q, NativeApi.task("x").add("eta", "yesterday")), 400, "INVALID_ETA", "eta");
     }
@@ -106,8 +136,8 @@ class ErrorsIT {
         long token = Long.parseLong(t.getString("leaseToken"));
         assertError(NativeApi.modify(Q, name, Long.toString(token - 1), 30), 409, "TASK_LEASE_EXPIRED", "leaseToken");
         assertError(NativeApi.modify(Q, name, "not-a-number", 30), 400, "INVALID_REQUEST", "leaseToken");
-        assertError(NativeApi.modify(Q, NativeApi.unique("ghost"), Long.toString(token), 30), 404, "UNKNOWN_TASK",
-                "name");
+        assertError(
+                NativeApi.modify(Q, NativeApi.unique("ghost"), Long.toString(token), 30), 404, "UNKNOWN_TASK", "name");
     }
 
     @Test
@@ -170,13 +200,24 @@ class ErrorsIT {
         for (int i = 0; i < 1001; i++) {
             many.add("t" + i);
         }
-        assertError(Http.post(tasks + ":runNow", Json.createObjectBuilder().add("names", many).build()), 400,
-                "TOO_MANY_TASKS", "names");
-        Http.Resp r = Http.post(tasks + ":runNow", Json.createObjectBuilder()
-                .add("names", Json.createArrayBuilder().add("no-such-task").add("bad name")).build());
+        assertError(
+                Http.post(
+                        tasks + ":runNow",
+                        Json.createObjectBuilder().add("names", many).build()),
+                400,
+                "TOO_MANY_TASKS",
+                "names");
+        Http.Resp r = Http.post(
+                tasks + ":runNow",
+                Json.createObjectBuilder()
+                        .add(
+                                "names",
+                                Json.createArrayBuilder().add("no-such-task").add("bad name"))
+                        .build());
         assertEquals(200, r.status(), r.body());
-        assertEquals("[{\"name\":\"no-such-task\",\"status\":\"UNKNOWN_TASK\"},"
-                + "{\"name\":\"bad name\",\"status\":\"INVALID_TASK_NAME\"}]", r.json().getJsonArray("results")
-                .toString());
+        assertEquals(
+                "[{\"name\":\"no-such-task\",\"status\":\"UNKNOWN_TASK\"},"
+                        + "{\"name\":\"bad name\",\"status\":\"INVALID_TASK_NAME\"}]",
+                r.json().getJsonArray("results").toString());
     }
 }

@@ -24,8 +24,12 @@ class LongPollIT {
     }
 
     private static CompletableFuture<Http.Resp> waitingLease(int waitSeconds) {
-        return CompletableFuture.supplyAsync(() -> NativeApi.lease(Q, Json.createObjectBuilder()
-                .add("maxTasks", 10).add("leaseSeconds", 60).add("waitSeconds", waitSeconds)));
+        return CompletableFuture.supplyAsync(() -> NativeApi.lease(
+                Q,
+                Json.createObjectBuilder()
+                        .add("maxTasks", 10)
+                        .add("leaseSeconds", 60)
+                        .add("waitSeconds", waitSeconds)));
     }
 
     @Test
@@ -34,7 +38,9 @@ class LongPollIT {
         // The task is added while the call waits; with no long-poll the call would return empty at once.
         awaitWaiters();
         String name = NativeApi.unique("woken");
-        assertEquals(201, NativeApi.add(Q, NativeApi.task("wake up").add("name", name)).status());
+        assertEquals(
+                201,
+                NativeApi.add(Q, NativeApi.task("wake up").add("name", name)).status());
         JsonArray tasks = waiting.get(30, TimeUnit.SECONDS).json().getJsonArray("tasks");
         assertEquals(1, tasks.size());
         assertEquals(name, tasks.getJsonObject(0).getString("name"));
@@ -44,8 +50,12 @@ class LongPollIT {
     void aWaitingLeaseGetsATaskWhoseLeaseRanOut() throws Exception {
         NativeApi.add(Q, NativeApi.task("short"));
         JsonObject first = NativeApi.lease(Q, 1, 1).json().getJsonArray("tasks").getJsonObject(0);
-        Http.Resp r = NativeApi.lease(Q, Json.createObjectBuilder().add("maxTasks", 10).add("leaseSeconds", 60)
-                .add("waitSeconds", 20));
+        Http.Resp r = NativeApi.lease(
+                Q,
+                Json.createObjectBuilder()
+                        .add("maxTasks", 10)
+                        .add("leaseSeconds", 60)
+                        .add("waitSeconds", 20));
         JsonArray tasks = r.json().getJsonArray("tasks");
         assertEquals(1, tasks.size(), r.body());
         assertEquals(first.getString("name"), tasks.getJsonObject(0).getString("name"));

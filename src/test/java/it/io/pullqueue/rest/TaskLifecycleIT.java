@@ -28,7 +28,8 @@ class TaskLifecycleIT {
     @Test
     void addLeaseExtendDelete() {
         String name = NativeApi.unique("life");
-        Http.Resp added = NativeApi.add(Q, NativeApi.task("hello").add("name", name).add("tag", "red"));
+        Http.Resp added =
+                NativeApi.add(Q, NativeApi.task("hello").add("name", name).add("tag", "red"));
         assertEquals(201, added.status(), added.body());
         assertEquals(name, added.json().getString("name"));
 
@@ -43,8 +44,8 @@ class TaskLifecycleIT {
         assertEquals(1, t.getInt("retryCount"));
         assertTrue(t.getBoolean("leased"));
 
-        assertEquals(0, NativeApi.lease(Q, 10, 60).json().getJsonArray("tasks").size(),
-                "a leased task is not leased twice");
+        assertEquals(
+                0, NativeApi.lease(Q, 10, 60).json().getJsonArray("tasks").size(), "a leased task is not leased twice");
 
         Http.Resp extended = NativeApi.modify(Q, name, t.getString("leaseToken"), 120);
         assertEquals(200, extended.status(), extended.body());
@@ -69,7 +70,8 @@ class TaskLifecycleIT {
         JsonObject t = NativeApi.lease(Q, 1, 300).json().getJsonArray("tasks").getJsonObject(0);
         Http.Resp released = NativeApi.modify(Q, t.getString("name"), t.getString("leaseToken"), 0);
         assertEquals(200, released.status(), released.body());
-        JsonObject again = NativeApi.lease(Q, 1, 300).json().getJsonArray("tasks").getJsonObject(0);
+        JsonObject again =
+                NativeApi.lease(Q, 1, 300).json().getJsonArray("tasks").getJsonObject(0);
         assertEquals(t.getString("name"), again.getString("name"));
         assertEquals(2, again.getInt("retryCount"));
     }
@@ -77,9 +79,10 @@ class TaskLifecycleIT {
     @Test
     void duplicateNamesAreReportedPerTaskInABatch() {
         String name = NativeApi.unique("dup");
-        assertEquals(201, NativeApi.add(Q, NativeApi.task("first").add("name", name)).status());
-        Http.Resp r = NativeApi.batchAdd(Q, NativeApi.task("a"), NativeApi.task("b").add("name", name),
-                NativeApi.task("c"));
+        assertEquals(
+                201, NativeApi.add(Q, NativeApi.task("first").add("name", name)).status());
+        Http.Resp r =
+                NativeApi.batchAdd(Q, NativeApi.task("a"), NativeApi.task("b").add("name", name), NativeApi.task("c"));
         assertEquals(200, r.status(), r.body());
         JsonArray results = r.json().getJsonArray("results");
         assertEquals("OK", results.getJsonObject(0).getString("status"));
@@ -90,21 +93,43 @@ class TaskLifecycleIT {
 
     @Test
     void leaseByTagAndByTheOldestTasksTag() {
-        NativeApi.batchAdd(Q, NativeApi.task("1").add("tag", "blue"), NativeApi.task("2").add("tag", "green"),
-                NativeApi.task("3").add("tag", "blue"), NativeApi.task("4"));
-        JsonArray green = NativeApi.lease(Q, Json.createObjectBuilder().add("maxTasks", 10).add("leaseSeconds", 60)
-                .add("tag", "green")).json().getJsonArray("tasks");
+        NativeApi.batchAdd(
+                Q,
+                NativeApi.task("1").add("tag", "blue"),
+                NativeApi.task("2").add("tag", "green"),
+                NativeApi.task("3").add("tag", "blue"),
+                NativeApi.task("4"));
+        JsonArray green = NativeApi.lease(
+                        Q,
+                        Json.createObjectBuilder()
+                                .add("maxTasks", 10)
+                                .add("leaseSeconds", 60)
+                                .add("tag", "green"))
+                .json()
+                .getJsonArray("tasks");
         assertEquals(1, green.size());
         assertEquals("2", NativeApi.text(green.getJsonObject(0)));
 
-        JsonArray oldest = NativeApi.lease(Q, Json.createObjectBuilder().add("maxTasks", 10).add("leaseSeconds", 60)
-                .add("groupByTag", true)).json().getJsonArray("tasks");
+        JsonArray oldest = NativeApi.lease(
+                        Q,
+                        Json.createObjectBuilder()
+                                .add("maxTasks", 10)
+                                .add("leaseSeconds", 60)
+                                .add("groupByTag", true))
+                .json()
+                .getJsonArray("tasks");
         assertEquals(2, oldest.size(), "the oldest task is tagged blue: only blue tasks");
         for (int i = 0; i < oldest.size(); i++) {
             assertEquals("blue", oldest.getJsonObject(i).getString("tag"));
         }
-        JsonArray untagged = NativeApi.lease(Q, Json.createObjectBuilder().add("maxTasks", 10).add("leaseSeconds", 60)
-                .add("groupByTag", true)).json().getJsonArray("tasks");
+        JsonArray untagged = NativeApi.lease(
+                        Q,
+                        Json.createObjectBuilder()
+                                .add("maxTasks", 10)
+                                .add("leaseSeconds", 60)
+                                .add("groupByTag", true))
+                .json()
+                .getJsonArray("tasks");
         assertEquals(1, untagged.size());
         assertFalse(untagged.getJsonObject(0).containsKey("tag"));
     }
@@ -114,8 +139,13 @@ class TaskLifecycleIT {
         String a = NativeApi.unique("del");
         NativeApi.add(Q, NativeApi.task("a").add("name", a));
         String never = NativeApi.unique("never");
-        Http.Resp r = Http.post("/api/v1/queues/" + Q + "/tasks:batchDelete",
-                Json.createObjectBuilder().add("names", Json.createArrayBuilder().add(a).add(never).add(a)).build());
+        Http.Resp r = Http.post(
+                "/api/v1/queues/" + Q + "/tasks:batchDelete",
+                Json.createObjectBuilder()
+                        .add(
+                                "names",
+                                Json.createArrayBuilder().add(a).add(never).add(a))
+                        .build());
         assertEquals(200, r.status(), r.body());
         JsonArray results = r.json().getJsonArray("results");
         assertEquals("OK", results.getJsonObject(0).getString("status"));
@@ -132,7 +162,8 @@ class TaskLifecycleIT {
         String token = null;
         int pages = 0;
         do {
-            Http.Resp r = Http.get("/api/v1/queues/" + Q + "/tasks?pageSize=2" + (token == null ? "" : "&pageToken=" + token));
+            Http.Resp r = Http.get(
+                    "/api/v1/queues/" + Q + "/tasks?pageSize=2" + (token == null ? "" : "&pageToken=" + token));
             assertEquals(200, r.status(), r.body());
             JsonArray tasks = r.json().getJsonArray("tasks");
             for (int i = 0; i < tasks.size(); i++) {
@@ -153,12 +184,17 @@ class TaskLifecycleIT {
         JsonObject t = Http.get("/api/v1/queues/" + Q + "/tasks/" + name).json();
         assertEquals("payload!", NativeApi.text(t));
         assertEquals(0, t.getInt("retryCount"));
-        assertEquals(0, NativeApi.lease(Q, 10, 60).json().getJsonArray("tasks").size(),
+        assertEquals(
+                0,
+                NativeApi.lease(Q, 10, 60).json().getJsonArray("tasks").size(),
                 "a task with a future ETA is not due");
         JsonObject stats = Http.get("/api/v1/queues/" + Q).json().getJsonObject("stats");
         assertEquals(1, stats.getInt("tasks"));
         assertEquals(0, stats.getInt("due"));
-        assertEquals(404, Http.get("/api/v1/queues/" + Q + "/tasks/" + NativeApi.unique("nope")).status());
+        assertEquals(
+                404,
+                Http.get("/api/v1/queues/" + Q + "/tasks/" + NativeApi.unique("nope"))
+                        .status());
     }
 
     @Test
@@ -172,9 +208,11 @@ class TaskLifecycleIT {
             assertEquals(1, t.size(), "lease " + lease + " of 2 is allowed");
             assertEquals(lease, t.getJsonObject(0).getInt("retryCount"));
         }
-        assertEquals(0, NativeApi.lease(q, 1, 0).json().getJsonArray("tasks").size(),
-                "the third lease removes the task");
-        assertEquals("TOMBSTONED_TASK", Http.get("/api/v1/queues/" + q + "/tasks/" + name).reason());
+        assertEquals(
+                0, NativeApi.lease(q, 1, 0).json().getJsonArray("tasks").size(), "the third lease removes the task");
+        assertEquals(
+                "TOMBSTONED_TASK",
+                Http.get("/api/v1/queues/" + q + "/tasks/" + name).reason());
     }
 
     @Test

@@ -30,13 +30,20 @@ import org.junit.jupiter.api.TestFactory;
  * nothing.
  */
 class AccessMatrixIT {
-    private static final Set<Op> CONSUME = EnumSet.of(Op.LEASE, Op.MODIFY_LEASE, Op.DELETE, Op.GET, Op.LIST,
-            Op.SEARCH);
+    private static final Set<Op> CONSUME = EnumSet.of(Op.LEASE, Op.MODIFY_LEASE, Op.DELETE, Op.GET, Op.LIST, Op.SEARCH);
     /** Seeing a queue: its statistics and its history. */
     private static final Set<Op> SEE = EnumSet.of(Op.VIEW, Op.HISTORY);
+
     private static final Set<Op> ADMIN_ONLY = EnumSet.of(Op.PURGE, Op.PAUSE, Op.RESUME, Op.RUN_NOW, Op.CONFIG);
-    private static final Map<String, Door> DOORS = Map.of("native", Doors.NATIVE, "v1beta2", Doors.V1BETA2,
-            "remote_api", Doors.REMOTE_API, "rpc_http", Doors.RPC_HTTP);
+    private static final Map<String, Door> DOORS = Map.of(
+            "native",
+            Doors.NATIVE,
+            "v1beta2",
+            Doors.V1BETA2,
+            "remote_api",
+            Doors.REMOTE_API,
+            "rpc_http",
+            Doors.RPC_HTTP);
 
     /** The outcome App Engine's model gives; written as a table, not computed by the server's own rule. */
     static Outcome expected(Who who, Op op, String queue) {
@@ -60,11 +67,16 @@ class AccessMatrixIT {
         List<DynamicTest> cells = new ArrayList<>();
         for (String door : List.of("native", "v1beta2", "remote_api", "rpc_http")) {
             for (String queue : List.of(AuthServer.OPEN, AuthServer.ACL)) {
-                cells.add(DynamicTest.dynamicTest(door + " " + queue + ": empty it", () -> assertEquals(200,
-                        AuthServer.post("/api/v1/queues/" + queue + ":purge", Who.ADMIN, "{}").status())));
+                cells.add(DynamicTest.dynamicTest(
+                        door + " " + queue + ": empty it",
+                        () -> assertEquals(
+                                200,
+                                AuthServer.post("/api/v1/queues/" + queue + ":purge", Who.ADMIN, "{}")
+                                        .status())));
                 for (Who who : Who.values()) {
                     for (Op op : Op.values()) {
-                        cells.add(DynamicTest.dynamicTest(door + " " + queue + " " + who + " " + op,
+                        cells.add(DynamicTest.dynamicTest(
+                                door + " " + queue + " " + who + " " + op,
                                 () -> cell(DOORS.get(door), op, queue, who)));
                     }
                 }
@@ -106,16 +118,23 @@ class AccessMatrixIT {
     private static List<String> nativeListing(Who who) {
         Http.Resp r = AuthServer.get("/api/v1/queues", who);
         assertEquals(200, r.status(), r.body());
-        return r.json().getJsonArray("queues").stream().map(JsonValue::asJsonObject)
-                .map(q -> q.getString("name")).toList();
+        return r.json().getJsonArray("queues").stream()
+                .map(JsonValue::asJsonObject)
+                .map(q -> q.getString("name"))
+                .toList();
     }
 
     private static List<String> appEngineListing(String path, Who who) {
-        var r = Doors.send(path, "FetchQueues", TaskQueueFetchQueuesRequest.newBuilder().setMaxRows(1000).build(), who);
+        var r = Doors.send(
+                path,
+                "FetchQueues",
+                TaskQueueFetchQueuesRequest.newBuilder().setMaxRows(1000).build(),
+                who);
         assertEquals(200, r.statusCode());
         try {
             return TaskQueueFetchQueuesResponse.parseFrom(Doors.parse(r.body()).getResponse()).getQueueList().stream()
-                    .map(q -> q.getQueueName().toStringUtf8()).toList();
+                    .map(q -> q.getQueueName().toStringUtf8())
+                    .toList();
         } catch (com.google.protobuf.InvalidProtocolBufferException e) {
             throw new AssertionError(e);
         }
@@ -126,7 +145,8 @@ class AccessMatrixIT {
         // The login cookie counts on /remote_api only; elsewhere a cookie is no credential (a browser sends it
         // along with any request, which is what cross-site request forgery abuses).
         Http.Resp cookieOnNative = Http.send(java.net.http.HttpRequest.newBuilder(AuthServer.uri("/api/v1/queues"))
-                .header("Cookie", "SACSID=" + Who.ADMIN.key).GET());
+                .header("Cookie", "SACSID=" + Who.ADMIN.key)
+                .GET());
         assertEquals(401, cookieOnNative.status());
         assertEquals(200, AuthServer.get("/api/v1/queues", Who.ADMIN).status());
     }

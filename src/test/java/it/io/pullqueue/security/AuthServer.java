@@ -18,6 +18,7 @@ final class AuthServer {
     static final String OPEN = "auth-open";
     /** {@code user_email} and {@code writer_email}: listed@example.com. */
     static final String ACL = "auth-acl";
+
     static final String ALLOWED_ORIGIN = "http://allowed.example";
 
     /** The callers: no credential, a key the server does not know, and one key per line of the key file. */
@@ -37,8 +38,7 @@ final class AuthServer {
         }
     }
 
-    private AuthServer() {
-    }
+    private AuthServer() {}
 
     static String base() {
         return "http://localhost:" + System.getProperty("pullqueue.it.auth.http.port", "9185");
@@ -59,16 +59,19 @@ final class AuthServer {
     }
 
     static Http.Resp post(String path, Who who, String json) {
-        return Http.send(request(path, who).header("Content-Type", "application/json")
+        return Http.send(request(path, who)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
     /** Adds a task as admin and leases it for an hour; returns {name, leaseToken, tag}. */
     static String[] leasedTask(String queue, String tag) {
-        Http.Resp add = post("/api/v1/queues/" + queue + "/tasks", Who.ADMIN,
-                "{\"payload\":\"aGk=\",\"tag\":\"" + tag + "\"}");
+        Http.Resp add =
+                post("/api/v1/queues/" + queue + "/tasks", Who.ADMIN, "{\"payload\":\"aGk=\",\"tag\":\"" + tag + "\"}");
         assertEquals(201, add.status(), add.body());
-        Http.Resp lease = post("/api/v1/queues/" + queue + "/tasks:lease", Who.ADMIN,
+        Http.Resp lease = post(
+                "/api/v1/queues/" + queue + "/tasks:lease",
+                Who.ADMIN,
                 "{\"maxTasks\":1,\"leaseSeconds\":3600,\"tag\":\"" + tag + "\"}");
         assertEquals(200, lease.status(), lease.body());
         JsonObject t = lease.json().getJsonArray("tasks").getJsonObject(0);
@@ -81,9 +84,10 @@ final class AuthServer {
         Http.Resp tasks = get("/api/v1/queues/" + queue + "/tasks?pageSize=1000", Who.ADMIN);
         assertEquals(200, q.status(), q.body());
         assertEquals(200, tasks.status(), tasks.body());
-        return "paused=" + q.json().getBoolean("paused") + " " + tasks.json().getJsonArray("tasks").stream()
-                .map(JsonValue::asJsonObject)
-                .map(t -> t.getString("name") + "@" + t.getJsonNumber("etaUsec") + "#" + t.getInt("retryCount"))
-                .collect(Collectors.joining(","));
+        return "paused=" + q.json().getBoolean("paused") + " "
+                + tasks.json().getJsonArray("tasks").stream()
+                        .map(JsonValue::asJsonObject)
+                        .map(t -> t.getString("name") + "@" + t.getJsonNumber("etaUsec") + "#" + t.getInt("retryCount"))
+                        .collect(Collectors.joining(","));
     }
 }

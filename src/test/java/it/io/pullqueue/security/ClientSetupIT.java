@@ -47,11 +47,13 @@ class ClientSetupIT {
     void theJavaSdkSignsInWithTheKeyInItsLoginCookie() throws IOException {
         RemoteApiInstaller producer = install(Who.PRODUCER);
         try {
-            QueueFactory.getQueue(AuthServer.OPEN).add(TaskOptions.Builder.withMethod(TaskOptions.Method.PULL)
-                    .payload("from the sdk").tag("sdk-setup"));
+            QueueFactory.getQueue(AuthServer.OPEN)
+                    .add(TaskOptions.Builder.withMethod(TaskOptions.Method.PULL)
+                            .payload("from the sdk")
+                            .tag("sdk-setup"));
             Queue q = QueueFactory.getQueue(AuthServer.OPEN);
-            SecurityException e = assertThrows(SecurityException.class,
-                    () -> q.leaseTasks(60, TimeUnit.SECONDS, 1), "a producer may not lease");
+            SecurityException e = assertThrows(
+                    SecurityException.class, () -> q.leaseTasks(60, TimeUnit.SECONDS, 1), "a producer may not lease");
             assertTrue(e.getMessage().contains("producer@example.com may not lease"), e.getMessage());
         } finally {
             producer.uninstall();
@@ -75,8 +77,10 @@ class ClientSetupIT {
 
     // ---- docs/compat.md, "Google's REST client (v1beta2)"
     private static Taskqueue client(Who who) {
-        return new Taskqueue.Builder(new NetHttpTransport(), JacksonFactory.getDefaultInstance(),
-                new GoogleCredential().setAccessToken(who.key))
+        return new Taskqueue.Builder(
+                        new NetHttpTransport(),
+                        JacksonFactory.getDefaultInstance(),
+                        new GoogleCredential().setAccessToken(who.key))
                 .setRootUrl(AuthServer.base() + "/")
                 .setApplicationName("pullqueue-setup")
                 .build();
@@ -84,15 +88,34 @@ class ClientSetupIT {
 
     @Test
     void googlesRestClientSendsTheKeyAsABearerToken() throws IOException {
-        Task added = client(Who.PRODUCER).tasks().insert("s~pullqueue", AuthServer.OPEN,
-                new Task().setQueueName(AuthServer.OPEN).setPayloadBase64("aGk=").setTag("rest-setup")).execute();
-        GoogleJsonResponseException denied = assertThrows(GoogleJsonResponseException.class,
-                () -> client(Who.PRODUCER).tasks().lease("s~pullqueue", AuthServer.OPEN, 1, 60).execute());
+        Task added = client(Who.PRODUCER)
+                .tasks()
+                .insert(
+                        "s~pullqueue",
+                        AuthServer.OPEN,
+                        new Task()
+                                .setQueueName(AuthServer.OPEN)
+                                .setPayloadBase64("aGk=")
+                                .setTag("rest-setup"))
+                .execute();
+        GoogleJsonResponseException denied = assertThrows(
+                GoogleJsonResponseException.class,
+                () -> client(Who.PRODUCER)
+                        .tasks()
+                        .lease("s~pullqueue", AuthServer.OPEN, 1, 60)
+                        .execute());
         assertEquals(403, denied.getStatusCode());
         assertEquals("forbidden", denied.getDetails().getErrors().get(0).getReason());
-        client(Who.CONSUMER).tasks().delete("s~pullqueue", AuthServer.OPEN, added.getId()).execute();
-        GoogleJsonResponseException unknown = assertThrows(GoogleJsonResponseException.class,
-                () -> client(Who.UNKNOWN_KEY).tasks().list("s~pullqueue", AuthServer.OPEN).execute());
+        client(Who.CONSUMER)
+                .tasks()
+                .delete("s~pullqueue", AuthServer.OPEN, added.getId())
+                .execute();
+        GoogleJsonResponseException unknown = assertThrows(
+                GoogleJsonResponseException.class,
+                () -> client(Who.UNKNOWN_KEY)
+                        .tasks()
+                        .list("s~pullqueue", AuthServer.OPEN)
+                        .execute());
         assertEquals(401, unknown.getStatusCode());
     }
 }

@@ -51,12 +51,14 @@ class ConsoleSignInIT {
     void aConsumerSignsInSeesItsQueuesAndIsRefusedAPause() {
         browser.manage().deleteAllCookies();
         browser.get(AuthServer.base() + "/console/");
-        waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("signin-key")))
+        waiting()
+                .until(ExpectedConditions.visibilityOfElementLocated(By.id("signin-key")))
                 .sendKeys(Who.CONSUMER.key);
         browser.findElement(By.id("signin-submit")).click();
         List<String> shown = waiting().until(d -> {
             List<String> names = d.findElements(By.cssSelector("#queues tbody tr td:first-child")).stream()
-                    .map(WebElement::getText).toList();
+                    .map(WebElement::getText)
+                    .toList();
             return names.contains(AuthServer.OPEN) ? names : null;
         });
         assertFalse(shown.contains(AuthServer.ACL), "a queue whose acl does not list it is hidden: " + shown);
@@ -64,18 +66,27 @@ class ConsoleSignInIT {
         Cookie session = browser.manage().getCookieNamed("pullqueue_session");
         assertTrue(session.isHttpOnly());
         assertEquals("Strict", session.getSameSite());
-        assertEquals("", ((JavascriptExecutor) browser).executeScript("return document.cookie"),
+        assertEquals(
+                "",
+                ((JavascriptExecutor) browser).executeScript("return document.cookie"),
                 "no script can read the session");
         assertTrue(!browser.getCurrentUrl().contains(Who.CONSUMER.key));
 
         browser.get(AuthServer.base() + "/console/#/queues/" + AuthServer.OPEN);
-        waiting().until(d -> d.findElement(By.id("view-queue")).isDisplayed()
-                && d.findElement(By.id("queue-name")).getText().equals(AuthServer.OPEN)
-                && d.findElement(By.id("pause")).isEnabled());
+        waiting()
+                .until(d -> d.findElement(By.id("view-queue")).isDisplayed()
+                        && d.findElement(By.id("queue-name")).getText().equals(AuthServer.OPEN)
+                        && d.findElement(By.id("pause")).isEnabled());
         browser.findElement(By.id("pause")).click();
-        waiting().until(ExpectedConditions.elementToBeClickable(By.id("confirm-ok"))).click();
+        waiting()
+                .until(ExpectedConditions.elementToBeClickable(By.id("confirm-ok")))
+                .click();
         waiting().until(d -> d.findElement(By.id("error")).getText().contains("PERMISSION_DENIED"));
-        assertEquals(false, AuthServer.get("/api/v1/queues/" + AuthServer.OPEN, Who.ADMIN).json().getBoolean("paused"));
+        assertEquals(
+                false,
+                AuthServer.get("/api/v1/queues/" + AuthServer.OPEN, Who.ADMIN)
+                        .json()
+                        .getBoolean("paused"));
     }
 
     @Test
@@ -85,11 +96,13 @@ class ConsoleSignInIT {
         String q = "/api/v1/queues/" + AuthServer.OPEN;
         Http.post(q + ":resume", "");
         assertEquals(201, Http.post(q + "/tasks", "{\"payload\":\"aGk=\"}").status());
-        long before = Http.get(q).json().getJsonObject("stats").getJsonNumber("tasks").longValue();
+        long before =
+                Http.get(q).json().getJsonObject("stats").getJsonNumber("tasks").longValue();
         byte[] evil = ("<!DOCTYPE html><title>evil</title><form id=f method=post enctype=text/plain action='"
-                + Http.base() + q + ":purge'><input name=x value=y></form><script>fetch('" + Http.base() + q
-                + ":pause',{method:'POST',mode:'no-cors'}).finally(()=>document.getElementById('f').submit());"
-                + "</script>").getBytes(StandardCharsets.UTF_8);
+                        + Http.base() + q + ":purge'><input name=x value=y></form><script>fetch('" + Http.base() + q
+                        + ":pause',{method:'POST',mode:'no-cors'}).finally(()=>document.getElementById('f').submit());"
+                        + "</script>")
+                .getBytes(StandardCharsets.UTF_8);
         HttpServer site = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         site.createContext("/", exchange -> {
             exchange.getResponseHeaders().add("Content-Type", "text/html");
@@ -104,7 +117,9 @@ class ConsoleSignInIT {
         } finally {
             site.stop(0);
         }
-        assertEquals(before, Http.get(q).json().getJsonObject("stats").getJsonNumber("tasks").longValue(),
+        assertEquals(
+                before,
+                Http.get(q).json().getJsonObject("stats").getJsonNumber("tasks").longValue(),
                 "the cross-site form purged nothing");
         assertEquals(false, Http.get(q).json().getBoolean("paused"), "the cross-origin fetch paused nothing");
     }

@@ -31,8 +31,10 @@ class CrossSiteIT {
     void theCrossSitePurgeOfTheIssueIsRefused() {
         // The issue's: curl -XPOST localhost:9080/api/v1/queues/reports:purge -H 'Origin: http://evil.example'
         //                   -H 'Content-Type: text/plain'
-        Http.Resp r = Http.send(HttpRequest.newBuilder(Http.uri(Q + ":purge")).header("Origin", "http://evil.example")
-                .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("x")));
+        Http.Resp r = Http.send(HttpRequest.newBuilder(Http.uri(Q + ":purge"))
+                .header("Origin", "http://evil.example")
+                .header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("x")));
         assertEquals(403, r.status(), r.body());
         assertEquals("CROSS_SITE", r.reason());
         assertEquals(1, tasks(), "nothing was purged");
@@ -40,10 +42,16 @@ class CrossSiteIT {
 
     @Test
     void aBrowserSayingCrossSiteIsRefusedOnEveryDoor() {
-        for (String path : new String[] {Q + ":pause", "/taskqueue/v1beta2/projects/s~pullqueue/taskqueues/"
-                + AuthServer.OPEN + "/tasks", "/remote_api", "/rpc_http"}) {
-            Http.Resp r = Http.send(HttpRequest.newBuilder(Http.uri(path)).header("Sec-Fetch-Site", "cross-site")
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")));
+        for (String path : new String[] {
+            Q + ":pause",
+            "/taskqueue/v1beta2/projects/s~pullqueue/taskqueues/" + AuthServer.OPEN + "/tasks",
+            "/remote_api",
+            "/rpc_http"
+        }) {
+            Http.Resp r = Http.send(HttpRequest.newBuilder(Http.uri(path))
+                    .header("Sec-Fetch-Site", "cross-site")
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")));
             assertEquals(403, r.status(), path + " " + r.body());
         }
         assertEquals(false, Http.get(Q).json().getBoolean("paused"));
@@ -53,7 +61,8 @@ class CrossSiteIT {
     @Test
     void nativeWritesMustBeJsonSoThatAPlainFormCannotSendThem() {
         for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data"}) {
-            Http.Resp r = Http.send(HttpRequest.newBuilder(Http.uri(Q + "/tasks")).header("Content-Type", type)
+            Http.Resp r = Http.send(HttpRequest.newBuilder(Http.uri(Q + "/tasks"))
+                    .header("Content-Type", type)
                     .POST(HttpRequest.BodyPublishers.ofString("{\"payload\":\"aGk=\"}")));
             assertEquals(415, r.status(), type);
             assertEquals("UNSUPPORTED_MEDIA_TYPE", r.reason());
@@ -61,18 +70,23 @@ class CrossSiteIT {
         assertEquals(1, tasks(), "nothing was added");
         // The same origin and a body-less POST (curl -XPOST .../q:pause) stay as they were.
         Http.Resp same = Http.send(HttpRequest.newBuilder(Http.uri(Q + "/tasks"))
-                .header("Origin", Http.base()).header("Sec-Fetch-Site", "same-origin")
+                .header("Origin", Http.base())
+                .header("Sec-Fetch-Site", "same-origin")
                 .header("Content-Type", "application/json; charset=utf-8")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"payload\":\"aGk=\"}")));
         assertEquals(201, same.status(), same.body());
-        assertEquals(200, Http.send(HttpRequest.newBuilder(Http.uri(Q + ":resume"))
-                .POST(HttpRequest.BodyPublishers.noBody())).status());
+        assertEquals(
+                200,
+                Http.send(HttpRequest.newBuilder(Http.uri(Q + ":resume")).POST(HttpRequest.BodyPublishers.noBody()))
+                        .status());
     }
 
     @Test
     void followingALinkToTheConsoleFromAnotherSiteStillWorks() {
-        Http.Resp r = Http.send(HttpRequest.newBuilder(Http.uri("/console/")).header("Sec-Fetch-Site", "cross-site")
-                .header("Sec-Fetch-Mode", "navigate").GET());
+        Http.Resp r = Http.send(HttpRequest.newBuilder(Http.uri("/console/"))
+                .header("Sec-Fetch-Site", "cross-site")
+                .header("Sec-Fetch-Mode", "navigate")
+                .GET());
         assertEquals(200, r.status());
     }
 
@@ -84,8 +98,10 @@ class CrossSiteIT {
             String csp = r.headers().firstValue("Content-Security-Policy").orElse("");
             assertTrue(csp.contains("default-src 'self'") && csp.contains("frame-ancestors 'none'"), csp);
             assertEquals("DENY", r.headers().firstValue("X-Frame-Options").orElse(null), path);
-            assertEquals("nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(null), path);
-            assertEquals("no-referrer", r.headers().firstValue("Referrer-Policy").orElse(null), path);
+            assertEquals(
+                    "nosniff", r.headers().firstValue("X-Content-Type-Options").orElse(null), path);
+            assertEquals(
+                    "no-referrer", r.headers().firstValue("Referrer-Policy").orElse(null), path);
         }
     }
 
@@ -93,18 +109,24 @@ class CrossSiteIT {
     void anOriginOnTheAllowListMayCallWithItsKey() {
         // The authenticating server allows http://allowed.example (pullqueue.cors.origins).
         Http.Resp preflight = Http.send(HttpRequest.newBuilder(AuthServer.uri("/api/v1/queues"))
-                .header("Origin", AuthServer.ALLOWED_ORIGIN).header("Access-Control-Request-Method", "GET")
+                .header("Origin", AuthServer.ALLOWED_ORIGIN)
+                .header("Access-Control-Request-Method", "GET")
                 .header("Access-Control-Request-Headers", "authorization")
                 .method("OPTIONS", HttpRequest.BodyPublishers.noBody()));
         assertEquals(204, preflight.status());
-        assertEquals(AuthServer.ALLOWED_ORIGIN,
+        assertEquals(
+                AuthServer.ALLOWED_ORIGIN,
                 preflight.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
         Http.Resp call = Http.send(AuthServer.request("/api/v1/queues", Who.ADMIN)
-                .header("Origin", AuthServer.ALLOWED_ORIGIN).GET());
+                .header("Origin", AuthServer.ALLOWED_ORIGIN)
+                .GET());
         assertEquals(200, call.status());
-        assertEquals(AuthServer.ALLOWED_ORIGIN, call.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
+        assertEquals(
+                AuthServer.ALLOWED_ORIGIN,
+                call.headers().firstValue("Access-Control-Allow-Origin").orElse(""));
         Http.Resp other = Http.send(AuthServer.request("/api/v1/queues", Who.ADMIN)
-                .header("Origin", "http://evil.example").GET());
+                .header("Origin", "http://evil.example")
+                .GET());
         assertEquals(403, other.status(), "a valid key does not make another site's page welcome");
     }
 }

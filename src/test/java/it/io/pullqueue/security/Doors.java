@@ -30,16 +30,34 @@ import java.util.UUID;
 /** Each operation through each door, as a caller; the answer classified as allowed, 401 or 403 in the door's shape.
  */
 final class Doors {
-    private Doors() {
-    }
+    private Doors() {}
 
     /**
      * What a caller may ask. SEARCH, RUN_NOW, HISTORY and CONFIG are the operator's calls of the native API (the
      * console's task search, its Give back / Run now, its charts and its queue.yaml status).
      */
-    enum Op { ADD, LEASE, MODIFY_LEASE, DELETE, GET, LIST, VIEW, PURGE, PAUSE, RESUME, SEARCH, RUN_NOW, HISTORY, CONFIG }
+    enum Op {
+        ADD,
+        LEASE,
+        MODIFY_LEASE,
+        DELETE,
+        GET,
+        LIST,
+        VIEW,
+        PURGE,
+        PAUSE,
+        RESUME,
+        SEARCH,
+        RUN_NOW,
+        HISTORY,
+        CONFIG
+    }
 
-    enum Outcome { ALLOWED, UNAUTHENTICATED, DENIED }
+    enum Outcome {
+        ALLOWED,
+        UNAUTHENTICATED,
+        DENIED
+    }
 
     interface Door {
         /**
@@ -63,9 +81,13 @@ final class Doors {
         switch (op) {
             case ADD -> r = AuthServer.post(q + "/tasks", who, "{\"payload\":\"aGk=\"}");
             case LEASE -> r = AuthServer.post(q + "/tasks:lease", who, "{\"maxTasks\":1,\"leaseSeconds\":1}");
-            case MODIFY_LEASE -> r = AuthServer.post(q + "/tasks/" + task[0] + ":modifyLease", who,
-                    "{\"leaseToken\":" + task[1] + ",\"leaseSeconds\":60}");
-            case DELETE -> r = Http.send(AuthServer.request(q + "/tasks/" + task[0], who).DELETE());
+            case MODIFY_LEASE ->
+                r = AuthServer.post(
+                        q + "/tasks/" + task[0] + ":modifyLease",
+                        who,
+                        "{\"leaseToken\":" + task[1] + ",\"leaseSeconds\":60}");
+            case DELETE ->
+                r = Http.send(AuthServer.request(q + "/tasks/" + task[0], who).DELETE());
             case GET -> r = AuthServer.get(q + "/tasks/" + task[0], who);
             case LIST -> r = AuthServer.get(q + "/tasks", who);
             case VIEW -> r = AuthServer.get(q, who);
@@ -97,13 +119,18 @@ final class Doors {
         String q = "/taskqueue/v1beta2/projects/s~pullqueue/taskqueues/" + queue;
         Http.Resp r;
         switch (op) {
-            case ADD -> r = AuthServer.post(q + "/tasks", who,
-                    "{\"queueName\":\"" + queue + "\",\"payloadBase64\":\"aGk=\"}");
-            case LEASE -> r = Http.send(AuthServer.request(q + "/tasks/lease?numTasks=1&leaseSecs=1", who)
-                    .POST(HttpRequest.BodyPublishers.noBody()));
-            case MODIFY_LEASE -> r = AuthServer.post(q + "/tasks/" + task[0] + "?newLeaseSeconds=60", who,
-                    "{\"queueName\":\"" + queue + "\",\"leaseTimestamp\":\"" + task[1] + "\"}");
-            case DELETE -> r = Http.send(AuthServer.request(q + "/tasks/" + task[0], who).DELETE());
+            case ADD ->
+                r = AuthServer.post(q + "/tasks", who, "{\"queueName\":\"" + queue + "\",\"payloadBase64\":\"aGk=\"}");
+            case LEASE ->
+                r = Http.send(AuthServer.request(q + "/tasks/lease?numTasks=1&leaseSecs=1", who)
+                        .POST(HttpRequest.BodyPublishers.noBody()));
+            case MODIFY_LEASE ->
+                r = AuthServer.post(
+                        q + "/tasks/" + task[0] + "?newLeaseSeconds=60",
+                        who,
+                        "{\"queueName\":\"" + queue + "\",\"leaseTimestamp\":\"" + task[1] + "\"}");
+            case DELETE ->
+                r = Http.send(AuthServer.request(q + "/tasks/" + task[0], who).DELETE());
             case GET -> r = AuthServer.get(q + "/tasks/" + task[0], who);
             case LIST -> r = AuthServer.get(q + "/tasks", who);
             case VIEW -> r = AuthServer.get(q + "?getStats=true", who);
@@ -125,7 +152,11 @@ final class Doors {
     };
 
     private static String googleReason(Http.Resp r) {
-        return r.json().getJsonObject("error").getJsonArray("errors").getJsonObject(0).getString("reason");
+        return r.json()
+                .getJsonObject("error")
+                .getJsonArray("errors")
+                .getJsonObject(0)
+                .getString("reason");
     }
 
     // ------------------------------------------------------------------------- App Engine API protocol
@@ -145,42 +176,64 @@ final class Doors {
         switch (op) {
             case ADD -> {
                 method = "BulkAdd";
-                request = TaskQueueBulkAddRequest.newBuilder().addAddRequest(TaskQueueAddRequest.newBuilder()
-                        .setQueueName(q).setTaskName(ByteString.EMPTY).setEtaUsec(System.currentTimeMillis() * 1000)
-                        .setMode(TaskQueueMode.Mode.PULL).setBody(ByteString.copyFromUtf8("hi"))).build();
+                request = TaskQueueBulkAddRequest.newBuilder()
+                        .addAddRequest(TaskQueueAddRequest.newBuilder()
+                                .setQueueName(q)
+                                .setTaskName(ByteString.EMPTY)
+                                .setEtaUsec(System.currentTimeMillis() * 1000)
+                                .setMode(TaskQueueMode.Mode.PULL)
+                                .setBody(ByteString.copyFromUtf8("hi")))
+                        .build();
             }
             case LEASE -> {
                 method = "QueryAndOwnTasks";
-                request = TaskQueueQueryAndOwnTasksRequest.newBuilder().setQueueName(q).setLeaseSeconds(1)
-                        .setMaxTasks(1).build();
+                request = TaskQueueQueryAndOwnTasksRequest.newBuilder()
+                        .setQueueName(q)
+                        .setLeaseSeconds(1)
+                        .setMaxTasks(1)
+                        .build();
             }
             case MODIFY_LEASE -> {
                 method = "ModifyTaskLease";
-                request = TaskQueueModifyTaskLeaseRequest.newBuilder().setQueueName(q)
-                        .setTaskName(ByteString.copyFromUtf8(task[0])).setEtaUsec(Long.parseLong(task[1]))
-                        .setLeaseSeconds(60).build();
+                request = TaskQueueModifyTaskLeaseRequest.newBuilder()
+                        .setQueueName(q)
+                        .setTaskName(ByteString.copyFromUtf8(task[0]))
+                        .setEtaUsec(Long.parseLong(task[1]))
+                        .setLeaseSeconds(60)
+                        .build();
             }
             case DELETE -> {
                 method = "Delete";
-                request = TaskQueueDeleteRequest.newBuilder().setQueueName(q)
-                        .addTaskName(ByteString.copyFromUtf8(task[0])).build();
+                request = TaskQueueDeleteRequest.newBuilder()
+                        .setQueueName(q)
+                        .addTaskName(ByteString.copyFromUtf8(task[0]))
+                        .build();
             }
             case LIST -> {
                 method = "QueryTasks";
-                request = TaskQueueQueryTasksRequest.newBuilder().setQueueName(q).setMaxRows(10).build();
+                request = TaskQueueQueryTasksRequest.newBuilder()
+                        .setQueueName(q)
+                        .setMaxRows(10)
+                        .build();
             }
             case VIEW -> {
                 method = "FetchQueueStats";
-                request = TaskQueueFetchQueueStatsRequest.newBuilder().addQueueName(q).build();
+                request = TaskQueueFetchQueueStatsRequest.newBuilder()
+                        .addQueueName(q)
+                        .build();
             }
             case PURGE -> {
                 method = "PurgeQueue";
-                request = TaskQueuePurgeQueueRequest.newBuilder().setQueueName(q).build();
+                request =
+                        TaskQueuePurgeQueueRequest.newBuilder().setQueueName(q).build();
             }
             case PAUSE, RESUME -> {
                 method = "PauseQueue";
-                request = TaskQueuePauseQueueRequest.newBuilder().setAppId(ByteString.copyFromUtf8("pullqueue"))
-                        .setQueueName(q).setPause(op == Op.PAUSE).build();
+                request = TaskQueuePauseQueueRequest.newBuilder()
+                        .setAppId(ByteString.copyFromUtf8("pullqueue"))
+                        .setQueueName(q)
+                        .setPause(op == Op.PAUSE)
+                        .build();
             }
             default -> {
                 return null;
@@ -188,13 +241,16 @@ final class Doors {
         }
         HttpResponse<byte[]> r = send(path, method, request, who);
         if (r.statusCode() == 401) {
-            assertEquals("Bearer realm=\"pullqueue\"", r.headers().firstValue("WWW-Authenticate").orElse(null));
+            assertEquals(
+                    "Bearer realm=\"pullqueue\"",
+                    r.headers().firstValue("WWW-Authenticate").orElse(null));
             return Outcome.UNAUTHENTICATED;
         }
         assertEquals(200, r.statusCode(), "the protocol answers 200 once the caller is known");
         RemoteApiPb.Response response = parse(r.body());
         if (response.hasApplicationError()) {
-            assertEquals(TaskQueueServiceError.ErrorCode.PERMISSION_DENIED_VALUE,
+            assertEquals(
+                    TaskQueueServiceError.ErrorCode.PERMISSION_DENIED_VALUE,
                     response.getApplicationError().getCode(),
                     () -> op + " " + queue + " as " + who + ": " + response.getApplicationError());
             assertTrue(response.hasJavaException(), "the Java SDK raises SecurityException from it");
@@ -202,7 +258,8 @@ final class Doors {
         }
         assertTrue(!response.hasRpcError(), () -> "rpc error " + response.getRpcError());
         if (op == Op.ADD) {
-            assertEquals(TaskQueueServiceError.ErrorCode.OK,
+            assertEquals(
+                    TaskQueueServiceError.ErrorCode.OK,
                     bulkAdd(response.getResponse()).getTaskResult(0).getResult());
         }
         return Outcome.ALLOWED;
@@ -210,10 +267,12 @@ final class Doors {
 
     /** POSTs one envelope the way the door's clients do: cookie on /remote_api, ticket on /rpc_http. */
     static HttpResponse<byte[]> send(String path, String method, MessageLite request, Who who) {
-        RemoteApiPb.Request.Builder envelope = RemoteApiPb.Request.newBuilder().setServiceName("taskqueue")
-                .setMethod(method).setRequest(request.toByteString());
-        HttpRequest.Builder b = HttpRequest.newBuilder(AuthServer.uri(path))
-                .header("Content-Type", "application/octet-stream");
+        RemoteApiPb.Request.Builder envelope = RemoteApiPb.Request.newBuilder()
+                .setServiceName("taskqueue")
+                .setMethod(method)
+                .setRequest(request.toByteString());
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(AuthServer.uri(path)).header("Content-Type", "application/octet-stream");
         if (path.equals("/rpc_http")) {
             envelope.setRequestId(who.key == null ? "" : who.key);
         } else {
@@ -223,8 +282,12 @@ final class Doors {
             }
         }
         try {
-            return Http.client().send(b.POST(HttpRequest.BodyPublishers.ofByteArray(envelope.build().toByteArray()))
-                    .build(), HttpResponse.BodyHandlers.ofByteArray());
+            return Http.client()
+                    .send(
+                            b.POST(HttpRequest.BodyPublishers.ofByteArray(
+                                            envelope.build().toByteArray()))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofByteArray());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -254,6 +317,8 @@ final class Doors {
     }
 
     private static void assertChallenge(Http.Resp r) {
-        assertEquals("Bearer realm=\"pullqueue\"", r.headers().firstValue("WWW-Authenticate").orElse(null));
+        assertEquals(
+                "Bearer realm=\"pullqueue\"",
+                r.headers().firstValue("WWW-Authenticate").orElse(null));
     }
 }

@@ -38,7 +38,10 @@ class HttpsIT {
     private static HttpClient tlsClient() throws Exception {
         SSLContext tls = SSLContext.getInstance("TLS");
         tls.init(null, new TrustManager[] {new TrustEveryServer()}, null);
-        return HttpClient.newBuilder().sslContext(tls).connectTimeout(Duration.ofSeconds(10)).build();
+        return HttpClient.newBuilder()
+                .sslContext(tls)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
     }
 
     private static HttpResponse<String> send(HttpClient client, HttpRequest.Builder request) throws Exception {
@@ -50,23 +53,28 @@ class HttpsIT {
     }
 
     private static HttpRequest.Builder signIn(String url) {
-        return HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        return HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"key\":\"" + Who.ADMIN.key + "\"}"));
     }
 
     @Test
     void httpsAnswersCarryHstsAndHttpAnswersDoNot() throws Exception {
         HttpClient tls = tlsClient();
-        for (String path : List.of("/api/v1/queues", "/console/", "/taskqueue/v1beta2/projects/s~pullqueue/taskqueues/"
-                + AuthServer.OPEN)) {
-            HttpResponse<String> secure = send(tls, withKey(https(path), Who.ADMIN).GET());
+        for (String path : List.of(
+                "/api/v1/queues",
+                "/console/",
+                "/taskqueue/v1beta2/projects/s~pullqueue/taskqueues/" + AuthServer.OPEN)) {
+            HttpResponse<String> secure =
+                    send(tls, withKey(https(path), Who.ADMIN).GET());
             assertEquals(200, secure.statusCode(), path + ": " + secure.body());
             assertEquals(Optional.of("max-age=31536000"), secure.headers().firstValue(HSTS), path);
             Http.Resp plain = AuthServer.get(path, Who.ADMIN);
             assertEquals(200, plain.status(), path);
             assertEquals(Optional.empty(), plain.headers().firstValue(HSTS), path + " over http");
         }
-        HttpResponse<String> refused = send(tls, HttpRequest.newBuilder(URI.create(https("/api/v1/queues"))).GET());
+        HttpResponse<String> refused = send(
+                tls, HttpRequest.newBuilder(URI.create(https("/api/v1/queues"))).GET());
         assertEquals(401, refused.statusCode());
         assertTrue(refused.headers().firstValue(HSTS).isPresent(), "refusals over HTTPS carry it too");
     }
@@ -80,8 +88,11 @@ class HttpsIT {
         assertTrue(cookie.contains("; Secure"), cookie);
         assertTrue(cookie.contains("; HttpOnly") && cookie.contains("; SameSite=Strict"), cookie);
         String session = cookie.substring(0, cookie.indexOf(';'));
-        HttpResponse<String> who = send(tls, HttpRequest.newBuilder(URI.create(https("/console/session")))
-                .header("Cookie", session).GET());
+        HttpResponse<String> who = send(
+                tls,
+                HttpRequest.newBuilder(URI.create(https("/console/session")))
+                        .header("Cookie", session)
+                        .GET());
         assertEquals(200, who.statusCode(), "the cookie signs the console in over HTTPS");
 
         Http.Resp plain = Http.send(signIn(AuthServer.base() + "/console/session"));

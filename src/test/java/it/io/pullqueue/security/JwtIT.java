@@ -33,8 +33,11 @@ class JwtIT {
         issuer = g.generateKeyPair();
         Path file = Path.of(System.getProperty("pullqueue.it.jwt.key"));
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, "-----BEGIN PUBLIC KEY-----\n" + Base64.getMimeEncoder().encodeToString(
-                issuer.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
+        Files.writeString(
+                tmp,
+                "-----BEGIN PUBLIC KEY-----\n"
+                        + Base64.getMimeEncoder()
+                                .encodeToString(issuer.getPublic().getEncoded()) + "\n-----END PUBLIC KEY-----\n");
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         String probe = token("{\"email\":\"probe@example.com\",\"groups\":[\"consumer\"]}", 300);
         long deadline = System.nanoTime() + 30_000_000_000L;
@@ -60,38 +63,48 @@ class JwtIT {
     }
 
     private static Http.Resp call(String path, String token) {
-        return Http.send(HttpRequest.newBuilder(AuthServer.uri(path)).header("Authorization", "Bearer " + token).GET());
+        return Http.send(HttpRequest.newBuilder(AuthServer.uri(path))
+                .header("Authorization", "Bearer " + token)
+                .GET());
     }
 
     @Test
     void theTokensEmailAndGroupsDecideWhatItMayDo() throws Exception {
         String listed = token("{\"email\":\"listed@example.com\",\"sub\":\"1234\",\"groups\":[\"consumer\"]}", 300);
-        assertEquals(200, call("/api/v1/queues/" + AuthServer.ACL + "/tasks", listed).status(),
+        assertEquals(
+                200,
+                call("/api/v1/queues/" + AuthServer.ACL + "/tasks", listed).status(),
                 "the email claim is the identity the queue's acl names");
         String bySub = token("{\"sub\":\"listed@example.com\",\"groups\":[\"consumer\"]}", 300);
-        assertEquals(200, call("/api/v1/queues/" + AuthServer.ACL + "/tasks", bySub).status(), "sub when no email");
+        assertEquals(
+                200, call("/api/v1/queues/" + AuthServer.ACL + "/tasks", bySub).status(), "sub when no email");
         String other = token("{\"upn\":\"someone@example.com\",\"groups\":[\"consumer\"]}", 300);
         Http.Resp denied = call("/api/v1/queues/" + AuthServer.ACL + "/tasks", other);
         assertEquals(403, denied.status());
         assertEquals("PERMISSION_DENIED", denied.reason());
         String noRoles = token("{\"email\":\"listed@example.com\",\"groups\":[\"staff\"]}", 300);
-        assertEquals(403, call("/api/v1/queues/" + AuthServer.OPEN + "/tasks", noRoles).status());
+        assertEquals(
+                403,
+                call("/api/v1/queues/" + AuthServer.OPEN + "/tasks", noRoles).status());
         String admin = token("{\"email\":\"ops@example.com\",\"groups\":[\"admin\"]}", 300);
         assertFalse(call("/api/v1/queues", admin).json().getJsonArray("queues").isEmpty());
     }
 
     @Test
     void expiredOrForeignTokensAreUnauthenticated() throws Exception {
-        Http.Resp expired = call("/api/v1/queues",
-                token("{\"email\":\"listed@example.com\",\"groups\":[\"admin\"]}", -120));
+        Http.Resp expired =
+                call("/api/v1/queues", token("{\"email\":\"listed@example.com\",\"groups\":[\"admin\"]}", -120));
         assertEquals(401, expired.status());
         KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
         g.initialize(2048);
         KeyPair mine = issuer;
         issuer = g.generateKeyPair();
         try {
-            assertEquals(401, call("/api/v1/queues", token("{\"email\":\"x@example.com\",\"groups\":[\"admin\"]}", 300))
-                    .status(), "signed by a key the server does not trust");
+            assertEquals(
+                    401,
+                    call("/api/v1/queues", token("{\"email\":\"x@example.com\",\"groups\":[\"admin\"]}", 300))
+                            .status(),
+                    "signed by a key the server does not trust");
         } finally {
             issuer = mine;
         }

@@ -40,7 +40,8 @@ class TaskqueueClientIT {
 
     private static void assertNear(long expectedUsec, Long actualUsec) {
         assertNotNull(actualUsec);
-        assertTrue(Math.abs(expectedUsec - actualUsec) < SLACK_USEC,
+        assertTrue(
+                Math.abs(expectedUsec - actualUsec) < SLACK_USEC,
                 "expected about " + expectedUsec + " µs, got " + actualUsec);
     }
 
@@ -61,13 +62,15 @@ class TaskqueueClientIT {
         Task got = tq.tasks().get(V1beta2Api.PROJECT, Q, id).execute();
         assertEquals(added, got);
 
-        Task unnamed = tq.tasks().insert(V1beta2Api.PROJECT, Q, V1beta2Api.task(Q, "")).execute();
+        Task unnamed =
+                tq.tasks().insert(V1beta2Api.PROJECT, Q, V1beta2Api.task(Q, "")).execute();
         assertTrue(unnamed.getId().matches("[a-zA-Z0-9_-]{1,500}"), unnamed.getId());
         assertEquals("", V1beta2Api.text(unnamed));
 
         Tasks2 list = tq.tasks().list(V1beta2Api.PROJECT, Q).execute();
         assertEquals("taskqueues#tasks", list.getKind());
-        assertEquals(Set.of(id, unnamed.getId()),
+        assertEquals(
+                Set.of(id, unnamed.getId()),
                 list.getItems().stream().map(Task::getId).collect(Collectors.toSet()));
         assertNull(list.getItems().get(0).getPayloadBase64(), "list leaves payloads out");
     }
@@ -75,8 +78,9 @@ class TaskqueueClientIT {
     @Test
     void insertWithLeaseTimestampSetsTheEta() throws Exception {
         long later = nowUsec() + 3_600_000_000L;
-        Task t = tq.tasks().insert(V1beta2Api.PROJECT, Q, V1beta2Api.task(Q,
-                "later").setLeaseTimestamp(later)).execute();
+        Task t = tq.tasks()
+                .insert(V1beta2Api.PROJECT, Q, V1beta2Api.task(Q, "later").setLeaseTimestamp(later))
+                .execute();
         assertEquals(later, t.getLeaseTimestamp());
         assertNull(tq.tasks().lease(V1beta2Api.PROJECT, Q, 10, 60).execute().getItems(), "not due for an hour");
     }
@@ -84,8 +88,12 @@ class TaskqueueClientIT {
     @Test
     void leaseThenDelete() throws Exception {
         for (int i = 0; i < 3; i++) {
-            tq.tasks().insert(V1beta2Api.PROJECT, Q, V1beta2Api.task(Q,
-                    "job " + i).setId(V1beta2Api.unique("job"))).execute();
+            tq.tasks()
+                    .insert(
+                            V1beta2Api.PROJECT,
+                            Q,
+                            V1beta2Api.task(Q, "job " + i).setId(V1beta2Api.unique("job")))
+                    .execute();
         }
         Tasks first = tq.tasks().lease(V1beta2Api.PROJECT, Q, 2, 30).execute();
         assertEquals("taskqueue#tasks", first.getKind());
@@ -96,7 +104,8 @@ class TaskqueueClientIT {
             assertTrue(V1beta2Api.text(t).startsWith("job "), "lease carries the payload");
             tq.tasks().delete(V1beta2Api.PROJECT, Q, t.getId()).execute();
         }
-        List<Task> rest = tq.tasks().lease(V1beta2Api.PROJECT, Q, 10, 30).execute().getItems();
+        List<Task> rest =
+                tq.tasks().lease(V1beta2Api.PROJECT, Q, 10, 30).execute().getItems();
         assertEquals(1, rest.size());
         assertNull(tq.tasks().lease(V1beta2Api.PROJECT, Q, 10, 30).execute().getItems(), "nothing left to lease");
         assertEquals(1, V1beta2Api.count(Q), "only the leased, undeleted task is stored");
@@ -109,24 +118,48 @@ class TaskqueueClientIT {
         String b = V1beta2Api.unique("b");
         String c = V1beta2Api.unique("c");
         String d = V1beta2Api.unique("d");
-        tq.tasks().insert(V1beta2Api.PROJECT, Q, V1beta2Api.task(Q,
-                "a").setId(a).setTag("blue").setLeaseTimestamp(t0)).execute();
-        tq.tasks().insert(V1beta2Api.PROJECT, Q, V1beta2Api.task(Q,
-                "b").setId(b).setTag("red").setLeaseTimestamp(t0 + 1))
+        tq.tasks()
+                .insert(
+                        V1beta2Api.PROJECT,
+                        Q,
+                        V1beta2Api.task(Q, "a").setId(a).setTag("blue").setLeaseTimestamp(t0))
                 .execute();
-        tq.tasks().insert(V1beta2Api.PROJECT, Q, V1beta2Api.task(Q,
-                "c").setId(c).setTag("blue").setLeaseTimestamp(t0 + 2))
+        tq.tasks()
+                .insert(
+                        V1beta2Api.PROJECT,
+                        Q,
+                        V1beta2Api.task(Q, "b").setId(b).setTag("red").setLeaseTimestamp(t0 + 1))
                 .execute();
-        tq.tasks().insert(V1beta2Api.PROJECT, Q, V1beta2Api.task(Q, "d").setId(d).setLeaseTimestamp(t0 + 3)).execute();
+        tq.tasks()
+                .insert(
+                        V1beta2Api.PROJECT,
+                        Q,
+                        V1beta2Api.task(Q, "c").setId(c).setTag("blue").setLeaseTimestamp(t0 + 2))
+                .execute();
+        tq.tasks()
+                .insert(V1beta2Api.PROJECT, Q, V1beta2Api.task(Q, "d").setId(d).setLeaseTimestamp(t0 + 3))
+                .execute();
 
-        Tasks red = tq.tasks().lease(V1beta2Api.PROJECT, Q, 10, 60).setGroupByTag(true).setTag("red").execute();
+        Tasks red = tq.tasks()
+                .lease(V1beta2Api.PROJECT, Q, 10, 60)
+                .setGroupByTag(true)
+                .setTag("red")
+                .execute();
         assertEquals(List.of(b), red.getItems().stream().map(Task::getId).toList());
 
-        Tasks oldest = tq.tasks().lease(V1beta2Api.PROJECT, Q, 10, 60).setGroupByTag(true).execute();
-        assertEquals(List.of(a, c), oldest.getItems().stream().map(Task::getId).toList(),
+        Tasks oldest = tq.tasks()
+                .lease(V1beta2Api.PROJECT, Q, 10, 60)
+                .setGroupByTag(true)
+                .execute();
+        assertEquals(
+                List.of(a, c),
+                oldest.getItems().stream().map(Task::getId).toList(),
                 "groupByTag without a tag takes the oldest task's tag");
 
-        Tasks untagged = tq.tasks().lease(V1beta2Api.PROJECT, Q, 10, 60).setGroupByTag(true).execute();
+        Tasks untagged = tq.tasks()
+                .lease(V1beta2Api.PROJECT, Q, 10, 60)
+                .setGroupByTag(true)
+                .execute();
         assertEquals(List.of(d), untagged.getItems().stream().map(Task::getId).toList());
         assertNull(untagged.getItems().get(0).getTag());
     }
@@ -134,8 +167,14 @@ class TaskqueueClientIT {
     @Test
     void patchAndUpdateExtendAndReleaseTheLease() throws Exception {
         String w = V1beta2Api.unique("w");
-        tq.tasks().insert(V1beta2Api.PROJECT, Q, V1beta2Api.task(Q, "work").setId(w)).execute();
-        Task leased = tq.tasks().lease(V1beta2Api.PROJECT, Q, 1, 30).execute().getItems().get(0);
+        tq.tasks()
+                .insert(V1beta2Api.PROJECT, Q, V1beta2Api.task(Q, "work").setId(w))
+                .execute();
+        Task leased = tq.tasks()
+                .lease(V1beta2Api.PROJECT, Q, 1, 30)
+                .execute()
+                .getItems()
+                .get(0);
 
         Task patched = tq.tasks().patch(V1beta2Api.PROJECT, Q, w, 600, leased).execute();
         assertEquals(w, patched.getId());
@@ -144,13 +183,18 @@ class TaskqueueClientIT {
         assertEquals(1, patched.getRetryCount(), "extending is not a new lease");
         assertEquals("work", V1beta2Api.text(patched));
 
-        Task updated = tq.tasks().update(V1beta2Api.PROJECT, Q, w, 1200, patched).execute();
+        Task updated =
+                tq.tasks().update(V1beta2Api.PROJECT, Q, w, 1200, patched).execute();
         assertNear(nowUsec() + 1_200_000_000L, updated.getLeaseTimestamp());
         assertNull(tq.tasks().lease(V1beta2Api.PROJECT, Q, 1, 30).execute().getItems(), "still leased");
 
         Task released = tq.tasks().update(V1beta2Api.PROJECT, Q, w, 0, updated).execute();
         assertNear(nowUsec(), released.getLeaseTimestamp());
-        Task again = tq.tasks().lease(V1beta2Api.PROJECT, Q, 1, 30).execute().getItems().get(0);
+        Task again = tq.tasks()
+                .lease(V1beta2Api.PROJECT, Q, 1, 30)
+                .execute()
+                .getItems()
+                .get(0);
         assertEquals(w, again.getId());
         assertEquals(2, again.getRetryCount(), "a released task can be leased again");
     }
@@ -158,8 +202,14 @@ class TaskqueueClientIT {
     @Test
     void patchWithTheMinimalBodyOfTheDocs() throws Exception {
         String m = V1beta2Api.unique("m");
-        tq.tasks().insert(V1beta2Api.PROJECT, Q, V1beta2Api.task(Q, "x").setId(m)).execute();
-        Task leased = tq.tasks().lease(V1beta2Api.PROJECT, Q, 1, 30).execute().getItems().get(0);
+        tq.tasks()
+                .insert(V1beta2Api.PROJECT, Q, V1beta2Api.task(Q, "x").setId(m))
+                .execute();
+        Task leased = tq.tasks()
+                .lease(V1beta2Api.PROJECT, Q, 1, 30)
+                .execute()
+                .getItems()
+                .get(0);
         Task body = new Task().setQueueName(Q).setLeaseTimestamp(leased.getLeaseTimestamp());
         Task patched = tq.tasks().patch(V1beta2Api.PROJECT, Q, m, 90, body).execute();
         assertNear(nowUsec() + 90_000_000L, patched.getLeaseTimestamp());
@@ -181,14 +231,20 @@ class TaskqueueClientIT {
         assertEquals(List.of("producer@example.com"), plain.getAcl().getProducerEmails());
         assertNull(plain.getStats());
 
-        TaskQueue.Stats stats = tq.taskqueues().get(V1beta2Api.PROJECT, q).setGetStats(true).execute().getStats();
+        TaskQueue.Stats stats = tq.taskqueues()
+                .get(V1beta2Api.PROJECT, q)
+                .setGetStats(true)
+                .execute()
+                .getStats();
         assertEquals(2, stats.getTotalTasks(), "leased tasks count too");
-        assertTrue(Math.abs(stats.getOldestTask() - System.currentTimeMillis() / 1000) < 120,
+        assertTrue(
+                Math.abs(stats.getOldestTask() - System.currentTimeMillis() / 1000) < 120,
                 "oldestTask is in seconds: " + stats.getOldestTask());
         assertTrue(stats.getLeasedLastMinute() >= 1);
         assertTrue(stats.getLeasedLastHour() >= stats.getLeasedLastMinute());
 
-        TaskQueue noLimit = tq.taskqueues().get(V1beta2Api.PROJECT, Q).setGetStats(true).execute();
+        TaskQueue noLimit =
+                tq.taskqueues().get(V1beta2Api.PROJECT, Q).setGetStats(true).execute();
         assertNull(noLimit.getMaxLeases(), "no retry limit: maxLeases is unset");
         assertEquals(0, noLimit.getStats().getTotalTasks());
         assertEquals(0L, noLimit.getStats().getOldestTask(), "an empty queue's oldestTask is 0");
@@ -200,6 +256,11 @@ class TaskqueueClientIT {
             assertEquals(Q, tq.taskqueues().get(p, Q).execute().getId(), p);
         }
         assertFalse(tq.tasks().list(V1beta2Api.APP, Q).execute().containsKey("items"), "empty list has no items");
-        assertNotEquals(null, tq.tasks().insert(V1beta2Api.APP, Q, V1beta2Api.task(Q, "p")).execute().getId());
+        assertNotEquals(
+                null,
+                tq.tasks()
+                        .insert(V1beta2Api.APP, Q, V1beta2Api.task(Q, "p"))
+                        .execute()
+                        .getId());
     }
 }
