@@ -30,15 +30,15 @@ import org.junit.jupiter.api.Test;
 import org.microshed.testing.jupiter.MicroShedTest;
 
 /**
- * App Engine's API protocol ({@code /rpc_http}, {@code /remote_api}) under 3,000 generated requests in the build
- * (about 20 s on a busy 2-core machine; {@code -Dpullqueue.fuzz.cases=10000} for more): see
+ * App Engine's API protocol ({@code /rpc_http}, {@code /remote_api}) under 10,000 generated requests in the build
+ * (20-30 s on a 2-core machine; {@code -Dpullqueue.fuzz.cases=N} for another count): see
  * {@link Fuzzer}. Here "no 5xx" means every POST is answered HTTP 200 with a {@code remote_api.Response} that is
  * neither INTERNAL_ERROR nor TRANSIENT_ERROR nor an UNKNOWN rpc error, and "the error shape" means an application
  * or rpc error whose detail leaks nothing; another method gets 405.
  */
 @MicroShedTest
 class AppEngineFuzzIT extends Fuzzer {
-    static final int CASES = Integer.getInteger("pullqueue.fuzz.cases", 3_000);
+    static final int CASES = Integer.getInteger("pullqueue.fuzz.cases", 10_000);
     private static final String Q = "fuzz-appengine";
     private static final ByteString QUEUE = ByteString.copyFromUtf8(Q);
 

@@ -15,13 +15,13 @@ import org.junit.jupiter.api.Test;
 import org.microshed.testing.jupiter.MicroShedTest;
 
 /**
- * The native door under 5,000 generated requests in the build
- * (about 20 s on a busy 2-core machine; {@code -Dpullqueue.fuzz.cases=10000} for more): see {@link Fuzzer} for
+ * The native door under 10,000 generated requests in the build
+ * (20-30 s on a 2-core machine; {@code -Dpullqueue.fuzz.cases=N} for another count): see {@link Fuzzer} for
  * the properties.
  */
 @MicroShedTest
 class NativeFuzzIT extends Fuzzer {
-    static final int CASES = Integer.getInteger("pullqueue.fuzz.cases", 5_000);
+    static final int CASES = Integer.getInteger("pullqueue.fuzz.cases", 10_000);
     private static final String Q = "fuzz-native";
     private static final String BASE = "/api/v1/queues/" + Q;
 
