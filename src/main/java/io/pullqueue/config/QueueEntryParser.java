@@ -18,15 +18,14 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /** One entry of the {@code queue} list, validated by App Engine's rules for its mode. */
 final class QueueEntryParser {
-    private QueueEntryParser() {
-    }
+    private QueueEntryParser() {}
 
     private static final Set<String> PULL_KEYS =
             Set.of("name", "mode", "retry_parameters", "acl", "lease_requests_per_second");
-    private static final Set<String> PUSH_KEYS = Set.of("name", "mode", "rate", "bucket_size",
-            "max_concurrent_requests", "target", "retry_parameters");
-    private static final Set<String> PUSH_RETRY_KEYS = Set.of("task_retry_limit", "task_age_limit",
-            "min_backoff_seconds", "max_backoff_seconds", "max_doublings");
+    private static final Set<String> PUSH_KEYS =
+            Set.of("name", "mode", "rate", "bucket_size", "max_concurrent_requests", "target", "retry_parameters");
+    private static final Set<String> PUSH_RETRY_KEYS =
+            Set.of("task_retry_limit", "task_age_limit", "min_backoff_seconds", "max_backoff_seconds", "max_doublings");
     private static final Pattern RATE = Pattern.compile("0|\\d+(\\.\\d+)?/[smhd]");
     private static final Pattern AGE = Pattern.compile("\\d+(\\.\\d+)?[smhd]");
 
@@ -48,9 +47,11 @@ final class QueueEntryParser {
             String k = YamlNodes.key(t);
             if (!(mode == QueueMode.PULL ? PULL_KEYS : PUSH_KEYS).contains(k)) {
                 boolean other = (mode == QueueMode.PULL ? PUSH_KEYS : PULL_KEYS).contains(k);
-                p.error(t.getKeyNode(), name, k, other
-                        ? "is not allowed in a " + mode.name().toLowerCase() + " queue"
-                        : "unknown key");
+                p.error(
+                        t.getKeyNode(),
+                        name,
+                        k,
+                        other ? "is not allowed in a " + mode.name().toLowerCase() + " queue" : "unknown key");
             }
         }
         QueueSpec spec = mode == QueueMode.PULL ? pull(p, name, keys) : push(p, name, keys);
@@ -100,30 +101,41 @@ final class QueueEntryParser {
             perSecond = v == null ? perSecond : v.intValue();
         }
         NodeTuple acl = keys.get("acl");
-        return new QueueSpec(name, QueueMode.PULL, retryLimit, acl == null ? Acl.NONE : acl(p, name, acl), perSecond);
+        return new QueueSpec(
+                name, QueueMode.PULL, retryLimit, acl == null ? Acl.NONE : acl(p, name, acl), perSecond, null);
     }
 
     private static QueueSpec push(Problems p, String name, Map<String, NodeTuple> keys) {
         NodeTuple rate = keys.get("rate");
+        String r = null;
         if (rate == null) {
             p.error(keys.get("name").getKeyNode(), name, "rate", "a push queue needs a rate, e.g. 5/s");
         } else {
-            String r = YamlNodes.scalar(p, rate.getValueNode(), name, "rate");
+            r = YamlNodes.scalar(p, rate.getValueNode(), name, "rate");
             if (r != null && !RATE.matcher(r.trim()).matches()) {
-                p.error(rate.getValueNode(), name, "rate", "must be a number with /s, /m, /h or /d, or 0; got \""
-                        + r + "\"");
+                p.error(
+                        rate.getValueNode(),
+                        name,
+                        "rate",
+                        "must be a number with /s, /m, /h or /d, or 0; got \"" + r + "\"");
+                r = null;
             }
         }
+        double bucketSize = QueueSpec.DEFAULT_BUCKET_SIZE;
         NodeTuple bucket = keys.get("bucket_size");
         if (bucket != null) {
             Double b = YamlNodes.number(p, bucket.getValueNode(), name, "bucket_size", 0);
             if (b != null && (b <= 0 || b > 500)) {
                 p.error(bucket.getValueNode(), name, "bucket_size", "must be more than 0 and at most 500");
+            } else if (b != null) {
+                bucketSize = b;
             }
         }
+        Integer maxConcurrent = null;
         NodeTuple mcr = keys.get("max_concurrent_requests");
         if (mcr != null) {
-            YamlNodes.integer(p, mcr.getValueNode(), name, "max_concurrent_requests", 1, Integer.MAX_VALUE);
+            Long v = YamlNodes.integer(p, mcr.getValueNode(), name, "max_concurrent_requests", 1, Integer.MAX_VALUE);
+            maxConcurrent = v == null ? null : v.intValue();
         }
         NodeTuple target = keys.get("target");
         if (target != null) {
@@ -134,7 +146,28 @@ final class QueueEntryParser {
         if (rp != null) {
             retryLimit = retryParameters(p, name, rp.getValueNode(), PUSH_RETRY_KEYS, "push");
         }
-        return new QueueSpec(name, QueueMode.PUSH, retryLimit, Acl.NONE, 0);
+        QueueSpec.PushRate pushRate =
+                r == null ? null : new QueueSpec.PushRate(r.trim(), perSecond(r.trim()), bucketSize, maxConcurrent);
+        return new QueueSpec(name, QueueMode.PUSH, retryLimit, Acl.NONE, 0, pushRate);
+    }
+
+    /** A valid {@code rate} ({@link #RATE}) in tasks per second. */
+    static double perSecond(String rate) {
+        if (rate.equals("0")) {
+            return 0;
+        }
+        int slash = rate.indexOf('/');
+        double n = Double.parseDouble(rate.substring(0, slash));
+        switch (rate.charAt(slash + 1)) {
+            case 'm':
+                return n / 60;
+            case 'h':
+                return n / 3600;
+            case 'd':
+                return n / 86_400;
+            default:
+                return n;
+        }
     }
 
     /** Validates retry_parameters; returns task_retry_limit or null. */
@@ -151,8 +184,13 @@ final class QueueEntryParser {
             String key = "retry_parameters." + k;
             Node val = t.getValueNode();
             if (!allowed.contains(k)) {
-                p.error(t.getKeyNode(), name, key, PUSH_RETRY_KEYS.contains(k)
-                        ? "is not allowed in a " + mode + " queue (only task_retry_limit is)" : "unknown key");
+                p.error(
+                        t.getKeyNode(),
+                        name,
+                        key,
+                        PUSH_RETRY_KEYS.contains(k)
+                                ? "is not allowed in a " + mode + " queue (only task_retry_limit is)"
+                                : "unknown key");
                 continue;
             }
             switch (k) {
@@ -165,10 +203,16 @@ final class QueueEntryParser {
                 }
                 case "task_age_limit" -> {
                     String s = YamlNodes.scalar(p, val, name, key);
-                    if (s != null && (!AGE.matcher(s.trim()).matches() || Double.parseDouble(
-                            s.trim().substring(0, s.trim().length() - 1)) <= 0)) {
-                        p.error(val, name, key, "must be a positive number with s, m, h or d, e.g. 2d; got \""
-                                + s + "\"");
+                    if (s != null
+                            && (!AGE.matcher(s.trim()).matches()
+                                    || Double.parseDouble(s.trim()
+                                                    .substring(0, s.trim().length() - 1))
+                                            <= 0)) {
+                        p.error(
+                                val,
+                                name,
+                                key,
+                                "must be a positive number with s, m, h or d, e.g. 2d; got \"" + s + "\"");
                     }
                 }
                 case "min_backoff_seconds" -> min = YamlNodes.number(p, val, name, key, 0);

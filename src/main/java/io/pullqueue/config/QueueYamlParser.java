@@ -30,6 +30,7 @@ import org.yaml.snakeyaml.representer.Representer;
 public final class QueueYamlParser {
     /** The largest queue.yaml accepted. */
     public static final int MAX_FILE_BYTES = 1 << 20;
+
     private static final Pattern STORAGE = Pattern.compile("(\\d+(?:\\.\\d+)?)([BKMGT]?)");
 
     /** Parses and validates; throws {@link QueueConfigException} listing every error found. */
@@ -57,8 +58,11 @@ public final class QueueYamlParser {
     private static Node compose(Problems p, byte[] content) {
         String text;
         try {
-            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(content)).toString();
+            text = StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(content))
+                    .toString();
         } catch (CharacterCodingException e) {
             p.error(null, null, null, "file is not valid UTF-8");
             throw new QueueConfigException(p.errors());
@@ -98,8 +102,12 @@ public final class QueueYamlParser {
                     YamlNodes.scalar(p, v, null, key);
                     break;
                 default:
-                    p.error(t.getKeyNode(), null, key, "unknown top-level key; expected queue, total_storage_limit,"
-                            + " application or resume_paused_queues");
+                    p.error(
+                            t.getKeyNode(),
+                            null,
+                            key,
+                            "unknown top-level key; expected queue, total_storage_limit,"
+                                    + " application or resume_paused_queues");
             }
         }
         return storage;
@@ -131,8 +139,11 @@ public final class QueueYamlParser {
         }
         var m = STORAGE.matcher(s.trim());
         if (!m.matches()) {
-            p.error(v, null, "total_storage_limit", "must be a number with an optional B, K, M, G or T suffix, got \""
-                    + s + "\"");
+            p.error(
+                    v,
+                    null,
+                    "total_storage_limit",
+                    "must be a number with an optional B, K, M, G or T suffix, got \"" + s + "\"");
             return null;
         }
         int shift = "BKMGT".indexOf(m.group(2).isEmpty() ? "B" : m.group(2)) * 10;

@@ -1,5 +1,6 @@
 package io.pullqueue.config;
 
+import io.pullqueue.core.ConfigStatus;
 import io.pullqueue.core.QueueMode;
 import io.pullqueue.core.QueueRegistry;
 import io.pullqueue.core.QueueSpec;
@@ -11,9 +12,12 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.logging.Logger;
@@ -32,12 +36,27 @@ public final class ReloadingQueueRegistry implements QueueRegistry {
     private volatile Map<String, QueueSpec> queues = Map.of("default", QueueSpec.push("default"));
     private volatile boolean loaded;
     private volatile String lastError;
+    private volatile Instant appliedAt;
+    private volatile Instant refusedAt;
+    private final Clock clock;
     private long seenSize = -1;
     private long seenModified = -1;
     private byte[] seenHash;
 
     public ReloadingQueueRegistry(Path path) {
+        this(path, Clock.systemUTC());
+    }
+
+    /** @param clock tells when a version was applied or refused */
+    public ReloadingQueueRegistry(Path path, Clock clock) {
         this.path = path;
+        this.clock = clock;
+    }
+
+    /** The last reload's outcome. */
+    public ConfigStatus status() {
+        String error = lastError;
+        return new ConfigStatus(loaded, appliedAt, error, error == null ? null : refusedAt);
     }
 
     @Override
@@ -88,8 +107,11 @@ public final class ReloadingQueueRegistry implements QueueRegistry {
                 return Optional.empty();
             }
             if (a.size() > QueueYamlParser.MAX_FILE_BYTES) {
-                return refuse(null, path + ": file is " + a.size() + " bytes; the limit is "
-                        + QueueYamlParser.MAX_FILE_BYTES, a.size(), modified);
+                return refuse(
+                        null,
+                        path + ": file is " + a.size() + " bytes; the limit is " + QueueYamlParser.MAX_FILE_BYTES,
+                        a.size(),
+                        modified);
             }
             content = read();
             byte[] hash = sha256(content);
@@ -107,10 +129,40 @@ public final class ReloadingQueueRegistry implements QueueRegistry {
             return refuse(null, path + ": cannot be read: " + e.getMessage(), -2, -2);
         }
         try {
-            return Optional.of(parser.parse(path.getFileName().toString(), content));
+            QueueConfig config = parser.parse(path.getFileName().toString(), content);
+            if (removesEveryQueue(config)) {
+                return refuse(
+                        seenHash,
+                        path + ": the new version would remove every queue ("
+                                + String.join(", ", declared(queues.values()))
+                                + "); refused as a broken or truncated write."
+                                + " To replace every queue, add the new ones first, then remove the old ones",
+                        seenSize,
+                        seenModified);
+            }
+            return Optional.of(config);
         } catch (QueueConfigException e) {
             return refuse(seenHash, String.join("; ", e.errors()), seenSize, seenModified);
         }
+    }
+
+    /**
+     * True when a version is in force that declares queues and {@code config} keeps none of them: what an empty
+     * file, one holding just {@code queue:}, or an editor's truncated write looks like.
+     */
+    private boolean removesEveryQueue(QueueConfig config) {
+        List<String> current = declared(queues.values());
+        return loaded
+                && !current.isEmpty()
+                && declared(config.queues()).stream().noneMatch(current::contains);
+    }
+
+    /** The names of the declared queues, without the implicit {@code default} push queue. */
+    private static List<String> declared(Collection<QueueSpec> specs) {
+        return specs.stream()
+                .map(QueueSpec::name)
+                .filter(n -> !n.equals("default"))
+                .toList();
     }
 
     private byte[] read() throws IOException {
@@ -127,11 +179,18 @@ public final class ReloadingQueueRegistry implements QueueRegistry {
         queues = Map.copyOf(m);
         loaded = true;
         lastError = null;
+        appliedAt = clock.instant();
         config.warnings().forEach(w -> LOG.warning("queue.yaml: " + w));
-        LOG.info(() -> "queue.yaml applied from " + path + ": pull queues " + m.values().stream()
-                .filter(q -> q.mode() == QueueMode.PULL).map(QueueSpec::name).collect(Collectors.joining(", "))
-                + "; push queues (not served) " + m.values().stream().filter(q -> q.mode() == QueueMode.PUSH)
-                .map(QueueSpec::name).collect(Collectors.joining(", ")));
+        LOG.info(() -> "queue.yaml applied from " + path + ": pull queues "
+                + m.values().stream()
+                        .filter(q -> q.mode() == QueueMode.PULL)
+                        .map(QueueSpec::name)
+                        .collect(Collectors.joining(", "))
+                + "; push queues (not served) "
+                + m.values().stream()
+                        .filter(q -> q.mode() == QueueMode.PUSH)
+                        .map(QueueSpec::name)
+                        .collect(Collectors.joining(", ")));
     }
 
     private Optional<QueueConfig> refuse(byte[] hash, String error, long size, long modified) {
@@ -141,8 +200,8 @@ public final class ReloadingQueueRegistry implements QueueRegistry {
         seenHash = hash;
         lastError = error;
         if (changed) {
-            LOG.severe("queue.yaml refused" + (loaded ? " (the last good version stays in force)" : "") + ": "
-                    + error);
+            refusedAt = clock.instant();
+            LOG.severe("queue.yaml refused" + (loaded ? " (the last good version stays in force)" : "") + ": " + error);
         }
         return Optional.empty();
     }

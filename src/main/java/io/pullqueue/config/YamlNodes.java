@@ -10,23 +10,24 @@ import org.yaml.snakeyaml.nodes.ScalarNode;
 
 /** Typed reads of composed YAML nodes; a wrong type becomes an error naming the queue and key. */
 final class YamlNodes {
-    private YamlNodes() {
-    }
+    private YamlNodes() {}
 
     /** The mapping's entries; keys that are not plain scalars, or repeat, are reported and skipped. */
     static List<NodeTuple> tuples(Problems p, MappingNode m, String queue) {
         Set<String> seen = new HashSet<>();
-        return m.getValue().stream().filter(t -> {
-            if (!(t.getKeyNode() instanceof ScalarNode)) {
-                p.error(t.getKeyNode(), queue, null, "keys must be plain names");
-                return false;
-            }
-            if (!seen.add(key(t))) {
-                p.error(t.getKeyNode(), queue, key(t), "the key appears more than once");
-                return false;
-            }
-            return true;
-        }).toList();
+        return m.getValue().stream()
+                .filter(t -> {
+                    if (!(t.getKeyNode() instanceof ScalarNode)) {
+                        p.error(t.getKeyNode(), queue, null, "keys must be plain names");
+                        return false;
+                    }
+                    if (!seen.add(key(t))) {
+                        p.error(t.getKeyNode(), queue, key(t), "the key appears more than once");
+                        return false;
+                    }
+                    return true;
+                })
+                .toList();
     }
 
     static String key(NodeTuple t) {

@@ -29,8 +29,8 @@ public record AddResult(ErrorCode code, String name, boolean nameChosen, long et
             case TASK_ALREADY_EXISTS:
                 return new QueueException(code, "name", "a task named " + name + " already exists");
             case TOMBSTONED_TASK:
-                return new QueueException(code, "name", "the name " + name
-                        + " belongs to a deleted task and stays reserved");
+                return new QueueException(
+                        code, "name", "the name " + name + " belongs to a deleted task and stays reserved");
             case SKIPPED:
                 return new QueueException(code, "not added: another task of the batch was invalid");
             default:

@@ -7,6 +7,4 @@ import java.time.Duration;
  *
  * @param tombstoneTtl how long a deleted task's name stays reserved (App Engine: about 9 days)
  */
-public record EngineSettings(Duration tombstoneTtl) {
-    public static final EngineSettings DEFAULTS = new EngineSettings(Duration.ofDays(9));
-}
+public record EngineSettings(Duration tombstoneTtl) {}

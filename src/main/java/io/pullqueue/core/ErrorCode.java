@@ -2,7 +2,8 @@ package io.pullqueue.core;
 
 /**
  * The outcome codes of queue operations. Names and numbers mirror App Engine's
- * {@code TaskQueueServiceError.ErrorCode}, so every door can report them unchanged.
+ * {@code TaskQueueServiceError.ErrorCode}, so every door can report them unchanged; the last two are pullqueue's
+ * own and carry the number of App Engine's nearest code (TRANSIENT_ERROR), which the App Engine door reports.
  */
 public enum ErrorCode {
     OK(0),
@@ -32,7 +33,14 @@ public enum ErrorCode {
     INCORRECT_CREATOR_NAME(24),
     TASK_LEASE_EXPIRED(25),
     QUEUE_PAUSED(26),
-    INVALID_TAG(27);
+    INVALID_TAG(27),
+    /** The store has no room for this write (a free-space floor, or the disk is full); nothing changed. */
+    STORAGE_FULL(2),
+    /**
+     * The change reached the database but its commit failed in a way that does not tell whether it took effect
+     * (for example the connection was lost during the commit); the error names what is uncertain.
+     */
+    COMMIT_UNCERTAIN(2);
 
     private final int number;
 

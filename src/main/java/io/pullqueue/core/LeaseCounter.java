@@ -5,7 +5,8 @@ import java.util.concurrent.ConcurrentMap;
 
 /**
  * Counts leased tasks per queue in one-second buckets over the last hour, for "leased in the last minute /
- * hour" statistics. Per server instance; memory is fixed (3600 counters per queue).
+ * hour" statistics. In this server's memory (see {@link LocalLeaseFigures}); memory is fixed (3600 counters per
+ * queue).
  */
 public final class LeaseCounter {
     private static final int SECONDS = 3600;

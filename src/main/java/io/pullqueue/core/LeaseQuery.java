@@ -11,6 +11,11 @@ package io.pullqueue.core;
  * @param queueRetryLimit the queue's retry limit, {@code null} for unlimited; a task's own limit wins
  * @param tombstoneExpiresUsec until when the names of tasks removed by the retry limit stay reserved
  */
-public record LeaseQuery(String queue, int maxTasks, TagFilter filter, long nowUsec, long newEtaUsec,
-                         Integer queueRetryLimit, long tombstoneExpiresUsec) {
-}
+public record LeaseQuery(
+        String queue,
+        int maxTasks,
+        TagFilter filter,
+        long nowUsec,
+        long newEtaUsec,
+        Integer queueRetryLimit,
+        long tombstoneExpiresUsec) {}

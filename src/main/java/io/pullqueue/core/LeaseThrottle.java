@@ -5,7 +5,8 @@ import java.util.concurrent.ConcurrentMap;
 
 /**
  * App Engine's lease-request throttle (docs/semantics.md, Lease): per queue, only the first N lease calls in each
- * wall-clock second may return tasks; later calls in that second get an empty result. Per server instance.
+ * wall-clock second may return tasks; later calls in that second get an empty result. In this server's memory
+ * (see {@link LocalLeaseFigures}).
  */
 public final class LeaseThrottle {
 

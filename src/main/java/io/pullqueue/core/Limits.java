@@ -2,15 +2,15 @@ package io.pullqueue.core;
 
 /** App Engine's documented pull-queue limits (docs/semantics.md, Limits), in one place. */
 public final class Limits {
-    private Limits() {
-    }
+    private Limits() {}
 
     public static final int MAX_TASKS_PER_ADD = 100;
     public static final int MAX_TASKS_PER_LEASE = 1000;
     public static final int MAX_NAMES_PER_DELETE = 1000;
     public static final long MAX_LEASE_SECONDS = 604_800L;
-    /** A pull task, measured as payload + tag + name bytes, may be at most 1 MiB. */
+    /** A pull task, measured as App Engine measured it ({@link TaskSize}), may be at most 1 MiB. */
     public static final int MAX_TASK_BYTES = 1_048_576;
+
     public static final int MAX_TAG_BYTES = 500;
     public static final int MAX_TASK_NAME_LENGTH = 500;
     public static final int MAX_QUEUE_NAME_LENGTH = 100;

@@ -9,5 +9,4 @@ package io.pullqueue.core;
  * @param etaUsec when it becomes leasable, µs since the epoch
  * @param retryLimit its own retry limit, or {@code null} to use the queue's
  */
-public record NewTask(String name, byte[] payload, String tag, long etaUsec, Integer retryLimit) {
-}
+public record NewTask(String name, byte[] payload, Tag tag, long etaUsec, Integer retryLimit) {}

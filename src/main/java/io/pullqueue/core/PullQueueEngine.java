@@ -1,11 +1,11 @@
 package io.pullqueue.core;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -16,14 +16,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * these methods; none of them holds a rule of its own. Time comes from the injected {@link Clock}.
  */
 public final class PullQueueEngine {
-    private static final SecureRandom RANDOM = new SecureRandom();
-
     private final TaskStore store;
     private final QueueRegistry registry;
     private final Clock clock;
     private final EngineSettings settings;
-    private final LeaseThrottle throttle = new LeaseThrottle();
-    private final LeaseCounter leaseCounter = new LeaseCounter();
+    private final LeaseFigures figures;
+    private final QueueActivity activity = new QueueActivity();
     private final List<TaskAvailabilityListener> listeners = new CopyOnWriteArrayList<>();
 
     public PullQueueEngine(TaskStore store, QueueRegistry registry, Clock clock, EngineSettings settings) {
@@ -31,6 +29,7 @@ public final class PullQueueEngine {
         this.registry = registry;
         this.clock = clock;
         this.settings = settings;
+        this.figures = store.leaseFigures();
     }
 
     public void addListener(TaskAvailabilityListener listener) {
@@ -53,8 +52,6 @@ public final class PullQueueEngine {
         return registry.all();
     }
 
-    // ---------------------------------------------------------------------------------------------- add
-
     /**
      * Adds up to 100 tasks. If any task is invalid, nothing is added: that task gets its error and every
      * other task SKIPPED. Otherwise each task is inserted on its own: OK, TASK_ALREADY_EXISTS or
@@ -64,140 +61,106 @@ public final class PullQueueEngine {
      */
     public List<AddResult> add(String queue, List<TaskDraft> drafts) {
         QueueSpec spec = requireQueue(queue);
+        checkTaskCount(drafts);
+        return add(queue, spec, drafts, Collections.nCopies(drafts.size(), null), null, true);
+    }
+
+    /**
+     * App Engine's {@code BulkAdd} (semantics.md §4.1, the stub's rules). Each task is validated on its own, its
+     * queue included: an unknown or malformed queue name is the error of every task that is otherwise valid, not of
+     * the call. A task in {@code refusals} (non-null at its index) is invalid with that error, which its door found.
+     * If any task is invalid, nothing is added: each invalid task gets its error, every other task SKIPPED. Only
+     * then is the mode checked, for the whole call: every task must be a pull task ({@code pullTasks}) and the queue
+     * a pull queue, else INVALID_QUEUE_MODE. Then as {@link #add(String, List)}.
+     *
+     * @param drafts the tasks; an entry may be {@code null} where {@code refusals} holds an error
+     * @throws QueueException for errors of the whole call (too many tasks, the mode)
+     */
+    public List<AddResult> bulkAdd(
+            String queue, List<TaskDraft> drafts, List<QueueException> refusals, boolean pullTasks) {
+        checkTaskCount(drafts);
+        QueueSpec spec = null;
+        QueueException queueError = null;
+        try {
+            spec = requireQueue(queue);
+        } catch (QueueException e) {
+            queueError = e;
+        }
+        return add(queue, spec, drafts, refusals, queueError, pullTasks);
+    }
+
+    private static void checkTaskCount(List<TaskDraft> drafts) {
         if (drafts.size() > Limits.MAX_TASKS_PER_ADD) {
-            throw new QueueException(ErrorCode.TOO_MANY_TASKS, "tasks",
+            throw new QueueException(
+                    ErrorCode.TOO_MANY_TASKS,
+                    "tasks",
                     "at most " + Limits.MAX_TASKS_PER_ADD + " tasks per add call, got " + drafts.size());
         }
+    }
+
+    private List<AddResult> add(
+            String queue,
+            QueueSpec spec,
+            List<TaskDraft> drafts,
+            List<QueueException> refusals,
+            QueueException queueError,
+            boolean pullTasks) {
         long now = nowUsec();
-        List<NewTask> tasks = new ArrayList<>(drafts.size());
-        List<QueueException> errors = new ArrayList<>(drafts.size());
-        boolean anyInvalid = false;
-        for (TaskDraft d : drafts) {
-            try {
-                tasks.add(validate(d, now));
-                errors.add(null);
-            } catch (QueueException e) {
-                tasks.add(null);
-                errors.add(e);
-                anyInvalid = true;
-            }
+        DraftChecks.Checked checked = DraftChecks.checkAll(queue, drafts, refusals, queueError, now);
+        if (checked.refused() != null) {
+            return checked.refused();
         }
-        List<AddResult> results = new ArrayList<>(drafts.size());
-        if (anyInvalid) {
-            for (int i = 0; i < drafts.size(); i++) {
-                QueueException e = errors.get(i);
-                results.add(e == null
-                        ? new AddResult(ErrorCode.SKIPPED, drafts.get(i).name(), false, 0, null)
-                        : new AddResult(e.code(), drafts.get(i).name(), false, 0, e));
-            }
-            return results;
+        if (!pullTasks) {
+            throw new QueueException(
+                    ErrorCode.INVALID_QUEUE_MODE,
+                    "mode",
+                    "pullqueue serves pull tasks only; " + "a task without mode PULL cannot be added (queue " + queue
+                            + ")");
         }
         requirePull(spec);
+        List<NewTask> tasks = checked.tasks();
+        List<AddResult> results = new ArrayList<>(drafts.size());
         if (tasks.isEmpty()) {
             return results;
         }
-        List<ErrorCode> codes = store.taskAddMany(queue, tasks, now);
-        boolean added = false;
+        long bytes = 0;
+        for (NewTask t : tasks) {
+            bytes += t.payload().length
+                    + t.name().length()
+                    + (t.tag() == null ? 0 : t.tag().length());
+        }
+        List<ErrorCode> codes;
+        TaskStore.Room room = store.reserveRoom(bytes);
+        try {
+            codes = store.taskAddMany(queue, tasks, now);
+        } catch (CommitUncertainException e) {
+            // Every task was named before the commit, so a retry with these names cannot duplicate: a task that
+            // was committed answers TASK_ALREADY_EXISTS (or TOMBSTONED_TASK once deleted), the others are added.
+            List<String> names = tasks.stream().map(NewTask::name).toList();
+            throw new QueueException(
+                    ErrorCode.COMMIT_UNCERTAIN,
+                    "tasks",
+                    "the database may or may not have "
+                            + "committed this add (" + tasks.size()
+                            + " tasks); add them again with these names (a task "
+                            + "that was committed answers TASK_ALREADY_EXISTS): " + String.join(", ", names),
+                    names);
+        } finally {
+            room.close();
+        }
+        int added = 0;
         for (int i = 0; i < tasks.size(); i++) {
             NewTask t = tasks.get(i);
             ErrorCode c = codes.get(i);
-            added |= c == ErrorCode.OK;
+            added += c == ErrorCode.OK ? 1 : 0;
             results.add(new AddResult(c, t.name(), drafts.get(i).name() == null, t.etaUsec(), null));
         }
-        if (added) {
+        activity.added(queue, added);
+        if (added > 0) {
             notifyAvailable(queue);
         }
         return results;
     }
-
-    private NewTask validate(TaskDraft d, long now) {
-        String name = d.name();
-        if (name != null) {
-            Validation.checkTaskName(name);
-        }
-        if (d.payload() == null) {
-            throw new QueueException(ErrorCode.INVALID_REQUEST, "payload", "payload is required (it may be empty)");
-        }
-        String tag = d.tag() == null || d.tag().isEmpty() ? null : d.tag();
-        int tagBytes = tag == null ? 0 : Validation.checkTag(tag, "tag");
-        long size = (long) d.payload().length + tagBytes + (name == null ? 0 : name.length());
-        if (size > Limits.MAX_TASK_BYTES) {
-            throw new QueueException(ErrorCode.TASK_TOO_LARGE, "payload", "task is " + size
-                    + " bytes (payload + tag + name); the limit is " + Limits.MAX_TASK_BYTES + " bytes");
-        }
-        if (d.retryLimit() != null && d.retryLimit() < 0) {
-            throw new QueueException(ErrorCode.INVALID_RETRY_PARAMETERS, "retryLimit",
-                    "retryLimit must be 0 or more, got " + d.retryLimit());
-        }
-        long eta = resolveEta(d, now);
-        return new NewTask(name == null ? chooseName(now) : name, d.payload(), tag, eta, d.retryLimit());
-    }
-
-    private static long resolveEta(TaskDraft d, long now) {
-        if (d.etaUsec() != null && d.countdownSeconds() != null) {
-            throw new QueueException(ErrorCode.INVALID_REQUEST, "countdownSeconds",
-                    "give either an eta or a countdown, not both");
-        }
-        long eta = now;
-        if (d.countdownSeconds() != null) {
-            double c = d.countdownSeconds();
-            if (!(c >= 0 && c * Limits.USEC_PER_SECOND <= Limits.MAX_ETA_AHEAD_USEC)) {
-                throw new QueueException(ErrorCode.INVALID_ETA, "countdownSeconds",
-                        "countdown must be between 0 and 30 days (2592000 s), got " + c);
-            }
-            eta = now + Math.round(c * Limits.USEC_PER_SECOND);
-        } else if (d.etaUsec() != null) {
-            eta = d.etaUsec();
-            if (eta < 0) {
-                throw new QueueException(ErrorCode.INVALID_ETA, "eta", "eta must not be before 1970");
-            }
-            if (eta > now + Limits.MAX_ETA_AHEAD_USEC) {
-                throw new QueueException(ErrorCode.INVALID_ETA, "eta",
-                        "eta must be at most 30 days in the future");
-            }
-        }
-        return eta;
-    }
-
-    /** The URL-safe characters of the task-name pattern in ASCII order, so that encoded numbers sort as numbers. */
-    private static final char[] ORDERED_ALPHABET =
-            "-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz".toCharArray();
-    /** Characters of the time prefix: 10 × 6 bits hold µs since the epoch until the year 38,000. */
-    static final int NAME_TIME_CHARS = 10;
-    /** Characters of the random part: 22 × 6 bits = 132 bits, 128 of them random. */
-    static final int NAME_RANDOM_CHARS = 22;
-
-    /**
-     * A server-chosen name: URL-safe, matching the task-name pattern, 128 random bits as before, but prefixed with
-     * the creation time (µs, 10 characters of an alphabet in ASCII order). Names that sort by creation keep the
-     * name index and the tombstones appended at their ends: with purely random names every add, delete and
-     * tombstone touched a different B-tree page, and a 1000-task delete wrote several MB to the WAL.
-     */
-    static String chooseName(long nowUsec) {
-        char[] c = new char[NAME_TIME_CHARS + NAME_RANDOM_CHARS];
-        long t = Math.max(0, nowUsec);
-        for (int i = NAME_TIME_CHARS - 1; i >= 0; i--) {
-            c[i] = ORDERED_ALPHABET[(int) (t & 63)];
-            t >>>= 6;
-        }
-        byte[] b = new byte[16];
-        RANDOM.nextBytes(b);
-        int bits = 0;
-        int acc = 0;
-        int k = NAME_TIME_CHARS;
-        for (byte x : b) {
-            acc = acc << 8 | (x & 0xff);
-            bits += 8;
-            while (bits >= 6) {
-                bits -= 6;
-                c[k++] = ORDERED_ALPHABET[acc >>> bits & 63];
-            }
-        }
-        c[k] = ORDERED_ALPHABET[acc << (6 - bits) & 63];
-        return new String(c);
-    }
-
-    // -------------------------------------------------------------------------------------------- lease
 
     /**
      * Leases up to {@code maxTasks} due tasks for {@code leaseSeconds}. Returns an empty list when none are
@@ -215,16 +178,33 @@ public final class PullQueueEngine {
             throw new QueueException(ErrorCode.QUEUE_PAUSED, "queue", "queue " + queue + " is paused");
         }
         long now = nowUsec();
-        if (!throttle.tryAcquire(queue, spec.leaseRequestsPerSecond(), now)) {
+        if (!figures.tryAcquire(queue, spec.leaseRequestsPerSecond(), now)) {
             return List.of();
         }
-        LeaseQuery q = new LeaseQuery(queue, (int) maxTasks, filter, now, now + Validation.leaseUsec(leaseSeconds),
-                spec.retryLimit(), tombstoneExpiry(now));
+        LeaseQuery q = new LeaseQuery(
+                queue,
+                (int) maxTasks,
+                filter,
+                now,
+                now + Validation.leaseUsec(leaseSeconds),
+                spec.retryLimit(),
+                tombstoneExpiry(now));
         // Selection is serialized by the store, not here: SQLite runs each lease alone inside its single writer
         // (whose commits are grouped, which a lock held across the commit would prevent); PostgreSQL skips rows
         // another transaction has locked.
-        LeaseOutcome outcome = store.taskLease(q);
-        leaseCounter.record(queue, outcome.leased().size(), now);
+        LeaseOutcome outcome;
+        try {
+            outcome = store.taskLease(q);
+        } catch (CommitUncertainException e) {
+            throw new QueueException(
+                    ErrorCode.COMMIT_UNCERTAIN,
+                    null,
+                    "the database may or may not have committed "
+                            + "this lease; tasks it may have leased are due again when the lease would end, in "
+                            + Validation.leaseUsec(leaseSeconds) / Limits.USEC_PER_SECOND + " s; lease again");
+        }
+        figures.record(queue, outcome.leased().size(), now);
+        activity.leased(queue, outcome.leased().size());
         return outcome.leased();
     }
 
@@ -247,7 +227,21 @@ public final class PullQueueEngine {
         Validation.checkTaskName(name);
         long now = nowUsec();
         long newEta = now + Validation.leaseUsec(leaseSeconds);
-        ErrorCode code = store.taskModifyLease(queue, name, tokenEtaUsec, newEta, now);
+        ErrorCode code;
+        try {
+            code = store.taskModifyLease(queue, name, tokenEtaUsec, newEta, now);
+        } catch (CommitUncertainException e) {
+            throw new QueueException(
+                    ErrorCode.COMMIT_UNCERTAIN,
+                    "leaseToken",
+                    "the database may or may not have "
+                            + "committed this lease change of task " + name + ": the lease token is now either "
+                            + newEta
+                            + " (committed) or still " + tokenEtaUsec
+                            + "; retry with the old token, and if that answers "
+                            + "TASK_LEASE_EXPIRED, use " + newEta,
+                    List.of(name));
+        }
         switch (code) {
             case OK:
                 break;
@@ -256,8 +250,8 @@ public final class PullQueueEngine {
             case TOMBSTONED_TASK:
                 throw new QueueException(code, "name", "task " + name + " was deleted");
             case TASK_LEASE_EXPIRED:
-                throw new QueueException(code, "leaseToken",
-                        "the lease on task " + name + " has expired or the token does not match");
+                throw new QueueException(
+                        code, "leaseToken", "the lease on task " + name + " has expired or the token does not match");
             default:
                 throw new QueueException(code, "unexpected store result " + code);
         }
@@ -267,16 +261,39 @@ public final class PullQueueEngine {
         return newEta;
     }
 
-    // ------------------------------------------------------------------------------------ delete, read
-
     /** Deletes tasks by name; one result per name: OK, UNKNOWN_TASK, TOMBSTONED_TASK or INVALID_TASK_NAME. */
     public List<ErrorCode> delete(String queue, List<String> names) {
         QueueSpec spec = requireQueue(queue);
         requirePull(spec);
         if (names.size() > Limits.MAX_NAMES_PER_DELETE) {
-            throw new QueueException(ErrorCode.TOO_MANY_TASKS, "names",
+            throw new QueueException(
+                    ErrorCode.TOO_MANY_TASKS,
+                    "names",
                     "at most " + Limits.MAX_NAMES_PER_DELETE + " names per delete call, got " + names.size());
         }
+        long now = nowUsec();
+        List<ErrorCode> results = perValidName(names, valid -> {
+            try {
+                return store.taskDeleteMany(queue, valid, now, tombstoneExpiry(now));
+            } catch (CommitUncertainException e) {
+                throw new QueueException(
+                        ErrorCode.COMMIT_UNCERTAIN,
+                        "names",
+                        "the database may or may not have "
+                                + "committed this delete; delete again (a name that was deleted answers TOMBSTONED_TASK)",
+                        valid);
+            }
+        });
+        activity.deleted(queue, results.stream().filter(c -> c == ErrorCode.OK).count());
+        return results;
+    }
+
+    /**
+     * Runs {@code action} on the valid names (when there are any) and gives one result per name in order: the
+     * action's for a valid name, INVALID_TASK_NAME for the others.
+     */
+    static List<ErrorCode> perValidName(
+            List<String> names, java.util.function.Function<List<String>, List<ErrorCode>> action) {
         List<String> valid = new ArrayList<>(names.size());
         boolean[] isValid = new boolean[names.size()];
         for (int i = 0; i < names.size(); i++) {
@@ -285,13 +302,11 @@ public final class PullQueueEngine {
                 valid.add(names.get(i));
             }
         }
-        long now = nowUsec();
-        List<ErrorCode> stored = valid.isEmpty() ? List.of()
-                : store.taskDeleteMany(queue, valid, now, tombstoneExpiry(now));
+        List<ErrorCode> done = valid.isEmpty() ? List.of() : action.apply(valid);
         List<ErrorCode> results = new ArrayList<>(names.size());
         int j = 0;
         for (int i = 0; i < names.size(); i++) {
-            results.add(isValid[i] ? stored.get(j++) : ErrorCode.INVALID_TASK_NAME);
+            results.add(isValid[i] ? done.get(j++) : ErrorCode.INVALID_TASK_NAME);
         }
         return results;
     }
@@ -305,10 +320,14 @@ public final class PullQueueEngine {
     public void deleteOne(String queue, String name) {
         ErrorCode c = delete(queue, List.of(name)).get(0);
         if (c != ErrorCode.OK) {
-            throw new QueueException(c, "name", c == ErrorCode.INVALID_TASK_NAME
-                    ? "task name must match [a-zA-Z0-9_-]{1,500}"
-                    : c == ErrorCode.TOMBSTONED_TASK ? "task " + name + " was already deleted"
-                    : "task " + name + " does not exist");
+            throw new QueueException(
+                    c,
+                    "name",
+                    c == ErrorCode.INVALID_TASK_NAME
+                            ? "task name must match [a-zA-Z0-9_-]{1,500}"
+                            : c == ErrorCode.TOMBSTONED_TASK
+                                    ? "task " + name + " was already deleted"
+                                    : "task " + name + " does not exist");
         }
     }
 
@@ -330,7 +349,9 @@ public final class PullQueueEngine {
     public TaskPage list(String queue, String afterName, int pageSize, boolean withPayloads) {
         requirePull(requireQueue(queue));
         if (pageSize < 1 || pageSize > Limits.MAX_LIST_PAGE_SIZE) {
-            throw new QueueException(ErrorCode.INVALID_REQUEST, "pageSize",
+            throw new QueueException(
+                    ErrorCode.INVALID_REQUEST,
+                    "pageSize",
                     "pageSize must be between 1 and " + Limits.MAX_LIST_PAGE_SIZE + ", got " + pageSize);
         }
         if (afterName != null) {
@@ -338,8 +359,6 @@ public final class PullQueueEngine {
         }
         return store.taskList(queue, afterName, pageSize, withPayloads);
     }
-
-    // ---------------------------------------------------------------------------------- queue actions
 
     public long purge(String queue) {
         requirePull(requireQueue(queue));
@@ -360,8 +379,9 @@ public final class PullQueueEngine {
         if (spec.mode() != QueueMode.PULL) {
             return new QueueStats(spec, false, QueueCounts.EMPTY, 0, 0);
         }
-        return new QueueStats(spec, store.queuePaused(queue), store.queueCounts(queue, now),
-                leaseCounter.sum(queue, 60, now), leaseCounter.sum(queue, 3600, now));
+        LeaseFigures.Leased leased = figures.leased(queue, now);
+        return new QueueStats(
+                spec, store.queuePaused(queue), store.queueCounts(queue, now), leased.lastMinute(), leased.lastHour());
     }
 
     /**
@@ -373,30 +393,42 @@ public final class PullQueueEngine {
         int exhausted = 0;
         for (QueueSpec spec : registry.all()) {
             if (spec.mode() == QueueMode.PULL) {
-                exhausted += store.taskRemoveExhausted(spec.name(), spec.retryLimit(), now, tombstoneExpiry(now),
-                        batch);
+                exhausted +=
+                        store.taskRemoveExhausted(spec.name(), spec.retryLimit(), now, tombstoneExpiry(now), batch);
             }
         }
         int tombstones = store.tombstoneDeleteExpired(now, batch);
+        figures.forget(now, batch);
         return new MaintenanceReport(exhausted, tombstones, store.reclaimSpace());
     }
 
-    // ---------------------------------------------------------------------------------------- helpers
-
     public QueueSpec requireQueue(String queue) {
         Validation.checkQueueName(queue);
-        return registry.find(queue).orElseThrow(() ->
-                new QueueException(ErrorCode.UNKNOWN_QUEUE, "queue", "queue " + queue + " is not declared"));
+        return registry.find(queue)
+                .orElseThrow(() ->
+                        new QueueException(ErrorCode.UNKNOWN_QUEUE, "queue", "queue " + queue + " is not declared"));
     }
 
-    private static void requirePull(QueueSpec spec) {
+    /** What this server added, leased and deleted per queue since the last sample. */
+    QueueActivity activity() {
+        return activity;
+    }
+
+    /** Tells the listeners (long-poll waiters) that tasks of the queue may have become leasable. */
+    void tasksAvailable(String queue) {
+        notifyAvailable(queue);
+    }
+
+    static void requirePull(QueueSpec spec) {
         if (spec.mode() != QueueMode.PULL) {
-            throw new QueueException(ErrorCode.INVALID_QUEUE_MODE, "queue",
+            throw new QueueException(
+                    ErrorCode.INVALID_QUEUE_MODE,
+                    "queue",
                     "queue " + spec.name() + " is a push queue; this operation needs a pull queue");
         }
     }
 
-    private long tombstoneExpiry(long now) {
+    long tombstoneExpiry(long now) {
         return now + settings.tombstoneTtl().toNanos() / 1000;
     }
 

@@ -13,8 +13,16 @@ package io.pullqueue.core;
  * @param createdUsec when it was added, in µs since the epoch
  * @param retryLimit its own retry limit, or {@code null} to use the queue's
  */
-public record Task(String queue, String name, byte[] payload, int payloadSize, String tag, long etaUsec,
-                   int retryCount, long createdUsec, Integer retryLimit) {
+public record Task(
+        String queue,
+        String name,
+        byte[] payload,
+        int payloadSize,
+        Tag tag,
+        long etaUsec,
+        int retryCount,
+        long createdUsec,
+        Integer retryLimit) {
 
     /** True if the task is held under a lease that has not run out at {@code nowUsec}. */
     public boolean isLeased(long nowUsec) {

@@ -9,6 +9,10 @@ import java.util.OptionalLong;
  * The port to durable task storage. Every method that changes data returns only after the change is
  * committed. Times are µs since the epoch and are always passed in: a store never reads a clock.
  *
+ * <p>Failures of a write: a {@link QueueException} with {@link ErrorCode#STORAGE_FULL} or any other exception
+ * means that nothing changed (the transaction was rolled back); {@link CommitUncertainException} means that the
+ * commit itself failed and the change may or may not have taken effect.
+ *
  * <p>Callers validate input first; a store assumes well-formed names, tags and limits.
  */
 public interface TaskStore {
@@ -53,11 +57,6 @@ public interface TaskStore {
      */
     TaskPage taskList(String queue, String afterName, int limit, boolean withPayloads);
 
-    /** {@link #taskList(String, String, int, boolean)} without payloads. */
-    default TaskPage taskList(String queue, String afterName, int limit) {
-        return taskList(queue, afterName, limit, false);
-    }
-
     /** True if the name is reserved by a tombstone that has not expired at {@code nowUsec}. */
     boolean tombstoneExists(String queue, String name, long nowUsec);
 
@@ -77,11 +76,38 @@ public interface TaskStore {
      * Deletes and tombstones up to {@code batch} due tasks that have used up their retry limit (their own,
      * else {@code queueRetryLimit}; nothing when both are absent). Returns how many were removed.
      */
-    int taskRemoveExhausted(String queue, Integer queueRetryLimit, long nowUsec, long tombstoneExpiresUsec,
-                            int batch);
+    int taskRemoveExhausted(String queue, Integer queueRetryLimit, long nowUsec, long tombstoneExpiresUsec, int batch);
 
     /** Deletes up to {@code batch} tombstones that expired before {@code nowUsec}; returns how many. */
     int tombstoneDeleteExpired(long nowUsec, int batch);
+
+    // ---------------------------------------------------------------- what an operator looks at and does
+
+    /**
+     * A page of the queue's tasks in the query's state and with its tag (any when null), in name or ETA order
+     * (ties broken by name), after the query's cursor; without payloads (each task carries its payload's size).
+     */
+    TaskListing taskSearch(TaskQuery query);
+
+    /**
+     * Sets the ETA of each named task that is leased or not yet due to {@code nowUsec}, so that the next lease call
+     * can take it: a lease is given back (its token no longer matches), a delayed task becomes due. The retry count
+     * is not changed. One result per name: OK for a task that exists (also one that was due already), else
+     * UNKNOWN_TASK or TOMBSTONED_TASK.
+     */
+    List<ErrorCode> taskMakeDue(String queue, List<String> names, long nowUsec);
+
+    /** Writes this server's samples, by queue (replacing one of the same queue, time and server). */
+    void sampleAdd(String server, Map<String, QueueSample> byQueue);
+
+    /**
+     * A queue's samples taken at or after {@code fromUsec}, in time order, one per sample time: the activity of
+     * every server summed, the backlog the largest any server counted.
+     */
+    List<QueueSample> sampleRead(String queue, long fromUsec);
+
+    /** Deletes samples taken before {@code beforeUsec}; returns how many. */
+    int samplePrune(long beforeUsec);
 
     // ------------------------------------------------------------------ what differs between stores
 
@@ -91,18 +117,23 @@ public interface TaskStore {
     }
 
     /**
-     * Tells {@code listener} when tasks may have become leasable because another server instance sharing this
-     * database added them or gave a lease back. A store that only one instance can use does nothing.
+     * Where the engine keeps the lease throttle and the leased-in-the-last-minute/hour figures; called once, by the
+     * engine. A store that several server instances share keeps them in the database, so that they are cluster-wide
+     * as they were app-wide on App Engine; the default keeps them in this server's memory.
      */
-    default void watchOtherInstances(TaskAvailabilityListener listener) {
+    default LeaseFigures leaseFigures() {
+        return new LocalLeaseFigures();
     }
 
     /**
-     * Figures an operator watches for the store's health, by name (for example live and dead rows per table).
-     * Read by the maintenance timer, never on a request path. Empty when the store has none.
+     * Tells {@code listener} when tasks may have become leasable because another server instance sharing this
+     * database added them or gave a lease back. A store that only one instance can use does nothing.
      */
-    default Map<String, Long> diagnostics() {
-        return Map.of();
+    default void watchOtherInstances(TaskAvailabilityListener listener) {}
+
+    /** Figures an operator watches for the store's health; read by the maintenance timer only. */
+    default StoreDiagnostics diagnostics() {
+        return StoreDiagnostics.NONE;
     }
 
     /**
@@ -114,7 +145,31 @@ public interface TaskStore {
         return 0;
     }
 
-    /** Stops what the store runs in the background (such as a notification listener). */
-    default void close() {
+    /**
+     * Holds room for an add of about {@code bytes} bytes until the returned {@link Room} is closed, or refuses the
+     * add before it starts: throws {@link QueueException} with {@link ErrorCode#STORAGE_FULL} when the store has no
+     * room for it. Concurrent adds each count the room the others hold. Only writes that grow the store ask; leases,
+     * lease changes and deletes do not, so they keep working (and free room) while adds are refused. A store that
+     * cannot measure its room (PostgreSQL: the database server's disk) accepts, and reports a full disk when the
+     * write fails.
+     */
+    default Room reserveRoom(long bytes) {
+        return Room.NONE;
     }
+
+    /** Room held for one add; closing it gives the room back to the count (the add has then taken what it used). */
+    interface Room extends AutoCloseable {
+        Room NONE = () -> {};
+
+        @Override
+        void close();
+    }
+
+    /** The store's room as measured now, or {@code null} when it cannot measure it. */
+    default StorageStatus storage() {
+        return null;
+    }
+
+    /** Stops what the store runs in the background (such as a notification listener). */
+    default void close() {}
 }

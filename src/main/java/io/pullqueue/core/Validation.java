@@ -1,12 +1,10 @@
 package io.pullqueue.core;
 
-import java.nio.charset.StandardCharsets;
 import java.util.regex.Pattern;
 
 /** Checks of names, tags and limits. Each failure names the field and the rule it broke. */
 public final class Validation {
-    private Validation() {
-    }
+    private Validation() {}
 
     private static final Pattern QUEUE_NAME = Pattern.compile("[a-zA-Z0-9-]{1,100}");
 
@@ -19,8 +17,8 @@ public final class Validation {
             throw new QueueException(ErrorCode.INVALID_QUEUE_NAME, "queue", "queue name is required");
         }
         if (!isValidQueueName(name)) {
-            throw new QueueException(ErrorCode.INVALID_QUEUE_NAME, "queue",
-                    "queue name must match [a-zA-Z0-9-]{1,100}");
+            throw new QueueException(
+                    ErrorCode.INVALID_QUEUE_NAME, "queue", "queue name must match [a-zA-Z0-9-]{1,100}");
         }
     }
 
@@ -40,31 +38,36 @@ public final class Validation {
 
     public static void checkTaskName(String name) {
         if (!isValidTaskName(name)) {
-            throw new QueueException(ErrorCode.INVALID_TASK_NAME, "name",
-                    "task name must match [a-zA-Z0-9_-]{1,500}");
+            throw new QueueException(ErrorCode.INVALID_TASK_NAME, "name", "task name must match [a-zA-Z0-9_-]{1,500}");
         }
     }
 
-    /** Returns the tag's UTF-8 length after checking it is at most 500 bytes. */
-    public static int checkTag(String tag, String field) {
-        int bytes = tag.getBytes(StandardCharsets.UTF_8).length;
+    /** Returns the tag's length after checking it is at most 500 bytes. */
+    public static int checkTag(Tag tag, String field) {
+        int bytes = tag.length();
         if (bytes > Limits.MAX_TAG_BYTES) {
-            throw new QueueException(ErrorCode.INVALID_TAG, field,
-                    "tag is " + bytes + " bytes; the limit is " + Limits.MAX_TAG_BYTES + " bytes");
+            throw new QueueException(
+                    ErrorCode.INVALID_TAG,
+                    field,
+                    field + " is " + bytes + " bytes; the limit is " + Limits.MAX_TAG_BYTES + " bytes");
         }
         return bytes;
     }
 
     public static void checkMaxTasks(long maxTasks) {
         if (maxTasks < 1 || maxTasks > Limits.MAX_TASKS_PER_LEASE) {
-            throw new QueueException(ErrorCode.INVALID_REQUEST, "maxTasks",
+            throw new QueueException(
+                    ErrorCode.INVALID_REQUEST,
+                    "maxTasks",
                     "maxTasks must be between 1 and " + Limits.MAX_TASKS_PER_LEASE + ", got " + maxTasks);
         }
     }
 
     public static void checkLeaseSeconds(double seconds, String field) {
         if (!(seconds >= 0 && seconds <= Limits.MAX_LEASE_SECONDS)) {
-            throw new QueueException(ErrorCode.INVALID_REQUEST, field,
+            throw new QueueException(
+                    ErrorCode.INVALID_REQUEST,
+                    field,
                     field + " must be between 0 and " + Limits.MAX_LEASE_SECONDS + " seconds, got " + seconds);
         }
     }

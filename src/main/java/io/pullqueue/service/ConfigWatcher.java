@@ -2,6 +2,7 @@ package io.pullqueue.service;
 
 import io.pullqueue.config.QueueConfig;
 import io.pullqueue.config.ReloadingQueueRegistry;
+import io.pullqueue.core.ConfigStatus;
 import io.pullqueue.core.QueueRegistry;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,8 +22,9 @@ public class ConfigWatcher {
     @Inject
     @ConfigProperty(name = "pullqueue.queue.config", defaultValue = "queue.yaml")
     String file;
+
     @Inject
-    @ConfigProperty(name = "pullqueue.config.poll.seconds", defaultValue = "5")
+    @ConfigProperty(name = "pullqueue.config.poll.seconds")
     int pollSeconds;
 
     private ReloadingQueueRegistry registry;
@@ -60,6 +62,11 @@ public class ConfigWatcher {
     /** The path of queue.yaml. */
     public String path() {
         return registry.path().toString();
+    }
+
+    /** The last reload's outcome: when the version in force was applied, and why a newer one was refused. */
+    public ConfigStatus status() {
+        return registry.status();
     }
 
     /** Why the newest version of queue.yaml was refused, if it was. */

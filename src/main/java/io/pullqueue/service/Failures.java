@@ -1,5 +1,6 @@
 package io.pullqueue.service;
 
+import io.pullqueue.core.CommitUncertainException;
 import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.QueueException;
 import io.pullqueue.store.StoreException;
@@ -13,8 +14,7 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 public final class Failures {
     private static final Logger LOG = Logger.getLogger(Failures.class.getName());
 
-    private Failures() {
-    }
+    private Failures() {}
 
     /** Seconds a client should wait before retrying after a TRANSIENT_ERROR. */
     public static final int RETRY_AFTER_SECONDS = 1;
@@ -25,12 +25,20 @@ public final class Failures {
             return q;
         }
         if (e instanceof BulkheadException) {
-            return new QueueException(ErrorCode.TRANSIENT_ERROR,
-                    "too many concurrent lease calls on this server; retry shortly");
+            return new QueueException(
+                    ErrorCode.TRANSIENT_ERROR, "too many concurrent lease calls on this server; retry shortly");
+        }
+        if (e instanceof CommitUncertainException) {
+            LOG.log(Level.WARNING, "commit outcome unknown: " + e.getMessage(), e);
+            return new QueueException(
+                    ErrorCode.COMMIT_UNCERTAIN,
+                    "the database may or may not have committed "
+                            + "this change; read the state again before retrying");
         }
         if (e instanceof StoreException) {
             LOG.log(Level.WARNING, "store failure: " + e.getMessage(), e);
-            return new QueueException(ErrorCode.TRANSIENT_ERROR, "the database is not available right now; retry shortly");
+            return new QueueException(
+                    ErrorCode.TRANSIENT_ERROR, "the database is not available right now; retry shortly");
         }
         if (e instanceof TimeoutException) {
             return new QueueException(ErrorCode.TRANSIENT_ERROR, "the lease call timed out; retry shortly");

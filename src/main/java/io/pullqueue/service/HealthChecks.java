@@ -1,8 +1,10 @@
 package io.pullqueue.service;
 
+import io.pullqueue.core.StorageStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
+import java.util.Locale;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
@@ -18,22 +20,35 @@ public class HealthChecks {
 
     @Inject
     QueueService service;
+
     @Inject
     ConfigWatcher config;
+
     @Inject
     QueueMetrics metrics;
+
+    @Inject
+    Authenticator authenticator;
 
     @Produces
     @Readiness
     HealthCheck store() {
         return () -> {
-            HealthCheckResponseBuilder b = HealthCheckResponse.named("store").status(service.storeReachable())
+            HealthCheckResponseBuilder b = HealthCheckResponse.named("store")
+                    .status(service.storeReachable())
                     .withData("kind", service.storeKind());
             // Table bloat, as of the last maintenance pass: dead row versions autovacuum has not reclaimed yet.
-            metrics.storeDiagnostics().forEach((k, v) -> {
-                if (!k.startsWith("notifications")) {
-                    b.withData(k, v);
-                }
+            // Full storage keeps the server ready on purpose: workers must go on leasing and deleting, which is
+            // what frees room; adds are refused with STORAGE_FULL meanwhile.
+            StorageStatus room = service.storage();
+            if (room != null) {
+                b.withData("storage", room.full() ? "FULL" : "OK")
+                        .withData("storage.usableBytes", room.usableBytes())
+                        .withData("storage.minFreeBytes", room.minFreeBytes());
+            }
+            metrics.storeDiagnostics().tables().forEach((table, rows) -> {
+                b.withData(table + ".live", rows.live());
+                b.withData(table + ".dead", rows.dead());
             });
             return b.build();
         };
@@ -47,6 +62,25 @@ public class HealthChecks {
                     .status(config.loaded())
                     .withData("path", config.path());
             config.lastError().ifPresent(e -> b.withData("lastError", e));
+            return b.build();
+        };
+    }
+
+    /** How callers are authenticated; {@code none} is shown here so that an open server is seen at a glance. */
+    @Produces
+    @Readiness
+    HealthCheck authentication() {
+        return () -> {
+            HealthCheckResponseBuilder b = HealthCheckResponse.named("authentication")
+                    .up()
+                    .withData("mode", authenticator.mode().name().toLowerCase(Locale.ROOT));
+            if (authenticator.mode() == Authenticator.Mode.NONE) {
+                b.withData("warning", "AUTHENTICATION IS OFF: every caller may do everything");
+            }
+            if (authenticator.keyCount() >= 0) {
+                b.withData("apiKeys", authenticator.keyCount());
+            }
+            authenticator.keysError().ifPresent(e -> b.withData("apiKeysError", e));
             return b.build();
         };
     }

@@ -12,5 +12,4 @@ import java.time.Duration;
  * @param filter which tasks qualify
  * @param maxWait how long to wait for tasks when none are due (0 = answer at once; at most 20 s)
  */
-public record LeaseRequest(String queue, long maxTasks, double leaseSeconds, TagFilter filter, Duration maxWait) {
-}
+public record LeaseRequest(String queue, long maxTasks, double leaseSeconds, TagFilter filter, Duration maxWait) {}

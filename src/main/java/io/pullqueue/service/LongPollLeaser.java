@@ -1,6 +1,7 @@
 package io.pullqueue.service;
 
 import io.pullqueue.core.ErrorCode;
+import io.pullqueue.core.Identity;
 import io.pullqueue.core.QueueException;
 import io.pullqueue.core.Task;
 import jakarta.annotation.PostConstruct;
@@ -15,8 +16,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.Future;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,10 +38,12 @@ public class LongPollLeaser {
 
     @Inject
     QueueService service;
+
     @Resource
     ManagedScheduledExecutorService executor;
+
     @Inject
-    @ConfigProperty(name = "pullqueue.longpoll.max.waiters", defaultValue = "1000")
+    @ConfigProperty(name = "pullqueue.longpoll.max.waiters")
     int maxWaiters;
 
     private final Map<String, Set<Waiter>> waiters = new ConcurrentHashMap<>();
@@ -52,16 +55,23 @@ public class LongPollLeaser {
     @PostConstruct
     void listen() {
         service.addListener(this::wake);
-        metrics.gauge(Metadata.builder().withName("pullqueue.lease.waiting")
-                .withDescription("Lease calls waiting for tasks (long poll) on this server").build(),
-                waiting, AtomicInteger::get);
+        metrics.gauge(
+                Metadata.builder()
+                        .withName("pullqueue.lease.waiting")
+                        .withDescription("Lease calls waiting for tasks (long poll) on this server")
+                        .build(),
+                waiting,
+                AtomicInteger::get);
     }
 
     /** Leases at once; if nothing is due and the request may wait, completes when tasks come or time is up. */
     public CompletionStage<List<Task>> lease(LeaseRequest r) {
         if (r.maxWait().isNegative() || r.maxWait().compareTo(MAX_WAIT) > 0) {
-            throw new QueueException(ErrorCode.INVALID_REQUEST, "waitSeconds",
-                    "waitSeconds must be between 0 and " + MAX_WAIT.toSeconds() + ", got " + r.maxWait().toSeconds());
+            throw new QueueException(
+                    ErrorCode.INVALID_REQUEST,
+                    "waitSeconds",
+                    "waitSeconds must be between 0 and " + MAX_WAIT.toSeconds() + ", got "
+                            + r.maxWait().toSeconds());
         }
         List<Task> now = service.lease(r.queue(), r.maxTasks(), r.leaseSeconds(), r.filter());
         if (!now.isEmpty() || r.maxWait().isZero()) {
@@ -69,16 +79,20 @@ public class LongPollLeaser {
         }
         if (waiting.incrementAndGet() > maxWaiters) {
             waiting.decrementAndGet();
-            throw new QueueException(ErrorCode.TRANSIENT_ERROR,
+            throw new QueueException(
+                    ErrorCode.TRANSIENT_ERROR,
                     "too many waiting lease calls on this server (limit " + maxWaiters + "); retry shortly");
         }
-        Waiter w = new Waiter(r, service.nowUsec() + r.maxWait().toNanos() / 1000);
+        // Later attempts run on the executor's threads, as the caller that the first attempt was allowed for.
+        Waiter w =
+                new Waiter(r, Caller.current(), service.nowUsec() + r.maxWait().toNanos() / 1000);
         park(w);
         return w.result;
     }
 
     private void park(Waiter w) {
-        waiters.computeIfAbsent(w.request.queue(), q -> ConcurrentHashMap.newKeySet()).add(w);
+        waiters.computeIfAbsent(w.request.queue(), q -> ConcurrentHashMap.newKeySet())
+                .add(w);
         long now = service.nowUsec();
         OptionalLong next = service.nextEta(w.request.queue());
         long at = now + RECHECK_USEC;
@@ -112,7 +126,8 @@ public class LongPollLeaser {
         }
         try {
             LeaseRequest r = w.request;
-            List<Task> tasks = service.lease(r.queue(), r.maxTasks(), r.leaseSeconds(), r.filter());
+            List<Task> tasks =
+                    Caller.as(w.caller, () -> service.lease(r.queue(), r.maxTasks(), r.leaseSeconds(), r.filter()));
             if (!tasks.isEmpty() || service.nowUsec() >= w.deadlineUsec) {
                 finish(w, tasks, null);
                 return;
@@ -136,13 +151,15 @@ public class LongPollLeaser {
     /** One waiting lease call. Exactly one attempt runs at a time ({@link #claim()}). */
     private static final class Waiter {
         final LeaseRequest request;
+        final Identity caller;
         final long deadlineUsec;
         final CompletableFuture<List<Task>> result = new CompletableFuture<>();
         private final AtomicBoolean running = new AtomicBoolean();
         private volatile Future<?> timer;
 
-        Waiter(LeaseRequest request, long deadlineUsec) {
+        Waiter(LeaseRequest request, Identity caller, long deadlineUsec) {
             this.request = request;
+            this.caller = caller;
             this.deadlineUsec = deadlineUsec;
         }
 

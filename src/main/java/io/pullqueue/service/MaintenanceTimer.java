@@ -17,7 +17,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * The non-persistent bookkeeping timer. It never decides correctness (an expired lease is leasable the moment it
  * runs out, whatever the timer does); it re-reads queue.yaml when it changes, removes due tasks past their retry
- * limit and expired tombstones in bounded batches, and refreshes the metrics snapshot.
+ * limit and expired tombstones in bounded batches, refreshes the metrics snapshot, and writes each queue's sample of
+ * its history (from that snapshot) every {@code pullqueue.history.sample.seconds}.
  *
  * <p>{@code @Lock(WRITE)}: ticks never overlap; a slow pass makes the next tick wait instead of running twice.
  */
@@ -29,16 +30,30 @@ public class MaintenanceTimer {
 
     @Inject
     QueueService service;
+
     @Inject
     QueueMetrics metrics;
+
     @Inject
     ConfigWatcher config;
+
     @Inject
-    @ConfigProperty(name = "pullqueue.maintenance.seconds", defaultValue = "5")
+    Authenticator authenticator;
+
+    @Inject
+    @ConfigProperty(name = "pullqueue.maintenance.seconds")
     int maintenanceSeconds;
+
     @Inject
-    @ConfigProperty(name = "pullqueue.maintenance.batch", defaultValue = "1000")
+    @ConfigProperty(name = "pullqueue.maintenance.batch")
     int batch;
+
+    @Inject
+    @ConfigProperty(name = "pullqueue.history.sample.seconds")
+    int sampleSeconds;
+
+    /** This server's name in the queue samples: each server writes its own rows, and the history sums them. */
+    private final String server = java.util.UUID.randomUUID().toString().substring(0, 8);
 
     private long ticks;
 
@@ -48,9 +63,17 @@ public class MaintenanceTimer {
         ticks++;
         try {
             config.changedIfDue(ticks).ifPresent(service::swapQueues);
-            if (ticks % Math.max(1, maintenanceSeconds) == 0) {
+            authenticator.reloadIfDue(ticks);
+            boolean maintenanceDue = ticks % Math.max(1, maintenanceSeconds) == 0;
+            boolean sampleDue = ticks % Math.max(1, sampleSeconds) == 0;
+            if (maintenanceDue) {
                 maintain();
-                metrics.refresh();
+            }
+            if (maintenanceDue || sampleDue) {
+                metrics.refresh(); // a sample takes the counts read now (by default every other maintenance pass)
+            }
+            if (sampleDue) {
+                service.sample(server, metrics.latestCounts());
             }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "maintenance pass failed; will retry next tick: " + e, e);

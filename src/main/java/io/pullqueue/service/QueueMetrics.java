@@ -1,11 +1,14 @@
 package io.pullqueue.service;
 
+import io.pullqueue.core.QueueCounts;
 import io.pullqueue.core.QueueMode;
 import io.pullqueue.core.QueueSpec;
 import io.pullqueue.core.QueueStats;
+import io.pullqueue.core.StoreDiagnostics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,15 +30,25 @@ public class QueueMetrics {
 
     @Inject
     MetricRegistry registry;
+
     @Inject
     QueueService service;
 
     private final Map<String, QueueStats> latest = new ConcurrentHashMap<>();
-    private final Map<String, Long> store = new ConcurrentHashMap<>();
+    private volatile StoreDiagnostics store = StoreDiagnostics.NONE;
+    private final Set<String> tablesRegistered = ConcurrentHashMap.newKeySet();
+    private volatile boolean notificationsRegistered;
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
 
     /** Re-reads every pull queue's statistics and registers gauges for queues seen the first time. */
     public void refresh() {
+        try (Caller.Scope s = Caller.bind(Caller.SERVER)) {
+            refreshQueues();
+        }
+        refreshStore();
+    }
+
+    private void refreshQueues() {
         long now = service.nowUsec();
         for (QueueSpec spec : service.queues()) {
             if (spec.mode() != QueueMode.PULL) {
@@ -46,9 +59,9 @@ public class QueueMetrics {
                 register(spec.name());
             }
         }
-        latest.keySet().removeIf(q -> service.queues().stream().noneMatch(s -> s.name().equals(q)));
+        latest.keySet()
+                .removeIf(q -> service.queues().stream().noneMatch(s -> s.name().equals(q)));
         lastRefreshUsec = now;
-        refreshStore();
     }
 
     /**
@@ -56,69 +69,133 @@ public class QueueMetrics {
      * dead rows that autovacuum has not reclaimed yet) and the task notifications this server received.
      */
     private void refreshStore() {
-        for (Map.Entry<String, Long> e : service.storeDiagnostics().entrySet()) {
-            if (store.put(e.getKey(), e.getValue()) == null) {
-                registerStore(e.getKey());
+        StoreDiagnostics d = service.storeDiagnostics();
+        store = d;
+        for (String table : d.tables().keySet()) {
+            if (tablesRegistered.add(table)) {
+                registerTable(table);
             }
         }
-    }
-
-    /** The last diagnostics read (empty for a store without any); see {@link #refreshStore()}. */
-    public Map<String, Long> storeDiagnostics() {
-        return Map.copyOf(store);
-    }
-
-    private void registerStore(String key) {
-        int dot = key.lastIndexOf('.');
-        String table = key.substring(0, dot);
-        String what = key.substring(dot + 1);
-        Metadata md;
-        Tag[] tags;
-        if ("notifications".equals(table)) {
-            md = Metadata.builder().withName("pullqueue.store.notifications.received")
-                    .withDescription("Task notifications (LISTEN/NOTIFY) this server received from the database")
-                    .build();
-            tags = new Tag[0];
-        } else {
-            md = Metadata.builder().withName("pullqueue.store.rows")
-                    .withDescription("Row versions per store table: live, and dead ones not yet vacuumed (bloat)")
-                    .build();
-            tags = new Tag[] {new Tag("table", table), new Tag("state", what)};
+        if (d.notificationsReceived().isPresent() && !notificationsRegistered) {
+            notificationsRegistered = true;
+            registry.gauge(
+                    Metadata.builder()
+                            .withName("pullqueue.store.notifications.received")
+                            .withDescription(
+                                    "Task notifications (LISTEN/NOTIFY) this server received from the database")
+                            .build(),
+                    this,
+                    m -> m.store.notificationsReceived().orElse(0));
         }
-        registry.gauge(md, store, m -> m.getOrDefault(key, 0L).doubleValue(), tags);
+    }
+
+    /** Each pull queue's counts as the last refresh read them. */
+    public Map<String, QueueCounts> latestCounts() {
+        Map<String, QueueCounts> out = new HashMap<>();
+        latest.forEach((q, s) -> out.put(q, s.counts()));
+        return out;
+    }
+
+    /** The last diagnostics read ({@link StoreDiagnostics#NONE} for a store without any). */
+    public StoreDiagnostics storeDiagnostics() {
+        return store;
+    }
+
+    private void registerTable(String table) {
+        Metadata md = Metadata.builder()
+                .withName("pullqueue.store.rows")
+                .withDescription("Row versions per store table: live, and dead ones not yet vacuumed (bloat)")
+                .build();
+        registry.gauge(md, this, m -> m.tableRows(table).live(), new Tag("table", table), new Tag("state", "live"));
+        registry.gauge(md, this, m -> m.tableRows(table).dead(), new Tag("table", table), new Tag("state", "dead"));
+    }
+
+    private StoreDiagnostics.TableRows tableRows(String table) {
+        return store.tables().getOrDefault(table, new StoreDiagnostics.TableRows(0, 0));
     }
 
     private volatile long lastRefreshUsec;
 
     private void register(String queue) {
         Tag tag = new Tag("queue", queue);
-        gauge("pullqueue.queue.tasks", "Tasks stored in the queue, leased ones included", MetricUnits.NONE, queue,
-                s -> s.counts().tasks(), tag);
-        gauge("pullqueue.queue.due", "Tasks that a lease call could take now", MetricUnits.NONE, queue,
-                s -> s.counts().due(), tag);
-        gauge("pullqueue.queue.in.flight", "Tasks held under a lease that has not run out", MetricUnits.NONE, queue,
-                s -> s.counts().leased(), tag);
-        gauge("pullqueue.queue.leased.last.minute", "Tasks leased in the last 60 s by this server", MetricUnits.NONE,
-                queue, s -> s.leasedLastMinute(), tag);
-        gauge("pullqueue.queue.oldest.task.age", "Age of the oldest due task (0 when none is due)",
-                MetricUnits.SECONDS, queue, this::oldestDueAgeSeconds, tag);
+        gauge(
+                "pullqueue.queue.tasks",
+                "Tasks stored in the queue, leased ones included",
+                MetricUnits.NONE,
+                queue,
+                s -> s.counts().tasks(),
+                tag);
+        gauge(
+                "pullqueue.queue.due",
+                "Tasks that a lease call could take now",
+                MetricUnits.NONE,
+                queue,
+                s -> s.counts().due(),
+                tag);
+        gauge(
+                "pullqueue.queue.in.flight",
+                "Tasks held under a lease that has not run out",
+                MetricUnits.NONE,
+                queue,
+                s -> s.counts().leased(),
+                tag);
+        gauge(
+                "pullqueue.queue.leased.last.minute",
+                "Tasks leased in the last 60 s (all servers)",
+                MetricUnits.NONE,
+                queue,
+                s -> s.leasedLastMinute(),
+                tag);
+        gauge(
+                "pullqueue.queue.oldest.task.age",
+                "Age of the oldest due task (0 when none is due)",
+                MetricUnits.SECONDS,
+                queue,
+                this::oldestDueAgeSeconds,
+                tag);
     }
 
     private double oldestDueAgeSeconds(QueueStats s) {
-        Long oldest = s.counts().oldestEtaUsec();
-        if (oldest == null || s.counts().due() == 0) {
-            return 0;
-        }
-        return Math.max(0, (lastRefreshUsec - oldest) / 1e6);
+        return new Backlog(s, lastRefreshUsec).oldestDueAgeSeconds();
     }
 
-    private void gauge(String name, String description, String unit, String queue,
-                       ToDoubleFunction<QueueStats> f, Tag tag) {
-        Metadata md = Metadata.builder().withName(name).withDescription(description).withUnit(unit).build();
-        registry.gauge(md, latest, m -> {
-            QueueStats s = m.get(queue);
-            return s == null ? 0.0 : f.applyAsDouble(s);
-        }, tag);
+    /**
+     * A pull queue's backlog as of the last refresh (every server on a shared PostgreSQL database counts the same
+     * rows, so they agree up to one refresh interval), or {@code null} before its first refresh.
+     */
+    public Backlog backlog(String queue) {
+        QueueStats s = latest.get(queue);
+        return s == null ? null : new Backlog(s, lastRefreshUsec);
+    }
+
+    /** The figures autoscalers read: {@code stats} as counted at {@code readUsec}. */
+    public record Backlog(QueueStats stats, long readUsec) {
+
+        /** How long the oldest due task has been due; 0 when none is. */
+        public double oldestDueAgeSeconds() {
+            Long oldest = stats.counts().oldestEtaUsec();
+            if (oldest == null || stats.counts().due() == 0) {
+                return 0;
+            }
+            return Math.max(0, (readUsec - oldest) / 1e6);
+        }
+    }
+
+    private void gauge(
+            String name, String description, String unit, String queue, ToDoubleFunction<QueueStats> f, Tag tag) {
+        Metadata md = Metadata.builder()
+                .withName(name)
+                .withDescription(description)
+                .withUnit(unit)
+                .build();
+        registry.gauge(
+                md,
+                latest,
+                m -> {
+                    QueueStats s = m.get(queue);
+                    return s == null ? 0.0 : f.applyAsDouble(s);
+                },
+                tag);
     }
 
     /** Records one lease call: its latency and how many tasks it returned. */
@@ -131,17 +208,24 @@ public class QueueMetrics {
     }
 
     /** A queue's lease metrics, looked up in the registry once (a lookup per call costs more than the update). */
-    private record LeaseMetrics(Timer latency, Counter leased) {
-    }
+    private record LeaseMetrics(Timer latency, Counter leased) {}
 
     private final Map<String, LeaseMetrics> leaseMetrics = new ConcurrentHashMap<>();
 
     private LeaseMetrics leaseMetrics(String queue) {
         Tag tag = new Tag("queue", queue);
         return new LeaseMetrics(
-                registry.timer(Metadata.builder().withName("pullqueue.lease.duration")
-                        .withDescription("Latency of lease calls as the service sees them").build(), tag),
-                registry.counter(Metadata.builder().withName("pullqueue.tasks.leased")
-                        .withDescription("Tasks handed out by lease calls on this server").build(), tag));
+                registry.timer(
+                        Metadata.builder()
+                                .withName("pullqueue.lease.duration")
+                                .withDescription("Latency of lease calls as the service sees them")
+                                .build(),
+                        tag),
+                registry.counter(
+                        Metadata.builder()
+                                .withName("pullqueue.tasks.leased")
+                                .withDescription("Tasks handed out by lease calls on this server")
+                                .build(),
+                        tag));
     }
 }

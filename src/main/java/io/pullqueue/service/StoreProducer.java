@@ -35,12 +35,22 @@ public class StoreProducer {
     DataSource postgres;
 
     @Inject
-    @ConfigProperty(name = "pullqueue.store", defaultValue = "sqlite")
+    @ConfigProperty(name = "pullqueue.store")
     String kind;
 
     @Inject
     @ConfigProperty(name = "pullqueue.data.dir")
     Optional<String> dataDir;
+
+    /** Adds are refused (STORAGE_FULL) when they would leave less room than this for the embedded database. */
+    @Inject
+    @ConfigProperty(name = "pullqueue.storage.min.free.bytes", defaultValue = "67108864")
+    long minFreeBytes;
+
+    /** Size of the reserve file that leases and deletes may use when something else filled the disk. */
+    @Inject
+    @ConfigProperty(name = "pullqueue.storage.reserve.bytes", defaultValue = "16777216")
+    long reserveBytes;
 
     @Produces
     @ApplicationScoped
@@ -49,13 +59,14 @@ public class StoreProducer {
             case "sqlite":
                 dataDir.filter(d -> !d.contains("${")).ifPresent(StoreProducer::ensureDirectory);
                 LOG.info(() -> "pullqueue store: embedded SQLite in " + dataDir.orElse("the server output directory"));
-                return new SqliteTaskStore(sqlite);
+                return new SqliteTaskStore(sqlite, minFreeBytes, reserveBytes);
             case "postgres":
-                LOG.info("pullqueue store: PostgreSQL (data source jdbc/pullqueue-postgres); several servers may share it");
+                LOG.info(
+                        "pullqueue store: PostgreSQL (data source jdbc/pullqueue-postgres); several servers may share it");
                 return new PostgresTaskStore(postgres);
             default:
-                throw new IllegalStateException("pullqueue.store (PULLQUEUE_STORE) must be sqlite or postgres, got '"
-                        + kind + "'");
+                throw new IllegalStateException(
+                        "pullqueue.store (PULLQUEUE_STORE) must be sqlite or postgres, got '" + kind + "'");
         }
     }
 
@@ -67,8 +78,8 @@ public class StoreProducer {
         try {
             Files.createDirectories(Path.of(dir));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot create the data directory " + dir
-                    + " (pullqueue.data.dir / PULLQUEUE_DATA_DIR)", e);
+            throw new UncheckedIOException(
+                    "cannot create the data directory " + dir + " (pullqueue.data.dir / PULLQUEUE_DATA_DIR)", e);
         }
     }
 }

@@ -28,6 +28,11 @@ public final class SchemaMigrations {
         this.migrations = List.copyOf(migrations);
     }
 
+    /** The first {@code version} migrations only: a database as an older release left it (for upgrade tests). */
+    public SchemaMigrations upTo(int version) {
+        return new SchemaMigrations(createVersionTable, migrations.subList(0, version));
+    }
+
     /** The version a fully migrated database has. */
     public int currentVersion() {
         return migrations.size();

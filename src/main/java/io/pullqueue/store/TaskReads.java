@@ -20,12 +20,12 @@ import java.util.OptionalLong;
  */
 public final class TaskReads {
 
-    private TaskReads() {
-    }
+    private TaskReads() {}
 
     /** Runs {@code sql} with the parameters in order and says whether it returned a row. */
     public static boolean exists(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = bindAndQuery(ps, params)) {
+        try (PreparedStatement ps = c.prepareStatement(sql);
+                ResultSet rs = bindAndQuery(ps, params)) {
             return rs.next();
         }
     }
@@ -50,8 +50,9 @@ public final class TaskReads {
      * A page of the listing; {@code sql} takes queue, the name to start after, and a row limit, and returns
      * {@link TaskRows} rows with the payload or (without {@code withPayloads}) its length.
      */
-    public static TaskPage list(Connection c, String sql, String queue, String afterName, int limit,
-                                boolean withPayloads) throws SQLException {
+    public static TaskPage list(
+            Connection c, String sql, String queue, String afterName, int limit, boolean withPayloads)
+            throws SQLException {
         List<Task> tasks = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, queue);
@@ -82,7 +83,8 @@ public final class TaskReads {
 
     /** Runs a counts query: tasks, oldest ETA (null when empty), leased, due. */
     public static QueueCounts counts(Connection c, String sql, Object... params) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql); ResultSet rs = bindAndQuery(ps, params)) {
+        try (PreparedStatement ps = c.prepareStatement(sql);
+                ResultSet rs = bindAndQuery(ps, params)) {
             rs.next();
             long oldest = rs.getLong(2);
             Long oldestEta = rs.wasNull() ? null : oldest;
@@ -116,8 +118,16 @@ public final class TaskReads {
      * Runs a modify-lease {@code update} (parameters: new ETA, queue, name, token, now); when it changed nothing,
      * explains why: the task exists (the token is stale or the lease ran out), its name is tombstoned, or unknown.
      */
-    public static ErrorCode modifyLease(Connection c, String update, String taskExists, String tombstoneLive,
-                                        String queue, String name, long token, long newEta, long now)
+    public static ErrorCode modifyLease(
+            Connection c,
+            String update,
+            String taskExists,
+            String tombstoneLive,
+            String queue,
+            String name,
+            long token,
+            long newEta,
+            long now)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(update)) {
             ps.setLong(1, newEta);
@@ -139,13 +149,16 @@ public final class TaskReads {
      * One result per task of an insert batch: OK when inserted, else TASK_ALREADY_EXISTS when the name is live
      * ({@code taskExists} takes queue and name), else TOMBSTONED_TASK.
      */
-    public static List<ErrorCode> addResults(Connection c, String taskExists, String queue, List<NewTask> tasks,
-                                             int[] inserted) throws SQLException {
+    public static List<ErrorCode> addResults(
+            Connection c, String taskExists, String queue, List<NewTask> tasks, int[] inserted) throws SQLException {
         List<ErrorCode> results = new ArrayList<>(tasks.size());
         for (int i = 0; i < tasks.size(); i++) {
-            results.add(inserted[i] > 0 ? ErrorCode.OK
-                    : exists(c, taskExists, queue, tasks.get(i).name()) ? ErrorCode.TASK_ALREADY_EXISTS
-                    : ErrorCode.TOMBSTONED_TASK);
+            results.add(
+                    inserted[i] > 0
+                            ? ErrorCode.OK
+                            : exists(c, taskExists, queue, tasks.get(i).name())
+                                    ? ErrorCode.TASK_ALREADY_EXISTS
+                                    : ErrorCode.TOMBSTONED_TASK);
         }
         return results;
     }

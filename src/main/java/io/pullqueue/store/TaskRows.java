@@ -1,5 +1,6 @@
 package io.pullqueue.store;
 
+import io.pullqueue.core.Tag;
 import io.pullqueue.core.Task;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -9,8 +10,7 @@ import java.sql.Types;
 /** Maps task rows to {@link Task} and binds nullable values. */
 public final class TaskRows {
 
-    private TaskRows() {
-    }
+    private TaskRows() {}
 
     /**
      * Reads a task row whose columns are name, payload (or, for a listing, the payload's length), tag, eta_usec,
@@ -19,8 +19,16 @@ public final class TaskRows {
     public static Task task(String queue, ResultSet rs, boolean withPayload) throws SQLException {
         byte[] payload = withPayload ? rs.getBytes(2) : null;
         int size = withPayload ? payload.length : rs.getInt(2);
-        return new Task(queue, rs.getString(1), payload, size, rs.getString(3), rs.getLong(4), rs.getInt(5),
-                rs.getLong(6), nullableInt(rs, 7));
+        return new Task(
+                queue,
+                rs.getString(1),
+                payload,
+                size,
+                Tag.ofBytes(rs.getBytes(3)),
+                rs.getLong(4),
+                rs.getInt(5),
+                rs.getLong(6),
+                nullableInt(rs, 7));
     }
 
     public static Integer nullableInt(ResultSet rs, int column) throws SQLException {
@@ -36,11 +44,12 @@ public final class TaskRows {
         }
     }
 
-    public static void setNullableString(PreparedStatement ps, int index, String value) throws SQLException {
-        if (value == null) {
-            ps.setNull(index, Types.VARCHAR);
+    /** Binds a tag as its bytes (the column is a BLOB or bytea), or NULL for an untagged task. */
+    public static void setNullableTag(PreparedStatement ps, int index, Tag tag) throws SQLException {
+        if (tag == null) {
+            ps.setNull(index, Types.BINARY);
         } else {
-            ps.setString(index, value);
+            ps.setBytes(index, tag.bytes());
         }
     }
 }

@@ -45,8 +45,9 @@ class QueueYamlParserTest {
 
     @Test
     void theShippedQueueYamlIsValid() throws Exception {
-        Map<String, QueueSpec> q = parse(new String(Files.readAllBytes(Path.of("queue.yaml")),
-                StandardCharsets.UTF_8)).queues().stream().collect(Collectors.toMap(QueueSpec::name, s -> s));
+        Map<String, QueueSpec> q =
+                parse(new String(Files.readAllBytes(Path.of("queue.yaml")), StandardCharsets.UTF_8)).queues().stream()
+                        .collect(Collectors.toMap(QueueSpec::name, s -> s));
         assertEquals(QueueMode.PULL, q.get("pull-queue").mode());
         assertEquals(5, q.get("orders").retryLimit());
         assertEquals(List.of("worker@example.com"), q.get("reports").acl().userEmails());
@@ -67,8 +68,9 @@ class QueueYamlParserTest {
     @Test
     void everyPullKeyIsRead() {
         QueueSpec q = queues(pull("  retry_parameters:\n    task_retry_limit: 7\n  lease_requests_per_second: 250\n"
-                + "  acl:\n  - user_email: a@example.com\n  - writer_email: b@example.com\n"
-                + "  - user_email: c@example.com\n")).get("q");
+                        + "  acl:\n  - user_email: a@example.com\n  - writer_email: b@example.com\n"
+                        + "  - user_email: c@example.com\n"))
+                .get("q");
         assertEquals(7, q.retryLimit());
         assertEquals(250, q.leaseRequestsPerSecond());
         assertEquals(List.of("a@example.com", "c@example.com"), q.acl().userEmails());
@@ -79,23 +81,40 @@ class QueueYamlParserTest {
     void theDefaultPushQueueIsImplicitAndMayBeRedeclared() {
         assertEquals(QueueMode.PUSH, queues("queue:\n").get("default").mode());
         assertEquals(QueueMode.PUSH, queues("").get("default").mode());
-        assertEquals(QueueMode.PULL, queues("queue:\n- name: default\n  mode: pull\n").get("default").mode());
+        assertEquals(
+                QueueMode.PULL,
+                queues("queue:\n- name: default\n  mode: pull\n").get("default").mode());
     }
 
     @Test
     void aQueueWithoutModeIsAPushQueue() {
         QueueSpec q = queues("queue:\n- name: mails\n  rate: 10/m\n").get("mails");
         assertEquals(QueueMode.PUSH, q.mode());
+        assertEquals(new QueueSpec.PushRate("10/m", 10.0 / 60, 5, null), q.pushRate(), "App Engine's bucket default");
+        assertEquals(
+                new QueueSpec.PushRate("5/s", 5, 5, null),
+                queues("").get("default").pushRate());
+        assertEquals(null, queues(pull("")).get("q").pushRate(), "a pull queue has no rate");
+        assertEquals(
+                1.0 / 3600,
+                queues("queue:\n- name: h\n  rate: 1/h\n").get("h").pushRate().perSecond());
+        assertEquals(
+                2.0 / 86_400,
+                queues("queue:\n- name: d\n  rate: 2/d\n").get("d").pushRate().perSecond());
+        assertEquals(
+                0, queues("queue:\n- name: z\n  rate: 0\n").get("z").pushRate().perSecond());
     }
 
     @Test
     void pushQueuesAcceptAppEngineKeys() {
         QueueSpec q = queues("queue:\n- name: p\n  mode: push\n  rate: 2.5/s\n  bucket_size: 500\n"
-                + "  max_concurrent_requests: 3\n  target: worker\n  retry_parameters:\n    task_retry_limit: 3\n"
-                + "    task_age_limit: 2d\n    min_backoff_seconds: 0.5\n    max_backoff_seconds: 60\n"
-                + "    max_doublings: 4\n").get("p");
+                        + "  max_concurrent_requests: 3\n  target: worker\n  retry_parameters:\n    task_retry_limit: 3\n"
+                        + "    task_age_limit: 2d\n    min_backoff_seconds: 0.5\n    max_backoff_seconds: 60\n"
+                        + "    max_doublings: 4\n")
+                .get("p");
         assertEquals(QueueMode.PUSH, q.mode());
         assertEquals(3, q.retryLimit());
+        assertEquals(new QueueSpec.PushRate("2.5/s", 2.5, 500, 3), q.pushRate());
     }
 
     @Test
@@ -112,16 +131,20 @@ class QueueYamlParserTest {
 
     @Test
     void errorsNameFileLineQueueAndKey() {
-        assertEquals("queue.yaml:5: queue \"q\": key \"retry_parameters.task_retry_limit\": must be a whole number,"
-                + " got \"many\"", refused(pull("  retry_parameters:\n    task_retry_limit: many\n")));
+        assertEquals(
+                "queue.yaml:5: queue \"q\": key \"retry_parameters.task_retry_limit\": must be a whole number,"
+                        + " got \"many\"",
+                refused(pull("  retry_parameters:\n    task_retry_limit: many\n")));
     }
 
     @Test
     void everyErrorOfAFileIsReported() {
-        QueueConfigException e = assertThrows(QueueConfigException.class, () -> parse(
-                "queue:\n- name: a\n  mode: pull\n  rate: 5/s\n- name: b\n  mode: sideways\n- name: c_\n"));
+        QueueConfigException e = assertThrows(
+                QueueConfigException.class,
+                () -> parse("queue:\n- name: a\n  mode: pull\n  rate: 5/s\n- name: b\n  mode: sideways\n- name: c_\n"));
         assertEquals(3, e.errors().size(), e.errors()::toString);
-        assertTrue(e.errors().get(0).startsWith("queue.yaml:4: queue \"a\": key \"rate\": is not allowed in a pull"),
+        assertTrue(
+                e.errors().get(0).startsWith("queue.yaml:4: queue \"a\": key \"rate\": is not allowed in a pull"),
                 e.errors().get(0));
         assertTrue(e.errors().get(1).contains("queue \"b\": key \"mode\": must be push or pull, got \"sideways\""));
         assertTrue(e.errors().get(2).contains("key \"name\""));
@@ -135,8 +158,8 @@ class QueueYamlParserTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"task_age_limit: 1d", "min_backoff_seconds: 1", "max_backoff_seconds: 2",
-        "max_doublings: 3"})
+    @ValueSource(
+            strings = {"task_age_limit: 1d", "min_backoff_seconds: 1", "max_backoff_seconds: 2", "max_doublings: 3"})
     void pushRetryParametersAreRefusedOnPullQueues(String line) {
         String key = line.substring(0, line.indexOf(':'));
         assertTrue(refused(pull("  retry_parameters:\n    " + line + "\n"))
@@ -161,8 +184,11 @@ class QueueYamlParserTest {
 
     @Test
     void taskRetryLimitBounds() {
-        assertEquals(Integer.MAX_VALUE, queues(pull("  retry_parameters:\n    task_retry_limit: 2147483647\n"))
-                .get("q").retryLimit());
+        assertEquals(
+                Integer.MAX_VALUE,
+                queues(pull("  retry_parameters:\n    task_retry_limit: 2147483647\n"))
+                        .get("q")
+                        .retryLimit());
         assertTrue(refused(pull("  retry_parameters:\n    task_retry_limit: -1\n"))
                 .contains("must be between 0 and 2147483647, got -1"));
         assertTrue(refused(pull("  retry_parameters:\n    task_retry_limit: 2147483648\n"))
@@ -179,9 +205,11 @@ class QueueYamlParserTest {
 
     @Test
     void leaseRequestsPerSecondBounds() {
-        assertEquals(0, queues(pull("  lease_requests_per_second: 0\n")).get("q").leaseRequestsPerSecond());
-        assertEquals(1_000_000, queues(pull("  lease_requests_per_second: 1000000\n")).get("q")
-                .leaseRequestsPerSecond());
+        assertEquals(
+                0, queues(pull("  lease_requests_per_second: 0\n")).get("q").leaseRequestsPerSecond());
+        assertEquals(
+                1_000_000,
+                queues(pull("  lease_requests_per_second: 1000000\n")).get("q").leaseRequestsPerSecond());
         assertTrue(refused(pull("  lease_requests_per_second: 1000001\n")).contains("between 0 and 1000000"));
         assertTrue(refused(pull("  lease_requests_per_second: -1\n")).contains("between 0 and 1000000"));
         assertTrue(refused(pull("  lease_requests_per_second: 1.5\n")).contains("must be a whole number"));
@@ -191,7 +219,9 @@ class QueueYamlParserTest {
     void pushQueueValueRules() {
         assertTrue(refused("queue:\n- name: p\n").contains("key \"rate\": a push queue needs a rate"));
         assertTrue(refused("queue:\n- name: p\n  rate: fast\n").contains("key \"rate\": must be a number with /s"));
-        assertEquals(QueueMode.PUSH, queues("queue:\n- name: p\n  rate: 0\n").get("p").mode());
+        assertEquals(
+                QueueMode.PUSH,
+                queues("queue:\n- name: p\n  rate: 0\n").get("p").mode());
         assertTrue(refused("queue:\n- name: p\n  rate: 1/s\n  bucket_size: 501\n")
                 .contains("key \"bucket_size\": must be more than 0 and at most 500"));
         assertTrue(refused("queue:\n- name: p\n  rate: 1/s\n  bucket_size: 0\n").contains("more than 0"));
@@ -200,7 +230,8 @@ class QueueYamlParserTest {
         assertTrue(refused("queue:\n- name: p\n  rate: 1/s\n  retry_parameters:\n    task_age_limit: 0s\n")
                 .contains("task_age_limit\": must be a positive number"));
         assertTrue(refused("queue:\n- name: p\n  rate: 1/s\n  retry_parameters:\n    min_backoff_seconds: 9\n"
-                + "    max_backoff_seconds: 3\n").contains("must not be more than max_backoff_seconds"));
+                        + "    max_backoff_seconds: 3\n")
+                .contains("must not be more than max_backoff_seconds"));
     }
 
     @Test
@@ -249,7 +280,8 @@ class QueueYamlParserTest {
         StringBuilder b = new StringBuilder("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
         for (int i = 1; i < 10; i++) {
             b.append("a").append(i).append(": &a").append(i).append(" [");
-            b.append(String.join(", ", java.util.Collections.nCopies(10, "*a" + (i - 1)))).append("]\n");
+            b.append(String.join(", ", java.util.Collections.nCopies(10, "*a" + (i - 1))))
+                    .append("]\n");
         }
         assertTrue(refused(b.toString()).contains("not valid YAML"));
     }
@@ -265,7 +297,8 @@ class QueueYamlParserTest {
         byte[] atLimit = (head + "#".repeat(QueueYamlParser.MAX_FILE_BYTES - head.length() - 1) + "\n")
                 .getBytes(StandardCharsets.UTF_8);
         assertEquals(QueueYamlParser.MAX_FILE_BYTES, atLimit.length);
-        assertTrue(parser.parse("queue.yaml", atLimit).queues().stream().anyMatch(q -> q.name().equals("q")));
+        assertTrue(parser.parse("queue.yaml", atLimit).queues().stream()
+                .anyMatch(q -> q.name().equals("q")));
         byte[] over = new byte[QueueYamlParser.MAX_FILE_BYTES + 1];
         java.util.Arrays.fill(over, (byte) '#');
         QueueConfigException e = assertThrows(QueueConfigException.class, () -> parser.parse("queue.yaml", over));

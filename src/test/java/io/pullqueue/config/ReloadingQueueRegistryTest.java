@@ -4,13 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pullqueue.core.ConfigStatus;
 import io.pullqueue.core.QueueMode;
 import io.pullqueue.core.QueueSpec;
+import io.pullqueue.core.TestClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -20,6 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 class ReloadingQueueRegistryTest {
     @TempDir
     Path dir;
+
     private long modified = 1_700_000_000_000L;
 
     private Path write(String yaml) throws IOException {
@@ -117,5 +122,48 @@ class ReloadingQueueRegistryTest {
         assertFalse(r.reloadIfChanged());
         assertTrue(r.lastError().orElseThrow().contains("the limit is " + QueueYamlParser.MAX_FILE_BYTES));
         assertEquals(Set.of("a", "default"), names(r));
+    }
+
+    @Test
+    void aVersionThatWouldRemoveEveryQueueIsRefusedAsABrokenWrite() throws IOException {
+        ReloadingQueueRegistry r = new ReloadingQueueRegistry(write("queue:\n- name: a\n  mode: pull\n"));
+        assertTrue(r.reloadIfChanged());
+        for (String broken : new String[] {"", "queue:\n", "# truncated\n", "queue:\n- name: b\n  mode: pull\n"}) {
+            write(broken);
+            assertFalse(r.reloadIfChanged(), broken);
+            assertEquals(Set.of("a", "default"), names(r), "the last good version stays: " + broken);
+            assertTrue(
+                    r.lastError().orElseThrow().contains("would remove every queue"),
+                    r.lastError().toString());
+        }
+        // Keeping one queue is an ordinary change.
+        write("queue:\n- name: a\n  mode: pull\n- name: b\n  mode: pull\n");
+        assertTrue(r.reloadIfChanged());
+        write("queue:\n- name: b\n  mode: pull\n");
+        assertTrue(r.reloadIfChanged());
+        assertEquals(Set.of("b", "default"), names(r));
+    }
+
+    @Test
+    void theStatusSaysWhenTheVersionInForceWasAppliedAndWhyANewerOneWasRefused() throws IOException {
+        Instant t0 = Instant.parse("2026-12-03T10:00:00Z");
+        TestClock clock = new TestClock(t0);
+        ReloadingQueueRegistry r = new ReloadingQueueRegistry(write("queue:\n- name: a\n  mode: pull\n"), clock);
+        assertEquals(new ConfigStatus(false, null, null, null), r.status());
+        r.reloadIfChanged();
+        assertEquals(new ConfigStatus(true, t0, null, null), r.status());
+
+        clock.advance(Duration.ofSeconds(5));
+        write("queue:\n- name: a\n  mode: pull\n  rate: 5/s\n");
+        r.reloadIfChanged();
+        ConfigStatus refused = r.status();
+        assertEquals(t0, refused.appliedAt(), "the last good version stays, with its time");
+        assertEquals(t0.plusSeconds(5), refused.refusedAt());
+        assertTrue(refused.error().contains("key \"rate\""), refused.error());
+
+        clock.advance(Duration.ofSeconds(4));
+        write("queue:\n- name: a\n  mode: pull\n- name: b\n  mode: pull\n");
+        r.reloadIfChanged();
+        assertEquals(new ConfigStatus(true, t0.plusSeconds(9), null, null), r.status());
     }
 }

@@ -3,7 +3,9 @@ package io.pullqueue.core;
 import io.pullqueue.store.sqlite.SqliteTaskStore;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +24,7 @@ abstract class EngineFixture {
 
     @TempDir
     Path dir;
+
     TestClock clock;
     TaskStore store;
     PullQueueEngine engine;
@@ -42,17 +45,21 @@ abstract class EngineFixture {
         declare(QueueSpec.pull(Q).withLeaseRequestsPerSecond(0));
         declare(QueueSpec.pull(LIMITED).withRetryLimit(2).withLeaseRequestsPerSecond(0));
         declare(QueueSpec.push(PUSH));
-        engine = new PullQueueEngine(store, new QueueRegistry() {
-            @Override
-            public Optional<QueueSpec> find(String name) {
-                return Optional.ofNullable(queues.get(name));
-            }
+        engine = new PullQueueEngine(
+                store,
+                new QueueRegistry() {
+                    @Override
+                    public Optional<QueueSpec> find(String name) {
+                        return Optional.ofNullable(queues.get(name));
+                    }
 
-            @Override
-            public Collection<QueueSpec> all() {
-                return queues.values();
-            }
-        }, clock, EngineSettings.DEFAULTS);
+                    @Override
+                    public Collection<QueueSpec> all() {
+                        return queues.values();
+                    }
+                },
+                clock,
+                new EngineSettings(Duration.ofDays(9)));
     }
 
     void declare(QueueSpec spec) {
@@ -67,15 +74,23 @@ abstract class EngineFixture {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    static TaskDraft draft(String payload) {
-        return TaskDraft.of(bytes(payload));
+    static Draft draft(String payload) {
+        return Draft.of(bytes(payload));
+    }
+
+    static List<TaskDraft> tasks(Draft... drafts) {
+        return Arrays.stream(drafts).map(Draft::task).toList();
     }
 
     AddResult addOne(String queue, TaskDraft d) {
         return engine.add(queue, List.of(d)).get(0);
     }
 
-    String add(String queue, TaskDraft d) {
+    AddResult addOne(String queue, Draft d) {
+        return addOne(queue, d.task());
+    }
+
+    String add(String queue, Draft d) {
         AddResult r = addOne(queue, d);
         if (!r.ok()) {
             throw new AssertionError("add failed: " + r);

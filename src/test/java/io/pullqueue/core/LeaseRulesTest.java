@@ -79,12 +79,12 @@ class LeaseRulesTest extends EngineFixture {
 
     @Test
     void aTagWithoutGroupingIsRefusedAndAnEmptyTagMeansTheOldest() {
-        expect(ErrorCode.INVALID_REQUEST, () -> TagFilter.of(false, "red"));
+        expect(ErrorCode.INVALID_REQUEST, () -> TagFilter.of(false, Tag.of("red")));
         assertEquals(TagFilter.ANY, TagFilter.of(false, null));
-        assertEquals(TagFilter.ANY, TagFilter.of(false, ""));
-        assertEquals(TagFilter.OLDEST_TAG, TagFilter.of(true, ""));
+        assertEquals(TagFilter.ANY, TagFilter.of(false, Tag.of("")));
+        assertEquals(TagFilter.OLDEST_TAG, TagFilter.of(true, Tag.of("")));
         assertEquals(TagFilter.OLDEST_TAG, TagFilter.of(true, null));
-        assertEquals(TagFilter.tag("red"), TagFilter.of(true, "red"));
+        assertEquals(TagFilter.tag("red"), TagFilter.of(true, Tag.of("red")));
         expect(ErrorCode.INVALID_TAG, () -> engine.lease(Q, 1, 1, TagFilter.tag("t".repeat(501))));
     }
 
@@ -199,8 +199,14 @@ class LeaseRulesTest extends EngineFixture {
         add(Q, draft("x").named("a"));
         add(Q, draft("x").named("b"));
         lease(Q, 1, 300);
-        assertEquals(List.of(ErrorCode.OK, ErrorCode.OK, ErrorCode.UNKNOWN_TASK, ErrorCode.TOMBSTONED_TASK,
-                ErrorCode.INVALID_TASK_NAME), engine.delete(Q, List.of("a", "b", "c", "a", "bad name")));
+        assertEquals(
+                List.of(
+                        ErrorCode.OK,
+                        ErrorCode.OK,
+                        ErrorCode.UNKNOWN_TASK,
+                        ErrorCode.TOMBSTONED_TASK,
+                        ErrorCode.INVALID_TASK_NAME),
+                engine.delete(Q, List.of("a", "b", "c", "a", "bad name")));
         List<String> thousand = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             thousand.add("n" + i);
@@ -218,7 +224,8 @@ class LeaseRulesTest extends EngineFixture {
         assertEquals(2, engine.purge(Q));
         assertEquals(0, store.queueCounts(Q, now()).tasks());
         assertEquals(1, store.queueCounts(LIMITED, now()).tasks(), "other queues untouched");
-        assertEquals(ErrorCode.TOMBSTONED_TASK, addOne(Q, draft("x").named("p1")).code());
+        assertEquals(
+                ErrorCode.TOMBSTONED_TASK, addOne(Q, draft("x").named("p1")).code());
         assertTrue(addOne(Q, draft("after purge")).ok());
         assertEquals(1, store.queueCounts(Q, now()).tasks());
     }

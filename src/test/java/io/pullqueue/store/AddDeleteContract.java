@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pullqueue.core.NewTask;
+import io.pullqueue.core.Tag;
 import io.pullqueue.core.TagFilter;
 import io.pullqueue.core.Task;
 import java.util.List;
@@ -25,14 +26,14 @@ public interface AddDeleteContract extends StoreFixture {
         byte[] payload = new byte[1 << 20];
         payload[0] = 1;
         payload[payload.length - 1] = 2;
-        add(Q, new NewTask("t1", payload, "tag-1", NOW + 5, 7));
+        add(Q, new NewTask("t1", payload, Tag.of("tag-1"), NOW + 5, 7));
 
         Task t = stored(Q, "t1");
         assertEquals(Q, t.queue());
         assertEquals("t1", t.name());
         assertArrayEquals(payload, t.payload());
         assertEquals(payload.length, t.payloadSize());
-        assertEquals("tag-1", t.tag());
+        assertEquals(Tag.of("tag-1"), t.tag());
         assertEquals(NOW + 5, t.etaUsec());
         assertEquals(0, t.retryCount());
         assertEquals(NOW, t.createdUsec(), "created is the add time");
@@ -54,8 +55,10 @@ public interface AddDeleteContract extends StoreFixture {
     default void liveNameIsRejectedAndTheOtherTasksStillGoIn() {
         add(Q, task("b"));
 
-        List<?> results = store().taskAddMany(Q,
-                List.of(task("a"), new NewTask("b", new byte[] {9}, "x", NOW, null), task("c")), NOW);
+        List<?> results = store().taskAddMany(
+                        Q,
+                        List.of(task("a"), new NewTask("b", new byte[] {9}, Tag.of("x"), NOW, null), task("c")),
+                        NOW);
 
         assertEquals(List.of(OK, TASK_ALREADY_EXISTS, OK), results);
         assertArrayEquals(payloadOf("b"), stored(Q, "b").payload(), "the existing task is unchanged");
@@ -79,7 +82,9 @@ public interface AddDeleteContract extends StoreFixture {
 
         assertEquals(List.of(TOMBSTONED_TASK), store().taskAddMany(Q, List.of(task("a")), TOMBSTONE_EXPIRES - 1));
         assertTrue(store().taskGet(Q, "a").isEmpty());
-        assertEquals(List.of(OK), store().taskAddMany(Q, List.of(task("a")), TOMBSTONE_EXPIRES),
+        assertEquals(
+                List.of(OK),
+                store().taskAddMany(Q, List.of(task("a")), TOMBSTONE_EXPIRES),
                 "a tombstone expiring exactly now no longer blocks");
         assertEquals(TOMBSTONE_EXPIRES, stored(Q, "a").createdUsec());
     }
@@ -133,7 +138,8 @@ public interface AddDeleteContract extends StoreFixture {
 
         assertTrue(store().tombstoneExists(Q, "a", TOMBSTONE_EXPIRES - 1));
         assertFalse(store().tombstoneExists(Q, "a", TOMBSTONE_EXPIRES));
-        assertEquals(List.of(UNKNOWN_TASK),
+        assertEquals(
+                List.of(UNKNOWN_TASK),
                 store().taskDeleteMany(Q, List.of("a"), TOMBSTONE_EXPIRES, TOMBSTONE_EXPIRES * 2),
                 "after the tombstone expired the name is unknown");
     }

@@ -19,18 +19,17 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ConcurrentLeasing {
 
-    private ConcurrentLeasing() {
-    }
+    private ConcurrentLeasing() {}
 
     /** Returns the names of all tasks leased, by all threads, in no particular order. */
-    public static List<String> leaseUntilEmpty(TaskStore store, String queue, int threads, int maxTasks, long now,
-                                               long newEta) throws Exception {
+    public static List<String> leaseUntilEmpty(
+            TaskStore store, String queue, int threads, int maxTasks, long now, long newEta) throws Exception {
         return leaseUntilEmpty(List.of(store), queue, threads, maxTasks, now, newEta);
     }
 
     /** Thread i leases from {@code stores.get(i % stores.size())}. */
-    public static List<String> leaseUntilEmpty(List<TaskStore> stores, String queue, int threads, int maxTasks,
-                                               long now, long newEta) throws Exception {
+    public static List<String> leaseUntilEmpty(
+            List<TaskStore> stores, String queue, int threads, int maxTasks, long now, long newEta) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             CountDownLatch start = new CountDownLatch(1);

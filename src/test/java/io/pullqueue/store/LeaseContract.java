@@ -7,8 +7,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pullqueue.core.LeaseOutcome;
+import io.pullqueue.core.NewTask;
+import io.pullqueue.core.Tag;
 import io.pullqueue.core.TagFilter;
 import io.pullqueue.core.Task;
+import io.pullqueue.core.TaskQuery;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -21,8 +24,7 @@ public interface LeaseContract extends StoreFixture {
         add(Q, task("a-second", NOW - 10));
         add(OTHER, task("other", NOW - 30));
 
-        assertEquals(List.of("m", "z-first", "a-second"), leaseNames(Q, NOW),
-                "by ETA, then by creation (not by name)");
+        assertEquals(List.of("m", "z-first", "a-second"), leaseNames(Q, NOW), "by ETA, then by creation (not by name)");
     }
 
     @Test
@@ -43,7 +45,7 @@ public interface LeaseContract extends StoreFixture {
         assertEquals(Q, leased.queue());
         assertArrayEquals(payloadOf("a"), leased.payload());
         assertEquals(payloadOf("a").length, leased.payloadSize());
-        assertEquals("t", leased.tag());
+        assertEquals(Tag.of("t"), leased.tag());
         assertEquals(NOW + LEASE, leased.etaUsec());
         assertEquals(1, leased.retryCount());
         assertEquals(NOW, leased.createdUsec());
@@ -68,30 +70,72 @@ public interface LeaseContract extends StoreFixture {
     default void maxTasksBoundsTheResult() {
         add(Q, task("a", NOW - 5), task("b", NOW - 4), task("c", NOW - 3), task("d", NOW - 2), task("e", NOW - 1));
 
-        assertEquals(List.of("a", "b", "c"), names(lease(Q, 3, TagFilter.ANY, NOW).leased()));
+        assertEquals(
+                List.of("a", "b", "c"), names(lease(Q, 3, TagFilter.ANY, NOW).leased()));
         assertEquals(List.of("d", "e"), names(lease(Q, 3, TagFilter.ANY, NOW).leased()));
     }
 
     @Test
     default void tagFilterLeasesOnlyThatTag() {
-        add(Q, task("x1", NOW - 9, "x", null), task("u1", NOW - 8), task("y1", NOW - 7, "y", null),
-                task("x2", NOW - 6, "x", null), task("x-later", NOW + 1, "x", null));
+        add(
+                Q,
+                task("x1", NOW - 9, "x", null),
+                task("u1", NOW - 8),
+                task("y1", NOW - 7, "y", null),
+                task("x2", NOW - 6, "x", null),
+                task("x-later", NOW + 1, "x", null));
         add(OTHER, task("ox", NOW - 10, "x", null));
 
-        assertEquals(List.of("x1", "x2"), names(lease(Q, 10, TagFilter.tag("x"), NOW).leased()));
+        assertEquals(
+                List.of("x1", "x2"), names(lease(Q, 10, TagFilter.tag("x"), NOW).leased()));
         assertEquals(List.of(), names(lease(Q, 10, TagFilter.tag("nope"), NOW).leased()));
+    }
+
+    /** Tags are bytes: ones that are not UTF-8 are kept exactly and told apart from look-alike text tags. */
+    @Test
+    default void tagsThatAreNotUtf8RoundTripAndLeaseByTag() {
+        Tag binary = Tag.ofBytes(new byte[] {(byte) 0xff, 0, (byte) 0xc3, 'x'});
+        Tag replaced = Tag.of("\ufffd\u0000\ufffdx");
+        add(
+                Q,
+                new NewTask("b1", payloadOf("b1"), binary, NOW - 9, null),
+                task("t1", NOW - 8, "x", null),
+                new NewTask("r1", payloadOf("r1"), replaced, NOW - 7, null),
+                new NewTask("b2", payloadOf("b2"), Tag.ofBytes(binary.bytes()), NOW - 6, null));
+
+        assertEquals(binary, stored(Q, "b1").tag());
+        assertArrayEquals(binary.bytes(), stored(Q, "b1").tag().bytes());
+        assertEquals(
+                List.of("b1", "b2"),
+                names(lease(Q, 10, TagFilter.tag(binary), NOW).leased()));
+        assertEquals(binary, store().taskList(Q, "b1", 1, false).tasks().get(0).tag(), "listings too");
+        LeaseOutcome oldest = lease(Q, 10, TagFilter.OLDEST_TAG, NOW);
+        assertEquals(List.of("t1"), names(oldest.leased()));
+        assertEquals(
+                List.of("r1"), names(lease(Q, 10, TagFilter.tag(replaced), NOW).leased()));
+        assertEquals(
+                List.of("b1", "b2"),
+                names(store().taskSearch(
+                                new TaskQuery(Q, TaskQuery.State.ANY, binary, TaskQuery.Order.ETA, null, 10, NOW))
+                        .tasks()),
+                "the console's search by tag");
     }
 
     @Test
     default void oldestTagFollowsTheTagOfTheOldestDueTask() {
-        add(Q, task("u1", NOW - 10), task("y1", NOW - 20, "y", null), task("x1", NOW - 15, "x", null),
-                task("y2", NOW - 5, "y", null), task("y-later", NOW + 1, "y", null));
+        add(
+                Q,
+                task("u1", NOW - 10),
+                task("y1", NOW - 20, "y", null),
+                task("x1", NOW - 15, "x", null),
+                task("y2", NOW - 5, "y", null),
+                task("y-later", NOW + 1, "y", null));
         add(OTHER, task("oz", NOW - 99, "z", null));
 
         LeaseOutcome out = lease(Q, 10, TagFilter.OLDEST_TAG, NOW);
 
         assertEquals(List.of("y1", "y2"), names(out.leased()));
-        assertEquals("y", out.leased().get(0).tag());
+        assertEquals(Tag.of("y"), out.leased().get(0).tag());
     }
 
     @Test
@@ -169,7 +213,12 @@ public interface LeaseContract extends StoreFixture {
     default void withoutLimitsATaskCanBeLeasedAgainAndAgain() {
         add(Q, task("a"));
         for (int i = 1; i <= 5; i++) {
-            assertEquals(i, lease(Q, 1, TagFilter.ANY, NOW + (i - 1) * LEASE).leased().get(0).retryCount());
+            assertEquals(
+                    i,
+                    lease(Q, 1, TagFilter.ANY, NOW + (i - 1) * LEASE)
+                            .leased()
+                            .get(0)
+                            .retryCount());
         }
     }
 

@@ -32,7 +32,7 @@ public interface MaintenanceContract extends StoreFixture {
 
         assertEquals(3, store().taskRemoveExhausted(Q, 1, now, TOMBSTONE_EXPIRES, 100));
 
-        List<String> left = names(store().taskList(Q, null, 100).tasks());
+        List<String> left = names(store().taskList(Q, null, 100, false).tasks());
         assertEquals(List.of("fresh", "held", "not-due", "own-more"), left);
         assertTrue(store().tombstoneExists(Q, "spent", now));
         assertTrue(store().tombstoneExists(Q, "own-spent", now));
@@ -98,15 +98,21 @@ public interface MaintenanceContract extends StoreFixture {
         TaskStore restarted = reopen();
 
         Task after = restarted.taskGet(Q, "leased").orElseThrow();
-        assertEquals(before.withoutPayload(), after.withoutPayload(),
+        assertEquals(
+                before.withoutPayload(),
+                after.withoutPayload(),
                 "tag, ETA (the lease token), retry count, creation time and limit");
         assertArrayEquals(before.payload(), after.payload());
-        assertEquals(List.of("leased", "waiting"), names(restarted.taskList(Q, null, 10).tasks()));
+        assertEquals(
+                List.of("leased", "waiting"),
+                names(restarted.taskList(Q, null, 10, false).tasks()));
         assertTrue(restarted.tombstoneExists(Q, "gone", NOW));
         assertTrue(restarted.queuePaused(Q));
         assertFalse(restarted.queuePaused(OTHER));
         LeaseQuery query = new LeaseQuery(Q, 10, TagFilter.ANY, NOW + 10, NOW + 10 + LEASE, null, TOMBSTONE_EXPIRES);
-        assertEquals(List.of("waiting"), names(restarted.taskLease(query).leased()),
+        assertEquals(
+                List.of("waiting"),
+                names(restarted.taskLease(query).leased()),
                 "the lease taken before the restart still holds");
     }
 }

@@ -46,7 +46,9 @@ public interface ModifyLeaseContract extends StoreFixture {
     default void leaseThatRanOutCannotBeModified() {
         long token = leaseA();
 
-        assertEquals(TASK_LEASE_EXPIRED, store().taskModifyLease(Q, "a", token, token + LEASE, token),
+        assertEquals(
+                TASK_LEASE_EXPIRED,
+                store().taskModifyLease(Q, "a", token, token + LEASE, token),
                 "a lease ends at its ETA");
         assertEquals(TASK_LEASE_EXPIRED, store().taskModifyLease(Q, "a", token, token + LEASE, token + 1));
         assertEquals(token, stored(Q, "a").etaUsec());
@@ -59,7 +61,9 @@ public interface ModifyLeaseContract extends StoreFixture {
 
         assertEquals(TOMBSTONED_TASK, store().taskModifyLease(Q, "a", token, token + 1, NOW));
         assertEquals(UNKNOWN_TASK, store().taskModifyLease(Q, "never", token, token + 1, NOW));
-        assertEquals(UNKNOWN_TASK, store().taskModifyLease(Q, "a", token, token + 1, TOMBSTONE_EXPIRES),
+        assertEquals(
+                UNKNOWN_TASK,
+                store().taskModifyLease(Q, "a", token, token + 1, TOMBSTONE_EXPIRES),
                 "once the tombstone expired the name is unknown");
     }
 

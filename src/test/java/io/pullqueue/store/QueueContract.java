@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pullqueue.core.QueueCounts;
+import io.pullqueue.core.Tag;
 import io.pullqueue.core.TagFilter;
 import io.pullqueue.core.Task;
 import io.pullqueue.core.TaskPage;
@@ -24,18 +25,18 @@ public interface QueueContract extends StoreFixture {
         add(Q, task("c"), task("a", NOW + 7, "t", 3), task("e"), task("b"), task("d"));
         add(OTHER, task("aa"));
 
-        TaskPage first = store().taskList(Q, null, 2);
+        TaskPage first = store().taskList(Q, null, 2, false);
         assertEquals(List.of("a", "b"), names(first.tasks()));
         assertEquals("b", first.nextCursor());
         Task a = first.tasks().get(0);
         assertNull(a.payload());
         assertEquals(payloadOf("a").length, a.payloadSize());
-        assertEquals(new Task(Q, "a", null, payloadOf("a").length, "t", NOW + 7, 0, NOW, 3), a);
+        assertEquals(new Task(Q, "a", null, payloadOf("a").length, Tag.of("t"), NOW + 7, 0, NOW, 3), a);
 
-        TaskPage second = store().taskList(Q, "b", 2);
+        TaskPage second = store().taskList(Q, "b", 2, false);
         assertEquals(List.of("c", "d"), names(second.tasks()));
         assertEquals("d", second.nextCursor());
-        TaskPage last = store().taskList(Q, "d", 2);
+        TaskPage last = store().taskList(Q, "d", 2, false);
         assertEquals(List.of("e"), names(last.tasks()));
         assertNull(last.nextCursor());
     }
@@ -53,18 +54,18 @@ public interface QueueContract extends StoreFixture {
         assertEquals(payloadOf("b").length, b.payloadSize());
         Task a = store().taskList(Q, null, 1, true).tasks().get(0);
         assertArrayEquals(payloadOf("a"), a.payload());
-        assertEquals(List.of("t", NOW + 7, 3), List.of(a.tag(), a.etaUsec(), a.retryLimit()));
+        assertEquals(List.of(Tag.of("t"), NOW + 7, 3), List.of(a.tag(), a.etaUsec(), a.retryLimit()));
     }
 
     @Test
     default void listEndsWithoutCursorWhenThePageIsExactlyFull() {
         add(Q, task("a"), task("b"));
 
-        TaskPage page = store().taskList(Q, null, 2);
+        TaskPage page = store().taskList(Q, null, 2, false);
 
         assertEquals(List.of("a", "b"), names(page.tasks()));
         assertNull(page.nextCursor());
-        assertEquals(new TaskPage(List.of(), null), store().taskList(OTHER, null, 10));
+        assertEquals(new TaskPage(List.of(), null), store().taskList(OTHER, null, 10, false));
     }
 
     @Test
@@ -75,9 +76,11 @@ public interface QueueContract extends StoreFixture {
 
         assertEquals(3, store().queuePurge(Q, TOMBSTONE_EXPIRES));
 
-        assertEquals(List.of(), store().taskList(Q, null, 10).tasks());
+        assertEquals(List.of(), store().taskList(Q, null, 10, false).tasks());
         assertTrue(store().tombstoneExists(Q, "b", NOW));
-        assertEquals(List.of(TOMBSTONED_TASK, OK), store().taskAddMany(Q, List.of(task("a"), task("new")), NOW),
+        assertEquals(
+                List.of(TOMBSTONED_TASK, OK),
+                store().taskAddMany(Q, List.of(task("a"), task("new")), NOW),
                 "purged names stay reserved; tasks added after the purge are kept");
         assertTrue(store().taskGet(OTHER, "a").isPresent(), "other queues keep their tasks");
         assertFalse(store().tombstoneExists(OTHER, "a", NOW));
@@ -87,9 +90,9 @@ public interface QueueContract extends StoreFixture {
     @Test
     default void countsSeparateLeasedFromDueTasks() {
         add(Q, task("expired", NOW - 2 * LEASE));
-        lease(Q, 1, TagFilter.ANY, NOW - 2 * LEASE);           // its lease ran out at NOW - LEASE
+        lease(Q, 1, TagFilter.ANY, NOW - 2 * LEASE); // its lease ran out at NOW - LEASE
         add(Q, task("held", NOW - 10, "h", null), task("due", NOW - 5), task("future", NOW + 5 * LEASE));
-        lease(Q, 1, TagFilter.tag("h"), NOW - 10);              // held until NOW - 10 + LEASE
+        lease(Q, 1, TagFilter.tag("h"), NOW - 10); // held until NOW - 10 + LEASE
         add(OTHER, task("o1"), task("o2"));
 
         QueueCounts counts = store().queueCounts(Q, NOW);

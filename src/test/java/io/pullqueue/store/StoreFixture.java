@@ -6,6 +6,7 @@ import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.LeaseOutcome;
 import io.pullqueue.core.LeaseQuery;
 import io.pullqueue.core.NewTask;
+import io.pullqueue.core.Tag;
 import io.pullqueue.core.TagFilter;
 import io.pullqueue.core.Task;
 import io.pullqueue.core.TaskStore;
@@ -25,6 +26,7 @@ public interface StoreFixture {
     long LEASE = 60 * SECOND;
     /** When the tombstones written by {@link #delete} and {@link #lease} expire. */
     long TOMBSTONE_EXPIRES = NOW + 9 * 24 * 3600 * SECOND;
+
     String Q = "queue-a";
     String OTHER = "queue-b";
 
@@ -44,7 +46,7 @@ public interface StoreFixture {
     }
 
     default NewTask task(String name, long etaUsec, String tag, Integer retryLimit) {
-        return new NewTask(name, payloadOf(name), tag, etaUsec, retryLimit);
+        return new NewTask(name, payloadOf(name), Tag.of(tag), etaUsec, retryLimit);
     }
 
     default byte[] payloadOf(String name) {
@@ -63,8 +65,8 @@ public interface StoreFixture {
     }
 
     default LeaseOutcome lease(String queue, int maxTasks, TagFilter filter, long now, Integer queueRetryLimit) {
-        return store().taskLease(new LeaseQuery(queue, maxTasks, filter, now, now + LEASE, queueRetryLimit,
-                TOMBSTONE_EXPIRES));
+        return store().taskLease(
+                        new LeaseQuery(queue, maxTasks, filter, now, now + LEASE, queueRetryLimit, TOMBSTONE_EXPIRES));
     }
 
     /** The names of the tasks a lease at {@code now} takes (any tag, up to 1000, no retry limit). */

@@ -9,7 +9,12 @@ import org.junit.jupiter.api.BeforeEach;
  * All times are explicit µs values (see {@link StoreFixture}): no clock, no sleeps.
  */
 public abstract class TaskStoreContract
-        implements AddDeleteContract, LeaseContract, ModifyLeaseContract, QueueContract, MaintenanceContract {
+        implements AddDeleteContract,
+                LeaseContract,
+                ModifyLeaseContract,
+                QueueContract,
+                MaintenanceContract,
+                OperatorContract {
 
     private TaskStore store;
 

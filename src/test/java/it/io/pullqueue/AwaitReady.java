@@ -15,12 +15,13 @@ import java.time.Duration;
  */
 public final class AwaitReady {
 
-    private AwaitReady() {
-    }
+    private AwaitReady() {}
 
     public static void main(String[] args) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(Long.parseLong(args[0])).toNanos();
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline =
+                System.nanoTime() + Duration.ofSeconds(Long.parseLong(args[0])).toNanos();
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         for (int i = 1; i < args.length; i++) {
             URI ready = URI.create("http://localhost:" + args[i] + "/health/ready");
             long start = System.nanoTime();
@@ -41,8 +42,13 @@ public final class AwaitReady {
 
     private static int status(HttpClient client, URI uri) {
         try {
-            return client.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).GET().build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            return client.send(
+                            HttpRequest.newBuilder(uri)
+                                    .timeout(Duration.ofSeconds(5))
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {

@@ -19,10 +19,10 @@ import org.microshed.testing.ApplicationEnvironment;
  * environment (microshed_hostname / microshed_http_port, set by failsafe from the pom).
  */
 public final class Http {
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
-    private Http() {
-    }
+    private Http() {}
 
     /** The application's base URL without a trailing slash, e.g. {@code http://localhost:9080}. */
     public static String base() {
@@ -61,14 +61,15 @@ public final class Http {
     }
 
     public static Resp post(String path, Object json) {
-        return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+        return send(HttpRequest.newBuilder(uri(path))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(String.valueOf(json))));
     }
 
     public static Resp send(HttpRequest.Builder b) {
         try {
-            HttpResponse<String> r = CLIENT.send(b.timeout(Duration.ofSeconds(60)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r =
+                    CLIENT.send(b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
             return new Resp(r.statusCode(), r.body(), r.headers());
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -11,8 +11,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  */
 public final class ItDatabase {
 
-    private ItDatabase() {
-    }
+    private ItDatabase() {}
 
     public static void main(String[] args) throws SQLException {
         String action = args[0];
@@ -27,7 +26,8 @@ public final class ItDatabase {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setUrl("jdbc:postgresql://" + hostPort + "/postgres");
         ds.setUser(user);
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = ds.getConnection();
+                Statement s = c.createStatement()) {
             s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
             if ("create".equals(action)) {
                 s.execute("CREATE DATABASE " + database);

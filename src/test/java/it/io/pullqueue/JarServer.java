@@ -11,7 +11,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -21,11 +23,14 @@ import java.util.concurrent.TimeUnit;
  * variables. For tests that start, stop and restart a server themselves.
  */
 public final class JarServer implements AutoCloseable {
-    private static final HttpClient CLIENT = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient CLIENT =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Path workDir;
     private final Map<String, String> env;
     private final int port;
+    private final List<String> commandPrefix;
+    private final String host;
     private Process process;
     private Duration lastStartToReady;
 
@@ -34,6 +39,16 @@ public final class JarServer implements AutoCloseable {
      * {@code env} added to the environment; HTTP_PORT and HTTPS_PORT are chosen free unless given.
      */
     public JarServer(Path workDir, Map<String, String> env) {
+        this(workDir, env, List.of(), "localhost");
+    }
+
+    /**
+     * A server started through {@code commandPrefix} (for example {@code ip netns exec NAME}, which execs the JVM in
+     * its place) and reached at {@code host}.
+     */
+    public JarServer(Path workDir, Map<String, String> env, List<String> commandPrefix, String host) {
+        this.commandPrefix = List.copyOf(commandPrefix);
+        this.host = host;
         this.workDir = workDir;
         this.env = new HashMap<>(env);
         this.env.putIfAbsent("HTTP_PORT", String.valueOf(freePort()));
@@ -52,7 +67,7 @@ public final class JarServer implements AutoCloseable {
     }
 
     public String base() {
-        return "http://localhost:" + port;
+        return "http://" + host + ":" + port;
     }
 
     public int port() {
@@ -63,10 +78,13 @@ public final class JarServer implements AutoCloseable {
     public JarServer start(Duration timeout) {
         try {
             Files.createDirectories(workDir);
-            ProcessBuilder pb = new ProcessBuilder(javaBin(), "-jar", jar().toAbsolutePath().toString())
+            List<String> command = new ArrayList<>(commandPrefix);
+            command.addAll(List.of(javaBin(), "-jar", jar().toAbsolutePath().toString()));
+            ProcessBuilder pb = new ProcessBuilder(command)
                     .directory(workDir.toFile())
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(workDir.resolve("server.log").toFile()));
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                            workDir.resolve("server.log").toFile()));
             pb.environment().putAll(env);
             // A shell sets PWD; the JAR's default data directory (./pullqueue-data) is read from it.
             pb.environment().put("PWD", workDir.toAbsolutePath().toString());
@@ -75,8 +93,8 @@ public final class JarServer implements AutoCloseable {
             long deadline = t0 + timeout.toNanos();
             while (System.nanoTime() < deadline) {
                 if (!process.isAlive()) {
-                    throw new IllegalStateException("the server exited with " + process.exitValue() + "; see "
-                            + workDir.resolve("server.log"));
+                    throw new IllegalStateException(
+                            "the server exited with " + process.exitValue() + "; see " + workDir.resolve("server.log"));
                 }
                 if (status("/health/ready") == 200) {
                     lastStartToReady = Duration.ofNanos(System.nanoTime() - t0);
@@ -99,12 +117,13 @@ public final class JarServer implements AutoCloseable {
     }
 
     /** Stops the server as an operator would (SIGTERM to the JAR and the server it launched) and waits. */
-    public void stop() {
+    public synchronized void stop() {
         if (process == null) {
             return;
         }
         ProcessHandle root = process.toHandle();
-        var all = java.util.stream.Stream.concat(root.descendants(), java.util.stream.Stream.of(root)).toList();
+        var all = java.util.stream.Stream.concat(root.descendants(), java.util.stream.Stream.of(root))
+                .toList();
         all.forEach(ProcessHandle::destroy);
         for (ProcessHandle h : all) {
             try {
@@ -119,8 +138,13 @@ public final class JarServer implements AutoCloseable {
     /** The HTTP status of a GET, or -1 when nothing answers. */
     public int status(String path) {
         try {
-            return CLIENT.send(HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(5))
-                    .GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return CLIENT.send(
+                            HttpRequest.newBuilder(URI.create(base() + path))
+                                    .timeout(Duration.ofSeconds(5))
+                                    .GET()
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {

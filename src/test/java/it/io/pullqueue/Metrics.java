@@ -6,8 +6,7 @@ import java.util.function.DoublePredicate;
 
 /** Reads application metrics from {@code /metrics?scope=application} (Prometheus text format). */
 public final class Metrics {
-    private Metrics() {
-    }
+    private Metrics() {}
 
     /** The value of the first sample of {@code name} whose labels contain {@code labelFragment} (may be empty). */
     public static OptionalDouble value(String name, String labelFragment) {

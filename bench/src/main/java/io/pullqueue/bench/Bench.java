@@ -17,6 +17,8 @@ import java.util.Map;
 public final class Bench {
     static final int PULLQUEUE_PORT = 9190;
     static final int PULLQUEUE_STORE_PORT = 9192;
+    /** The embedded store asking for an API key, for the ceiling's authentication-on run (+1: its https port). */
+    static final int PULLQUEUE_AUTH_PORT = 9194;
     static final int ELASTICMQ_PORT = 9196;
     static final int BEANSTALKD_F0_PORT = 9197;
     static final int BEANSTALKD_F50_PORT = 9198;
@@ -144,11 +146,27 @@ public final class Bench {
             }
         }
         if (peer instanceof PullqueuePeer pq) {
-            for (int workers : s.ceilingWorkers()) {
-                Workloads.Ceiling c = w.ceiling(pq, workers);
-                r.ceilings.add(c);
-                log("%s ceiling W=%d: ping %.0f/s, lease-1 %.0f/s (%.2f)", peer.name(), workers, c.pingPerSecond(),
-                        c.leasePerSecond(), c.fraction());
+            // The embedded store's ceiling is measured twice side by side: as it is (no credential checked, the
+            // loopback default) and on a sibling server that asks for an API key on every call.
+            PullqueuePeer withKey = peer.name().equals("pullqueue")
+                    ? PullqueuePeer.withApiKey(pq.repo(), work(), PULLQUEUE_AUTH_PORT) : null;
+            try {
+                if (withKey != null) {
+                    log("starting %s (the same server asking for an API key, for the ceiling)", withKey.name());
+                    withKey.start();
+                }
+                for (int workers : s.ceilingWorkers()) {
+                    for (PullqueuePeer p : withKey == null ? List.of(pq) : List.of(pq, withKey)) {
+                        Workloads.Ceiling c = w.ceiling(p, workers);
+                        r.ceilings.add(c);
+                        log("%s ceiling W=%d: ping %.0f/s, lease-1 %.0f/s (%.2f)", p.name(), workers,
+                                c.pingPerSecond(), c.leasePerSecond(), c.fraction());
+                    }
+                }
+            } finally {
+                if (withKey != null) {
+                    withKey.close();
+                }
             }
         }
         Workloads.Steady st = w.steady(peer);

@@ -10,6 +10,8 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A minimal HTTP/1.1 client on one kept-alive socket with TCP_NODELAY, so that the driver's own cost per call is
@@ -17,6 +19,12 @@ import java.nio.charset.StandardCharsets;
  */
 final class Http implements Closeable {
     record Response(int status, String body) { }
+
+    /** {@code -Dbench.api.key=KEY} sends every request with {@code Authorization: Bearer KEY}. */
+    private static final String AUTHORIZATION = System.getProperty("bench.api.key") == null ? ""
+            : "Authorization: Bearer " + System.getProperty("bench.api.key") + "\r\n";
+    /** Keys of the servers that ask for one, by port ({@link #authorize}). */
+    private static final Map<Integer, String> KEYS = new ConcurrentHashMap<>();
 
     private final String host;
     private final int port;
@@ -27,6 +35,11 @@ final class Http implements Closeable {
     Http(String host, int port) {
         this.host = host;
         this.port = port;
+    }
+
+    /** Every request to {@code port} carries {@code Authorization: Bearer key} from now on. */
+    static void authorize(int port, String key) {
+        KEYS.put(port, "Authorization: Bearer " + key + "\r\n");
     }
 
     Response get(String path) throws IOException {
@@ -72,7 +85,8 @@ final class Http implements Closeable {
 
     private void write(String method, String path, byte[] body) throws IOException {
         StringBuilder head = new StringBuilder(160).append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
-                .append("Host: ").append(host).append(':').append(port).append("\r\n");
+                .append("Host: ").append(host).append(':').append(port).append("\r\n")
+                .append(KEYS.getOrDefault(port, AUTHORIZATION));
         if (body != null) {
             head.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
         }

@@ -41,10 +41,28 @@ final class PullqueuePeer implements Peer {
      *              {@code extraEnv} holds, e.g. the PostgreSQL URL)
      */
     PullqueuePeer(Path repo, Path work, int port, String store, Map<String, String> extraEnv) {
+        this(repo, work, port, store, extraEnv, store);
+    }
+
+    /**
+     * The embedded store asking every caller for an API key ({@code PULLQUEUE_AUTH_MODE=required}, a key file of
+     * one consumer+producer key, which the driver's {@link Http} then sends): the ceiling's authentication-on run.
+     */
+    static PullqueuePeer withApiKey(Path repo, Path work, int port) throws IOException {
+        byte[] random = new byte[18];
+        new java.security.SecureRandom().nextBytes(random);
+        String key = "bench-" + Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        Path keys = Files.writeString(work.resolve("pullqueue-bench-auth.keys"), key + " bench@example.com consumer,producer\n");
+        Http.authorize(port, key);
+        return new PullqueuePeer(repo, work, port, null,
+                Map.of("PULLQUEUE_AUTH_MODE", "required", "PULLQUEUE_API_KEYS_FILE", keys.toString()), "auth");
+    }
+
+    private PullqueuePeer(Path repo, Path work, int port, String store, Map<String, String> extraEnv, String label) {
         this.repo = repo;
         this.port = port;
-        this.name = store == null ? "pullqueue" : "pullqueue-" + store;
-        this.serverName = store == null ? "pullqueue-bench" : "pullqueue-bench-" + store;
+        this.name = label == null ? "pullqueue" : "pullqueue-" + label;
+        this.serverName = label == null ? "pullqueue-bench" : "pullqueue-bench-" + label;
         this.work = work.resolve(serverName);
         Map<String, String> e = new LinkedHashMap<>();
         e.put("PULLQUEUE_QUEUE_CONFIG", repo.resolve("bench/config/queue.yaml").toString());
@@ -72,6 +90,10 @@ final class PullqueuePeer implements Peer {
 
     int port() {
         return port;
+    }
+
+    Path repo() {
+        return repo;
     }
 
     long firstStartMillis() {

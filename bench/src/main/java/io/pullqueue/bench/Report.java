@@ -157,6 +157,15 @@ final class Report {
                         num(c.leasePerSecond()), num(c.pingPerSecond()), c.fraction(), yes(c.fraction() >= 0.5));
             }
         }
+        for (Workloads.Ceiling on : r.ceilings) {
+            r.ceilings.stream().filter(off -> on.peer().equals("pullqueue-auth") && off.peer().equals("pullqueue")
+                    && off.workers() == on.workers()).findFirst().ifPresent(off -> {
+                        double extra = off.leasePerSecond() / on.leasePerSecond() - 1;
+                        line("| checking an API key < 10 %% of a lease call (%d connection%s) | %s calls/s with, %s without = %+.0f %% time per call | %s |",
+                                on.workers(), on.workers() == 1 ? "" : "s", num(on.leasePerSecond()), num(off.leasePerSecond()),
+                                100 * extra, yes(extra < 0.10));
+                    });
+        }
         line("");
     }
 
@@ -272,6 +281,7 @@ final class Report {
             line("| %s | %d | %s | %s | %.2f |", c.peer(), c.workers(), num(c.pingPerSecond()), num(c.leasePerSecond()), c.fraction());
         }
         line("");
+        authenticationCost();
         line("Lease calls per second during the drains (lease + delete calls alternate):\n");
         line("| system | workers × batch | lease calls/s |");
         line("|---|---|---|");
@@ -280,6 +290,33 @@ final class Report {
                 line("| %s | %d × %d | %s |", d.peer(), d.workers(), d.batch(), num(d.leaseCallsPerSecond()));
             }
         }
+        line("");
+    }
+
+    /**
+     * pullqueue-auth is the embedded store asking for an API key on every call, measured right after pullqueue with
+     * the same connections: what checking a credential costs a lease call (the goal: under 10 %).
+     */
+    private void authenticationCost() {
+        List<String> rows = new ArrayList<>();
+        for (Workloads.Ceiling on : r.ceilings) {
+            if (!on.peer().equals("pullqueue-auth")) {
+                continue;
+            }
+            r.ceilings.stream().filter(off -> off.peer().equals("pullqueue") && off.workers() == on.workers()).findFirst()
+                    .ifPresent(off -> rows.add(String.format(Locale.ROOT, "| %d | %s | %s | %.2f | %.0f %% |", on.workers(),
+                            num(off.leasePerSecond()), num(on.leasePerSecond()), on.leasePerSecond() / off.leasePerSecond(),
+                            100 * (off.leasePerSecond() / on.leasePerSecond() - 1))));
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        line("Authentication on and off: `pullqueue-auth` is the same build asking for an API key on every call "
+                + "(`PULLQUEUE_AUTH_MODE=required`, the key sent as `Authorization: Bearer`), measured right after `pullqueue` "
+                + "(the loopback default, no credential checked). Goal: checking a credential costs under 10 %% of a lease call.\n");
+        line("| connections | lease calls/s, no credential | lease calls/s, API key | on / off | extra time per call |");
+        line("|---|---|---|---|---|");
+        rows.forEach(row -> line("%s", row));
         line("");
     }
 

@@ -9,21 +9,24 @@ import io.pullqueue.api.appengine.pb.TaskQueuePb.TaskQueueServiceError;
 import io.pullqueue.core.AddResult;
 import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.QueueException;
+import io.pullqueue.core.Tag;
 import io.pullqueue.core.TaskDraft;
 import io.pullqueue.service.QueueService;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code Add} (Go's single add) and {@code BulkAdd} (every other client). Validation failures of any task skip
- * the whole batch (that task gets its error, the others SKIPPED); duplicates are reported per task.
+ * {@code Add} (Go's single add) and {@code BulkAdd} (every other client), by the service's BulkAdd rules: what
+ * this door refuses (another app or queue, a transaction) joins the service's validation
+ * of each task, so a batch with any invalid task adds nothing and reports every task's own outcome.
  */
 record AddCalls(QueueService service, String appId) {
 
     TaskQueueBulkAddResponse bulkAdd(TaskQueueBulkAddRequest request) {
         TaskQueueBulkAddResponse.Builder response = TaskQueueBulkAddResponse.newBuilder();
         for (Outcome o : add(request.getAddRequestList())) {
-            TaskQueueBulkAddResponse.TaskResult.Builder r = response.addTaskResultBuilder().setResult(code(o.code));
+            TaskQueueBulkAddResponse.TaskResult.Builder r =
+                    response.addTaskResultBuilder().setResult(code(o.code));
             if (o.chosenName != null) {
                 r.setChosenTaskName(Wire.bytes(o.chosenName));
             }
@@ -44,8 +47,7 @@ record AddCalls(QueueService service, String appId) {
         return response.build();
     }
 
-    private record Outcome(ErrorCode code, String chosenName, QueueException error) {
-    }
+    private record Outcome(ErrorCode code, String chosenName, QueueException error) {}
 
     private List<Outcome> add(List<TaskQueueAddRequest> adds) {
         if (adds.isEmpty()) {
@@ -54,28 +56,15 @@ record AddCalls(QueueService service, String appId) {
         String queue = Wire.queue(adds.get(0).getQueueName());
         List<TaskDraft> drafts = new ArrayList<>(adds.size());
         List<QueueException> refused = new ArrayList<>(adds.size());
-        boolean anyRefused = false;
+        boolean pullTasks = true;
         for (TaskQueueAddRequest a : adds) {
             QueueException e = refusal(a, queue);
             refused.add(e);
-            anyRefused |= e != null;
             drafts.add(e == null ? draft(a) : null);
+            pullTasks &= a.getMode() == TaskQueueMode.Mode.PULL;
         }
         List<Outcome> outcomes = new ArrayList<>(adds.size());
-        if (anyRefused) {
-            for (QueueException e : refused) {
-                outcomes.add(e == null ? new Outcome(ErrorCode.SKIPPED, null, skipped())
-                        : new Outcome(e.code(), null, e));
-            }
-            return outcomes;
-        }
-        for (TaskQueueAddRequest a : adds) {
-            if (a.getMode() != TaskQueueMode.Mode.PULL) {
-                throw new QueueException(ErrorCode.INVALID_QUEUE_MODE, "mode", "pullqueue serves pull tasks only; "
-                        + "a task without mode PULL cannot be added (queue " + queue + ")");
-            }
-        }
-        for (AddResult r : service.add(queue, drafts)) {
+        for (AddResult r : service.bulkAdd(queue, drafts, refused, pullTasks)) {
             outcomes.add(new Outcome(r.code(), r.ok() && r.nameChosen() ? r.name() : null, r.failure()));
         }
         return outcomes;
@@ -86,15 +75,16 @@ record AddCalls(QueueService service, String appId) {
         try {
             Wire.checkAppId(a.getAppId(), appId);
             if (!a.getQueueName().toStringUtf8().equals(queue)) {
-                return new QueueException(ErrorCode.INVALID_REQUEST, "queue_name", "every task of one BulkAdd must "
-                        + "name the same queue; the first names " + queue);
+                return new QueueException(
+                        ErrorCode.INVALID_REQUEST,
+                        "queue_name",
+                        "every task of one BulkAdd must " + "name the same queue; the first names " + queue);
             }
             if (a.hasTransaction() || a.hasDatastoreTransaction()) {
-                return new QueueException(ErrorCode.INVALID_REQUEST, "transaction",
+                return new QueueException(
+                        ErrorCode.INVALID_REQUEST,
+                        "transaction",
                         "transactional tasks are not supported: pullqueue has no datastore");
-            }
-            if (a.hasTag()) {
-                Wire.tag(a.getTag(), "tag");
             }
             return null;
         } catch (QueueException e) {
@@ -104,15 +94,12 @@ record AddCalls(QueueService service, String appId) {
 
     private static TaskDraft draft(TaskQueueAddRequest a) {
         String name = a.getTaskName().isEmpty() ? null : Wire.name(a.getTaskName());
-        String tag = a.hasTag() ? a.getTag().toStringUtf8() : null;
+        Tag tag = a.hasTag() ? Wire.tag(a.getTag()) : null;
         Integer retryLimit = a.hasRetryParameters() && a.getRetryParameters().hasRetryLimit()
-                ? a.getRetryParameters().getRetryLimit() : null;
+                ? a.getRetryParameters().getRetryLimit()
+                : null;
         byte[] body = a.hasBody() ? a.getBody().toByteArray() : null;
         return new TaskDraft(name, body, tag, a.getEtaUsec(), null, retryLimit);
-    }
-
-    private static QueueException skipped() {
-        return new QueueException(ErrorCode.SKIPPED, "not added: another task of the batch was invalid");
     }
 
     static TaskQueueServiceError.ErrorCode code(ErrorCode c) {

@@ -43,6 +43,7 @@ public class ApiDispatcher {
 
     @Inject
     QueueService service;
+
     @Inject
     @ConfigProperty(name = "pullqueue.app.id")
     String appId;
@@ -74,26 +75,43 @@ public class ApiDispatcher {
         try {
             request = RemoteApiPb.Request.parseFrom(body);
         } catch (InvalidProtocolBufferException e) {
-            return rpcError(RemoteApiPb.RpcError.ErrorCode.PARSE_ERROR, "the body is not a remote_api.Request: "
-                    + e.getMessage(), JavaExceptions.argument("remote_api", "Request", e.getMessage()));
+            return rpcError(
+                    RemoteApiPb.RpcError.ErrorCode.PARSE_ERROR,
+                    "the body is not a remote_api.Request: " + e.getMessage(),
+                    JavaExceptions.argument("remote_api", "Request", e.getMessage()));
         }
         String service = request.getServiceName();
         String method = request.getMethod();
         Call call = SERVICE.equals(service) ? calls.get(method) : null;
         if (call == null) {
-            return rpcError(RemoteApiPb.RpcError.ErrorCode.CALL_NOT_FOUND, "no method " + service + "." + method
-                    + "; this server offers " + SERVICE + "." + calls.keySet().stream().sorted().toList(),
+            return rpcError(
+                    RemoteApiPb.RpcError.ErrorCode.CALL_NOT_FOUND,
+                    "no method " + service + "." + method + "; this server offers " + SERVICE + "."
+                            + calls.keySet().stream().sorted().toList(),
                     JavaExceptions.callNotFound(service, method));
         }
         return invoke(call, method, request.getRequest());
     }
 
+    /** The API ticket ({@code request_id}) of an envelope, or {@code null} when the body is not one. */
+    static String ticket(byte[] body) {
+        try {
+            RemoteApiPb.Request request = RemoteApiPb.Request.parseFrom(body);
+            return request.hasRequestId() ? request.getRequestId() : null;
+        } catch (InvalidProtocolBufferException e) {
+            return null;
+        }
+    }
+
     private static RemoteApiPb.Response invoke(Call call, String method, ByteString request) {
         try {
-            return RemoteApiPb.Response.newBuilder().setResponse(call.invoke(request).toByteString()).build();
+            return RemoteApiPb.Response.newBuilder()
+                    .setResponse(call.invoke(request).toByteString())
+                    .build();
         } catch (InvalidProtocolBufferException e) {
-            return rpcError(RemoteApiPb.RpcError.ErrorCode.PARSE_ERROR, "the request is not a valid "
-                    + SERVICE + "." + method + " request: " + e.getMessage(),
+            return rpcError(
+                    RemoteApiPb.RpcError.ErrorCode.PARSE_ERROR,
+                    "the request is not a valid " + SERVICE + "." + method + " request: " + e.getMessage(),
                     JavaExceptions.argument(SERVICE, method, e.getMessage()));
         } catch (RuntimeException e) {
             QueueException q = Failures.translate(e);
@@ -103,8 +121,19 @@ public class ApiDispatcher {
     }
 
     /** The service's field names as the taskqueue messages call them, where a message starts with one. */
-    private static final Map<String, String> FIELDS = Map.of("maxTasks", "max_tasks", "leaseSeconds",
-            "lease_seconds", "payload", "body", "eta", "eta_usec", "retryLimit", "retry_parameters.retry_limit", "pageSize", "max_rows");
+    private static final Map<String, String> FIELDS = Map.of(
+            "maxTasks",
+            "max_tasks",
+            "leaseSeconds",
+            "lease_seconds",
+            "payload",
+            "body",
+            "eta",
+            "eta_usec",
+            "retryLimit",
+            "retry_parameters.retry_limit",
+            "pageSize",
+            "max_rows");
 
     /** The error's message, in the protocol's words. */
     static String detail(QueueException q) {
@@ -120,14 +149,18 @@ public class ApiDispatcher {
         String detail = detail(q);
         return RemoteApiPb.Response.newBuilder()
                 .setApplicationError(RemoteApiPb.ApplicationError.newBuilder()
-                        .setCode(q.code().number()).setDetail(detail))
-                .setJavaException(ByteString.copyFrom(JavaExceptions.application(q.code().number(), detail)))
+                        .setCode(q.code().number())
+                        .setDetail(detail))
+                .setJavaException(
+                        ByteString.copyFrom(JavaExceptions.application(q.code().number(), detail)))
                 .build();
     }
 
     static RemoteApiPb.Response rpcError(RemoteApiPb.RpcError.ErrorCode code, String detail, byte[] javaException) {
         return RemoteApiPb.Response.newBuilder()
-                .setRpcError(RemoteApiPb.RpcError.newBuilder().setCode(code.getNumber()).setDetail(detail))
+                .setRpcError(RemoteApiPb.RpcError.newBuilder()
+                        .setCode(code.getNumber())
+                        .setDetail(detail))
                 .setJavaException(ByteString.copyFrom(javaException))
                 .build();
     }

@@ -31,8 +31,7 @@ final class JavaExceptions {
             ArgumentException.class, API_PROXY + "ArgumentException",
             RequestTooLargeException.class, API_PROXY + "RequestTooLargeException");
 
-    private JavaExceptions() {
-    }
+    private JavaExceptions() {}
 
     /** {@code ApiProxy.ApplicationException(code, detail)}: the SDK translates it by the code. */
     static byte[] application(int code, String detail) {
@@ -41,8 +40,8 @@ final class JavaExceptions {
 
     /** {@code ApiProxy.CallNotFoundException}: no such service or method. */
     static byte[] callNotFound(String service, String method) {
-        return serialize(new CallNotFoundException("The API package '" + service + "' or call '" + method
-                + "()' was not found."));
+        return serialize(new CallNotFoundException(
+                "The API package '" + service + "' or call '" + method + "()' was not found."));
     }
 
     /** {@code ApiProxy.ArgumentException}: the request could not be parsed. */

@@ -21,12 +21,15 @@ import java.util.Set;
 /** A worker's methods: {@code QueryAndOwnTasks} (lease), {@code ModifyTaskLease} and {@code Delete}. */
 record LeaseCalls(QueueService service, String appId) {
     /** Whole-queue errors that Delete reports once per name, as App Engine does. */
-    private static final Set<ErrorCode> PER_NAME_QUEUE_ERRORS = Set.of(ErrorCode.UNKNOWN_QUEUE,
-            ErrorCode.TOMBSTONED_QUEUE, ErrorCode.INVALID_QUEUE_NAME, ErrorCode.INVALID_QUEUE_MODE);
+    private static final Set<ErrorCode> PER_NAME_QUEUE_ERRORS = Set.of(
+            ErrorCode.UNKNOWN_QUEUE,
+            ErrorCode.TOMBSTONED_QUEUE,
+            ErrorCode.INVALID_QUEUE_NAME,
+            ErrorCode.INVALID_QUEUE_MODE);
 
     TaskQueueQueryAndOwnTasksResponse lease(TaskQueueQueryAndOwnTasksRequest r) {
         String queue = Wire.queue(r.getQueueName());
-        TagFilter filter = TagFilter.of(r.getGroupByTag(), r.hasTag() ? Wire.tag(r.getTag(), "tag") : null);
+        TagFilter filter = TagFilter.of(r.getGroupByTag(), r.hasTag() ? Wire.tag(r.getTag()) : null);
         List<Task> leased = service.lease(queue, r.getMaxTasks(), r.getLeaseSeconds(), filter);
         TaskQueueQueryAndOwnTasksResponse.Builder response = TaskQueueQueryAndOwnTasksResponse.newBuilder();
         for (Task t : leased) {
@@ -43,9 +46,11 @@ record LeaseCalls(QueueService service, String appId) {
     }
 
     TaskQueueModifyTaskLeaseResponse modifyLease(TaskQueueModifyTaskLeaseRequest r) {
-        long eta = service.modifyLease(Wire.queue(r.getQueueName()), Wire.name(r.getTaskName()), r.getEtaUsec(),
-                r.getLeaseSeconds());
-        return TaskQueueModifyTaskLeaseResponse.newBuilder().setUpdatedEtaUsec(eta).build();
+        long eta = service.modifyLease(
+                Wire.queue(r.getQueueName()), Wire.name(r.getTaskName()), r.getEtaUsec(), r.getLeaseSeconds());
+        return TaskQueueModifyTaskLeaseResponse.newBuilder()
+                .setUpdatedEtaUsec(eta)
+                .build();
     }
 
     /** One result per name; a bad queue is reported for every name, other whole-call errors as the call's. */

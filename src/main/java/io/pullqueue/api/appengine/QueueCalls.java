@@ -68,26 +68,36 @@ record QueueCalls(QueueService service, String appId) {
     }
 
     /**
-     * The declared queues in name order, at most {@code max_rows}. Pull queues have no rate or bucket (0); push
-     * queues are listed for completeness with rate 0, as pullqueue does not run them.
+     * The declared queues in name order, at most {@code max_rows}, as queue.yaml declares them: a push queue with its
+     * rate (per second and as written), bucket size and concurrency limit (pullqueue does not run push tasks, but
+     * tools read these); a pull queue has no rate or bucket (0).
      */
     TaskQueueFetchQueuesResponse queues(TaskQueueFetchQueuesRequest r) {
         Wire.checkAppId(r.getAppId(), appId);
         if (r.getMaxRows() < 0) {
-            throw new QueueException(ErrorCode.INVALID_REQUEST, "max_rows", "max_rows must be 0 or more, got "
-                    + r.getMaxRows());
+            throw new QueueException(
+                    ErrorCode.INVALID_REQUEST, "max_rows", "max_rows must be 0 or more, got " + r.getMaxRows());
         }
-        List<QueueSpec> specs = service.queues().stream().sorted(Comparator.comparing(QueueSpec::name))
-                .limit(r.getMaxRows()).toList();
+        List<QueueSpec> specs = service.queues().stream()
+                .sorted(Comparator.comparing(QueueSpec::name))
+                .limit(r.getMaxRows())
+                .toList();
         TaskQueueFetchQueuesResponse.Builder response = TaskQueueFetchQueuesResponse.newBuilder();
         for (QueueSpec spec : specs) {
             boolean pull = spec.mode() == QueueMode.PULL;
+            QueueSpec.PushRate rate = spec.pushRate();
             TaskQueueFetchQueuesResponse.Queue.Builder q = response.addQueueBuilder()
                     .setQueueName(Wire.bytes(spec.name()))
-                    .setBucketRefillPerSecond(0)
-                    .setBucketCapacity(0)
+                    .setBucketRefillPerSecond(rate == null ? 0 : rate.perSecond())
+                    .setBucketCapacity(rate == null ? 0 : rate.bucketSize())
                     .setPaused(pull && service.stats(spec.name()).paused())
                     .setMode(pull ? TaskQueueMode.Mode.PULL : TaskQueueMode.Mode.PUSH);
+            if (rate != null) {
+                q.setUserSpecifiedRate(rate.rate());
+                if (rate.maxConcurrentRequests() != null) {
+                    q.setMaxConcurrentRequests(rate.maxConcurrentRequests());
+                }
+            }
             if (spec.retryLimit() != null) {
                 q.setRetryParameters(TaskQueueRetryParameters.newBuilder().setRetryLimit(spec.retryLimit()));
             }

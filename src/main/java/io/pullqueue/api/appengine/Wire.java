@@ -3,11 +3,11 @@ package io.pullqueue.api.appengine;
 import com.google.protobuf.ByteString;
 import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.QueueException;
+import io.pullqueue.core.Tag;
 
 /** Conversions between the protocol's byte strings and the service's values. */
 final class Wire {
-    private Wire() {
-    }
+    private Wire() {}
 
     /**
      * A queue name. Names are ASCII, so bytes that are not UTF-8 simply make an invalid name. An empty name is
@@ -25,13 +25,13 @@ final class Wire {
         return name.toStringUtf8();
     }
 
-    /** A tag: pullqueue stores tags as text, so a tag must be UTF-8 (INVALID_TAG otherwise). */
-    static String tag(ByteString tag, String field) {
-        if (!tag.isValidUtf8()) {
-            throw new QueueException(ErrorCode.INVALID_TAG, field, field + " is not valid UTF-8; pullqueue "
-                    + "stores tags as text");
-        }
-        return tag.toStringUtf8();
+    /** A tag: any bytes, kept exactly as sent; empty means none. */
+    static Tag tag(ByteString tag) {
+        return tag.isEmpty() ? null : Tag.ofBytes(tag.toByteArray());
+    }
+
+    static ByteString bytes(Tag tag) {
+        return ByteString.copyFrom(tag.bytes());
     }
 
     static ByteString bytes(String s) {
@@ -45,8 +45,10 @@ final class Wire {
         }
         String id = given.toStringUtf8();
         if (!id.substring(id.indexOf('~') + 1).equalsIgnoreCase(appId)) {
-            throw new QueueException(ErrorCode.PERMISSION_DENIED, "app_id", "app_id " + id
-                    + " is not served here; this server's app id is " + appId);
+            throw new QueueException(
+                    ErrorCode.PERMISSION_DENIED,
+                    "app_id",
+                    "app_id " + id + " is not served here; this server's app id is " + appId);
         }
     }
 }

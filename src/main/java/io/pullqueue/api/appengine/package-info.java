@@ -6,7 +6,8 @@
  * {@link io.pullqueue.core.QueueException}s as application errors that each client turns into its own exception.
  * See docs/compat.md.
  *
- * <p>Allowed imports: {@code service}, {@code core}, {@code api.http} (the body limit), protobuf, Jakarta Servlet,
- * CDI, MicroProfile Config.
+ * <p>Allowed imports: {@code service}, {@code core}, {@code api.http} (the body limit, the edge's error shape SPI),
+ * {@code api.security} (the caller's identity), protobuf, Jakarta Servlet, Jakarta Annotations, CDI, MicroProfile
+ * Config.
  */
 package io.pullqueue.api.appengine;

@@ -18,13 +18,11 @@ import org.eclipse.microprofile.config.ConfigProvider;
  */
 public final class BodyLimits {
 
-    private BodyLimits() {
-    }
+    private BodyLimits() {}
 
-    /** The configured body limit ({@code pullqueue.request.max.bytes}, default 32 MiB). */
+    /** The configured body limit ({@code pullqueue.request.max.bytes}; its default is in microprofile-config). */
     public static long configuredMax() {
-        return ConfigProvider.getConfig()
-                .getOptionalValue("pullqueue.request.max.bytes", Long.class).orElse(32L * 1024 * 1024);
+        return ConfigProvider.getConfig().getValue("pullqueue.request.max.bytes", Long.class);
     }
 
     /**
@@ -53,14 +51,16 @@ public final class BodyLimits {
         }
         String e = encoding.trim().toLowerCase(Locale.ROOT);
         if (!e.equals("gzip") && !e.equals("x-gzip")) {
-            throw new RejectedBody(415, HttpHeaders.CONTENT_ENCODING, "Content-Encoding " + encoding
-                    + " is not supported; send gzip or an uncompressed body");
+            throw new RejectedBody(
+                    415,
+                    HttpHeaders.CONTENT_ENCODING,
+                    "Content-Encoding " + encoding + " is not supported; send gzip or an uncompressed body");
         }
         try {
             body = limit(new GZIPInputStream(body), max);
         } catch (IOException ex) {
-            throw new RejectedBody(400, HttpHeaders.CONTENT_ENCODING,
-                    "the body is not gzip data although Content-Encoding says gzip");
+            throw new RejectedBody(
+                    400, HttpHeaders.CONTENT_ENCODING, "the body is not gzip data although Content-Encoding says gzip");
         }
         ctx.getHeaders().remove(HttpHeaders.CONTENT_ENCODING);
         ctx.getHeaders().remove(HttpHeaders.CONTENT_LENGTH);

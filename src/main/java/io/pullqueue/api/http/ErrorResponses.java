@@ -3,10 +3,12 @@ package io.pullqueue.api.http;
 import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.QueueException;
 import io.pullqueue.service.Failures;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 
 /**
  * The skeleton of a JSON door's error responses, the same for the native and the v1beta2 door: how an App Engine
@@ -42,7 +44,10 @@ public abstract class ErrorResponses {
             case PERMISSION_DENIED:
                 return 403;
             case TRANSIENT_ERROR:
+            case COMMIT_UNCERTAIN:
                 return 503;
+            case STORAGE_FULL:
+                return 507;
             case INTERNAL_ERROR:
                 return 500;
             default:
@@ -72,17 +77,33 @@ public abstract class ErrorResponses {
         return false;
     }
 
-    /** The response for a domain error. */
+    /**
+     * The response for a domain error. An error about named tasks (COMMIT_UNCERTAIN: the names a retry must use)
+     * lists them as {@code error.names}.
+     */
     public final Response response(QueueException e) {
-        return response(statusOf(e.code()), e.code().name(), e.getMessage(), e.field());
+        return response(statusOf(e.code()), e.code().name(), e.getMessage(), e.field(), e.taskNames());
     }
 
     /** An error response; {@code message} defaults to {@code reason}. */
     public final Response response(int status, String reason, String message, String field) {
+        return response(status, reason, message, field, List.of());
+    }
+
+    private Response response(int status, String reason, String message, String field, List<String> names) {
         JsonObjectBuilder err = error(status, reason, message == null ? reason : message, field);
+        if (!names.isEmpty()) {
+            JsonArrayBuilder a = Jsons.BUILDERS.createArrayBuilder();
+            names.forEach(a::add);
+            err.add("names", a);
+        }
         Response.ResponseBuilder r = Response.status(status)
                 .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(Jsons.BUILDERS.createObjectBuilder().add("error", err).build().toString());
+                .entity(Jsons.BUILDERS
+                        .createObjectBuilder()
+                        .add("error", err)
+                        .build()
+                        .toString());
         if (status == 503) {
             r.header("Retry-After", Failures.RETRY_AFTER_SECONDS);
         }
@@ -119,7 +140,8 @@ public abstract class ErrorResponses {
                 if (status >= 500) {
                     return response(Failures.translate(w));
                 }
-                return response(status, "INVALID_REQUEST", w.getMessage(), null);
+                // The runtime's own message names its classes and methods: never pass it on.
+                return response(status, "INVALID_REQUEST", "the request is malformed (HTTP " + status + ")", null);
         }
     }
 }

@@ -13,6 +13,5 @@ public final class Jsons {
     public static final JsonBuilderFactory BUILDERS = Json.createBuilderFactory(Map.of());
     public static final JsonReaderFactory READERS = Json.createReaderFactory(Map.of());
 
-    private Jsons() {
-    }
+    private Jsons() {}
 }

@@ -28,7 +28,8 @@ final class ApiError extends ErrorResponses {
 
     @Override
     protected JsonObjectBuilder error(int status, String reason, String message, String field) {
-        JsonObjectBuilder err = Jsons.BUILDERS.createObjectBuilder()
+        JsonObjectBuilder err = Jsons.BUILDERS
+                .createObjectBuilder()
                 .add("code", status)
                 .add("reason", reason)
                 .add("message", message);

@@ -6,8 +6,7 @@ import jakarta.ws.rs.ext.ExceptionMapper;
 
 /** Maps every failure inside the native API to its error shape ({@link ApiError}). */
 final class ExceptionMappers {
-    private ExceptionMappers() {
-    }
+    private ExceptionMappers() {}
 
     /** Domain errors and everything unexpected. */
     public static final class Any implements ExceptionMapper<Throwable> {

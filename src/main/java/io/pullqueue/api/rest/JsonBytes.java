@@ -18,6 +18,7 @@ import java.util.List;
 final class JsonBytes {
     /** 9999-12-31, the last day the fast timestamp path writes; later (and pre-1970) times use Instant. */
     private static final long LAST_FAST_DAY = LocalDate.of(9999, 12, 31).toEpochDay();
+
     private static final byte[] HEX = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
 
     private byte[] buf;
@@ -53,8 +54,11 @@ final class JsonBytes {
 
     /** About how many bytes a task takes written (fields, base64 payload, worst-case UTF-8 tag). */
     private static int size(Task t) {
-        return 300 + (t.payload() == null ? 0 : (t.payload().length + 2) / 3 * 4)
-                + (t.tag() == null ? 0 : t.tag().length() * 3) + t.name().length() + t.queue().length();
+        return 300
+                + (t.payload() == null ? 0 : (t.payload().length + 2) / 3 * 4)
+                + (t.tag() == null ? 0 : t.tag().length() * 3)
+                + t.name().length()
+                + t.queue().length();
     }
 
     /** One task, as in a lease or a listing (the answer of {@code GET .../tasks/{name}}). */
@@ -95,9 +99,12 @@ final class JsonBytes {
         }
         ascii(",\"payloadSize\":");
         number(t.payloadSize());
-        if (t.tag() != null) {
+        if (t.tag() != null && t.tag().isText()) {
             ascii(",\"tag\":");
-            string(t.tag());
+            string(t.tag().text());
+        } else if (t.tag() != null) {
+            ascii(",\"tagBase64\":");
+            string(t.tag().base64());
         }
         ascii(",\"eta\":\"");
         rfc3339(t.etaUsec());
@@ -238,7 +245,9 @@ final class JsonBytes {
             } else if (c < 0x800) {
                 buf[len++] = (byte) (0xc0 | c >> 6);
                 buf[len++] = (byte) (0x80 | c & 0x3f);
-            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+            } else if (Character.isHighSurrogate(c)
+                    && i + 1 < s.length()
+                    && Character.isLowSurrogate(s.charAt(i + 1))) {
                 int cp = Character.toCodePoint(c, s.charAt(++i));
                 buf[len++] = (byte) (0xf0 | cp >> 18);
                 buf[len++] = (byte) (0x80 | cp >> 12 & 0x3f);

@@ -12,7 +12,13 @@ import java.util.Set;
 public class NativeApiApplication extends Application {
     @Override
     public Set<Class<?>> getClasses() {
-        return Set.of(QueueResource.class, PingResource.class, BodyLimitFilter.class,
-                ExceptionMappers.Any.class, ExceptionMappers.Web.class);
+        return Set.of(
+                QueueResource.class,
+                BacklogResource.class,
+                ConfigResource.class,
+                PingResource.class,
+                BodyLimitFilter.class,
+                ExceptionMappers.Any.class,
+                ExceptionMappers.Web.class);
     }
 }

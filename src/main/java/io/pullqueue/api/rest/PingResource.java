@@ -13,7 +13,8 @@ import jakarta.ws.rs.core.MediaType;
  */
 @Path("v1/ping")
 public class PingResource {
-    private static final JsonObject OK = Jsons.BUILDERS.createObjectBuilder().add("status", "ok").build();
+    private static final JsonObject OK =
+            Jsons.BUILDERS.createObjectBuilder().add("status", "ok").build();
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)

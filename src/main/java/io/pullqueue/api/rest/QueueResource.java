@@ -7,7 +7,8 @@ import io.pullqueue.core.Limits;
 import io.pullqueue.core.QueueSpec;
 import io.pullqueue.core.TagFilter;
 import io.pullqueue.core.Task;
-import io.pullqueue.core.TaskPage;
+import io.pullqueue.core.TaskListing;
+import io.pullqueue.core.TaskQuery;
 import io.pullqueue.service.LeaseRequest;
 import io.pullqueue.service.LongPollLeaser;
 import io.pullqueue.service.QueueService;
@@ -27,9 +28,7 @@ import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +41,7 @@ public class QueueResource {
 
     @Inject
     QueueService service;
+
     @Inject
     LongPollLeaser leaser;
 
@@ -77,13 +77,17 @@ public class QueueResource {
     @POST
     @Path("{queue}:purge")
     public JsonObject purge(@PathParam("queue") String queue) {
-        return Jsons.BUILDERS.createObjectBuilder().add("purged", service.purge(queue)).build();
+        return Jsons.BUILDERS
+                .createObjectBuilder()
+                .add("purged", service.purge(queue))
+                .build();
     }
 
     @POST
     @Path("{queue}/tasks")
     public Response add(@PathParam("queue") String queue, InputStream body) {
-        AddResult r = service.add(queue, List.of(TaskInput.draft(JsonInput.object(body)))).get(0);
+        AddResult r = service.add(queue, List.of(TaskInput.draft(JsonInput.object(body))))
+                .get(0);
         if (!r.ok()) {
             throw r.failure();
         }
@@ -118,10 +122,11 @@ public class QueueResource {
             throw JsonInput.invalid("leaseSeconds", "leaseSeconds is required (0.." + Limits.MAX_LEASE_SECONDS + ")");
         }
         Double wait = JsonInput.number(o, "waitSeconds");
-        TagFilter filter = TagFilter.of(JsonInput.bool(o, "groupByTag") || JsonInput.string(o, "tag") != null,
-                JsonInput.string(o, "tag"));
-        LeaseRequest r = new LeaseRequest(queue, max, seconds, filter,
-                Duration.ofMillis(Math.round((wait == null ? 0 : wait) * 1000)));
+        // A tag field, even an empty one (the oldest task's tag), implies grouping by tag.
+        boolean tagGiven = JsonInput.string(o, "tag") != null || JsonInput.string(o, "tagBase64") != null;
+        TagFilter filter = TagFilter.of(JsonInput.bool(o, "groupByTag") || tagGiven, JsonInput.tag(o));
+        LeaseRequest r = new LeaseRequest(
+                queue, max, seconds, filter, Duration.ofMillis(Math.round((wait == null ? 0 : wait) * 1000)));
         CompletableFuture<List<Task>> result = leaser.lease(r).toCompletableFuture();
         if (!result.isDone()) {
             // Only a lease that really waits gets a safety timeout: a timer armed for every call would keep each
@@ -143,23 +148,63 @@ public class QueueResource {
 
     @GET
     @Path("{queue}/tasks")
-    public Response list(@PathParam("queue") String queue, @QueryParam("pageSize") Integer pageSize,
-                         @QueryParam("pageToken") String pageToken) {
-        TaskPage page = service.list(queue, decodeToken(pageToken),
-                pageSize == null ? Limits.DEFAULT_LIST_PAGE_SIZE : pageSize);
-        String next = page.nextCursor() == null ? null : Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(page.nextCursor().getBytes(StandardCharsets.UTF_8));
-        return json(JsonBytes.tasks(page.tasks(), service.nowUsec(), next));
+    public Response list(
+            @PathParam("queue") String queue,
+            @QueryParam("pageSize") String pageSize,
+            @QueryParam("pageToken") String pageToken,
+            @QueryParam("state") String state,
+            @QueryParam("tag") String tag,
+            @QueryParam("tagBase64") String tagBase64,
+            @QueryParam("order") String order) {
+        TaskQuery.Order o = TaskListParams.order(order);
+        TaskListing page = service.search(
+                queue,
+                TaskListParams.state(state),
+                JsonInput.tag(tag, tagBase64),
+                o,
+                TaskListParams.cursor(o, pageToken),
+                pageSize(pageSize));
+        return json(JsonBytes.tasks(page.tasks(), service.nowUsec(), TaskListParams.token(o, page.next())));
     }
 
-    private static String decodeToken(String token) {
-        if (token == null || token.isEmpty()) {
-            return null;
+    /** Makes the named tasks due now: gives their leases back, runs delayed ones now (QueueOperations.runNow). */
+    @POST
+    @Path("{queue}/tasks:runNow")
+    public Response runNow(@PathParam("queue") String queue, InputStream body) {
+        List<String> names = TaskInput.names(JsonInput.object(body));
+        return json(JsonBytes.deleteResults(names, service.runNow(queue, names)));
+    }
+
+    /** The queue's samples over the last {@code seconds} (default an hour, at most a day). */
+    @GET
+    @Path("{queue}/history")
+    public JsonObject history(@PathParam("queue") String queue, @QueryParam("seconds") String seconds) {
+        return JsonOutput.history(queue, service.history(queue, historySeconds(seconds)));
+    }
+
+    /** {@code pageSize} as given: digits only (the range is the engine's rule), or the default when absent. */
+    private static int pageSize(String s) {
+        if (s == null || s.isEmpty()) {
+            return Limits.DEFAULT_LIST_PAGE_SIZE;
         }
         try {
-            return new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
-        } catch (IllegalArgumentException e) {
-            throw JsonInput.invalid("pageToken", "pageToken is not one this server gave out");
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw JsonInput.invalid(
+                    "pageSize",
+                    "pageSize must be an integer between 1 and " + Limits.MAX_LIST_PAGE_SIZE + ", got " + s);
+        }
+    }
+
+    /** {@code seconds} of history as given (the range is the operations' rule), or an hour when absent. */
+    private static long historySeconds(String s) {
+        if (s == null || s.isEmpty()) {
+            return 3600;
+        }
+        try {
+            return Long.parseLong(s);
+        } catch (NumberFormatException e) {
+            throw JsonInput.invalid("seconds", "seconds must be an integer between 1 and 86400, got " + s);
         }
     }
 
@@ -185,10 +230,9 @@ public class QueueResource {
 
     @POST
     @Path("{queue}/tasks/{name}:modifyLease")
-    public JsonObject modifyLease(@PathParam("queue") String queue, @PathParam("name") String name,
-                                  InputStream body) {
+    public JsonObject modifyLease(@PathParam("queue") String queue, @PathParam("name") String name, InputStream body) {
         JsonObject o = JsonInput.object(body);
-        Long token = JsonInput.integer(o, "leaseToken");
+        Long token = JsonInput.int64(o, "leaseToken");
         Double seconds = JsonInput.number(o, "leaseSeconds");
         if (token == null) {
             throw JsonInput.invalid("leaseToken", "leaseToken is required: the one the lease returned");
@@ -197,8 +241,13 @@ public class QueueResource {
             throw JsonInput.invalid("leaseSeconds", "leaseSeconds is required (0 gives the lease back)");
         }
         long eta = service.modifyLease(queue, name, token, seconds);
-        return Jsons.BUILDERS.createObjectBuilder().add("name", name).add("queue", queue)
-                .add("eta", JsonOutput.rfc3339(eta)).add("etaUsec", eta)
-                .add("leaseToken", Long.toString(eta)).build();
+        return Jsons.BUILDERS
+                .createObjectBuilder()
+                .add("name", name)
+                .add("queue", queue)
+                .add("eta", JsonOutput.rfc3339(eta))
+                .add("etaUsec", eta)
+                .add("leaseToken", Long.toString(eta))
+                .build();
     }
 }

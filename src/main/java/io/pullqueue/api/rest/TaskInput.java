@@ -12,11 +12,10 @@ import java.util.Set;
 
 /** Turns native-API task JSON into {@link TaskDraft}s. Unknown fields are refused so typos do not pass silently. */
 final class TaskInput {
-    private TaskInput() {
-    }
+    private TaskInput() {}
 
     private static final Set<String> TASK_FIELDS =
-            Set.of("payload", "name", "tag", "eta", "etaUsec", "countdownSeconds", "retryLimit");
+            Set.of("payload", "name", "tag", "tagBase64", "eta", "etaUsec", "countdownSeconds", "retryLimit");
 
     static TaskDraft draft(JsonObject o) {
         for (String k : o.keySet()) {
@@ -33,8 +32,12 @@ final class TaskInput {
         if (retryLimit != null && (retryLimit < 0 || retryLimit > Integer.MAX_VALUE)) {
             throw JsonInput.invalid("retryLimit", "retryLimit must be between 0 and " + Integer.MAX_VALUE);
         }
-        return new TaskDraft(JsonInput.string(o, "name"), JsonInput.base64(o, "payload"), JsonInput.string(o, "tag"),
-                eta != null ? eta : etaUsec, JsonInput.number(o, "countdownSeconds"),
+        return new TaskDraft(
+                JsonInput.string(o, "name"),
+                JsonInput.base64(o, "payload"),
+                JsonInput.tag(o),
+                eta != null ? eta : etaUsec,
+                JsonInput.number(o, "countdownSeconds"),
                 retryLimit == null ? null : retryLimit.intValue());
     }
 

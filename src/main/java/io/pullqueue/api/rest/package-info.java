@@ -4,6 +4,6 @@
  * {@link io.pullqueue.service.QueueService}, and maps {@link io.pullqueue.core.QueueException} to HTTP.
  *
  * <p>Allowed imports: {@code service}, {@code core}, {@code api.http}, Jakarta REST, JSON-P, MicroProfile OpenAPI
- * annotations.
+ * annotations, CDI and Jakarta Servlet (for {@code NativeErrorShape}, the edge's error shape of this door).
  */
 package io.pullqueue.api.rest;

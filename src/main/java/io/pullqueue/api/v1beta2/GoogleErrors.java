@@ -52,14 +52,16 @@ final class GoogleErrors extends ErrorResponses {
 
     @Override
     protected JsonObjectBuilder error(int status, String appEngineError, String message, String field) {
-        JsonObjectBuilder item = Jsons.BUILDERS.createObjectBuilder()
+        JsonObjectBuilder item = Jsons.BUILDERS
+                .createObjectBuilder()
                 .add("domain", "global")
                 .add("reason", reason(status))
                 .add("message", message);
         if (field != null) {
             item.add("location", field).add("locationType", "parameter");
         }
-        return Jsons.BUILDERS.createObjectBuilder()
+        return Jsons.BUILDERS
+                .createObjectBuilder()
                 .add("code", status)
                 .add("message", message)
                 .add("errors", Jsons.BUILDERS.createArrayBuilder().add(item))
@@ -99,6 +101,7 @@ final class GoogleErrors extends ErrorResponses {
             case 415:
                 return "unsupportedMediaType";
             case 503:
+            case 507:
                 return "backendError";
             default:
                 return status >= 500 ? "internalError" : "badRequest";

@@ -2,8 +2,7 @@ package io.pullqueue.api.v1beta2;
 
 /** Query parameters and the project segment, parsed strictly so a bad value is a 400 naming the parameter. */
 final class Params {
-    private Params() {
-    }
+    private Params() {}
 
     /** A required integer parameter in {@code min..max}. */
     static int requiredInt(String value, String name, long min, long max) {

@@ -39,16 +39,21 @@ public class TaskqueueResource {
 
     @Inject
     QueueService service;
+
     @Inject
     @ConfigProperty(name = "pullqueue.app.id")
     String appId;
 
     @GET
-    public JsonObject taskqueue(@PathParam("project") String project, @PathParam("taskqueue") String queue,
-                                @QueryParam("getStats") String getStats) {
+    public JsonObject taskqueue(
+            @PathParam("project") String project,
+            @PathParam("taskqueue") String queue,
+            @QueryParam("getStats") String getStats) {
         QueueSpec spec = renaming(PATH_NAMES, () -> service.queue(queue(project, queue)));
         if (spec.mode() != QueueMode.PULL) {
-            throw new QueueException(ErrorCode.INVALID_QUEUE_MODE, "taskqueue",
+            throw new QueueException(
+                    ErrorCode.INVALID_QUEUE_MODE,
+                    "taskqueue",
                     "queue " + queue + " is a push queue; the REST API serves pull queues only");
         }
         return TaskJson.queue(spec, Params.bool(getStats, "getStats") ? service.stats(queue) : null);
@@ -56,8 +61,8 @@ public class TaskqueueResource {
 
     @POST
     @Path("tasks")
-    public JsonObject insert(@PathParam("project") String project, @PathParam("taskqueue") String queue,
-                             InputStream body) {
+    public JsonObject insert(
+            @PathParam("project") String project, @PathParam("taskqueue") String queue, InputStream body) {
         String q = queue(project, queue);
         JsonObject o = TaskJson.body(JsonInput.object(body), q, null);
         AddResult r = renaming(BODY_NAMES, () -> {
@@ -70,41 +75,51 @@ public class TaskqueueResource {
         if (!r.ok()) {
             throw GoogleErrors.web(409, r.code().name(), r.failure().getMessage(), "id");
         }
-        return TaskJson.task(service.get(q, r.name()));
+        return TaskJson.task(service.added(q, r.name()));
     }
 
     @POST
     @Path("tasks/lease")
-    public JsonObject lease(@PathParam("project") String project, @PathParam("taskqueue") String queue,
-                            @QueryParam("numTasks") String numTasks, @QueryParam("leaseSecs") String leaseSecs,
-                            @QueryParam("groupByTag") String groupByTag, @QueryParam("tag") String tag) {
+    public JsonObject lease(
+            @PathParam("project") String project,
+            @PathParam("taskqueue") String queue,
+            @QueryParam("numTasks") String numTasks,
+            @QueryParam("leaseSecs") String leaseSecs,
+            @QueryParam("groupByTag") String groupByTag,
+            @QueryParam("tag") String tag,
+            @QueryParam("tagBase64") String tagBase64) {
         String q = queue(project, queue);
         int max = Params.requiredInt(numTasks, "numTasks", 1, Limits.MAX_TASKS_PER_LEASE);
         int seconds = Params.requiredInt(leaseSecs, "leaseSecs", 0, Limits.MAX_LEASE_SECONDS);
-        TagFilter filter = TagFilter.of(Params.bool(groupByTag, "groupByTag"), tag);
-        return TaskJson.tasks(TaskJson.LEASED_KIND,
-                renaming(PATH_NAMES, () -> service.lease(q, max, seconds, filter)));
+        TagFilter filter = TagFilter.of(Params.bool(groupByTag, "groupByTag"), JsonInput.tag(tag, tagBase64));
+        return TaskJson.tasks(TaskJson.LEASED_KIND, renaming(PATH_NAMES, () -> service.lease(q, max, seconds, filter)));
     }
 
     @GET
     @Path("tasks")
     public JsonObject list(@PathParam("project") String project, @PathParam("taskqueue") String queue) {
         String q = queue(project, queue);
-        return TaskJson.tasks(TaskJson.LIST_KIND,
-                renaming(PATH_NAMES, () -> service.list(q, null, Limits.MAX_LIST_PAGE_SIZE)).tasks());
+        return TaskJson.tasks(
+                TaskJson.LIST_KIND,
+                renaming(PATH_NAMES, () -> service.list(q, null, Limits.MAX_LIST_PAGE_SIZE))
+                        .tasks());
     }
 
     @GET
     @Path("tasks/{task}")
-    public JsonObject get(@PathParam("project") String project, @PathParam("taskqueue") String queue,
-                          @PathParam("task") String task) {
+    public JsonObject get(
+            @PathParam("project") String project,
+            @PathParam("taskqueue") String queue,
+            @PathParam("task") String task) {
         return TaskJson.task(renaming(PATH_NAMES, () -> service.get(queue(project, queue), task)));
     }
 
     @DELETE
     @Path("tasks/{task}")
-    public Response delete(@PathParam("project") String project, @PathParam("taskqueue") String queue,
-                           @PathParam("task") String task) {
+    public Response delete(
+            @PathParam("project") String project,
+            @PathParam("taskqueue") String queue,
+            @PathParam("task") String task) {
         renaming(PATH_NAMES, () -> {
             service.deleteOne(queue(project, queue), task);
             return null;
@@ -115,25 +130,33 @@ public class TaskqueueResource {
     /** tasks.patch: NetHttpTransport sends it as a POST with {@code X-HTTP-Method-Override: PATCH}. */
     @PATCH
     @Path("tasks/{task}")
-    public JsonObject patch(@PathParam("project") String project, @PathParam("taskqueue") String queue,
-                            @PathParam("task") String task, @QueryParam("newLeaseSeconds") String newLeaseSeconds,
-                            InputStream body) {
+    public JsonObject patch(
+            @PathParam("project") String project,
+            @PathParam("taskqueue") String queue,
+            @PathParam("task") String task,
+            @QueryParam("newLeaseSeconds") String newLeaseSeconds,
+            InputStream body) {
         return update(project, queue, task, newLeaseSeconds, body);
     }
 
     /** tasks.update: extends the lease (or gives it back with 0); the body's leaseTimestamp is the lease token. */
     @POST
     @Path("tasks/{task}")
-    public JsonObject update(@PathParam("project") String project, @PathParam("taskqueue") String queue,
-                             @PathParam("task") String task, @QueryParam("newLeaseSeconds") String newLeaseSeconds,
-                             InputStream body) {
+    public JsonObject update(
+            @PathParam("project") String project,
+            @PathParam("taskqueue") String queue,
+            @PathParam("task") String task,
+            @QueryParam("newLeaseSeconds") String newLeaseSeconds,
+            InputStream body) {
         String q = queue(project, queue);
         int seconds = Params.requiredInt(newLeaseSeconds, "newLeaseSeconds", 0, Limits.MAX_LEASE_SECONDS);
         JsonObject o = TaskJson.body(JsonInput.object(body), q, task);
-        Long token = JsonInput.integer(o, "leaseTimestamp");
+        Long token = JsonInput.int64(o, "leaseTimestamp");
         if (token == null) {
-            throw GoogleErrors.invalid("leaseTimestamp", "leaseTimestamp is required: send the task as the lease "
-                    + "returned it; its leaseTimestamp is the lease token");
+            throw GoogleErrors.invalid(
+                    "leaseTimestamp",
+                    "leaseTimestamp is required: send the task as the lease "
+                            + "returned it; its leaseTimestamp is the lease token");
         }
         renaming(PATH_NAMES, () -> service.modifyLease(q, task, token, seconds));
         return TaskJson.task(service.get(q, task));
@@ -142,18 +165,22 @@ public class TaskqueueResource {
     /** The queue name, once the project is known to be this server's app id. */
     private String queue(String project, String queue) {
         if (!Params.isProject(project, appId)) {
-            throw GoogleErrors.web(404, "UNKNOWN_PROJECT", "project " + project + " is not served here; this "
-                    + "server's app id is " + appId + " (also accepted as s~" + appId + " or e~" + appId + ")",
+            throw GoogleErrors.web(
+                    404,
+                    "UNKNOWN_PROJECT",
+                    "project " + project + " is not served here; this " + "server's app id is " + appId
+                            + " (also accepted as s~" + appId + " or e~" + appId + ")",
                     "project");
         }
         return queue;
     }
 
     /** The service's field names as v1beta2 calls them: in a task body, and in the URL. */
-    private static final Map<String, String> BODY_NAMES = Map.of("queue", "taskqueue", "name", "id",
-            "payload", "payloadBase64", "eta", "leaseTimestamp");
-    private static final Map<String, String> PATH_NAMES = Map.of("queue", "taskqueue", "name", "task",
-            "leaseToken", "leaseTimestamp");
+    private static final Map<String, String> BODY_NAMES =
+            Map.of("queue", "taskqueue", "name", "id", "payload", "payloadBase64", "eta", "leaseTimestamp");
+
+    private static final Map<String, String> PATH_NAMES =
+            Map.of("queue", "taskqueue", "name", "task", "leaseToken", "leaseTimestamp");
 
     /** Runs a service call; its error names the field as v1beta2 calls it. */
     private static <T> T renaming(Map<String, String> names, Supplier<T> call) {

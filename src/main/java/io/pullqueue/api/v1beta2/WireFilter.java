@@ -32,8 +32,8 @@ public class WireFilter implements ContainerRequestFilter {
 
     /** The message for a body over the limit. */
     static String tooLarge() {
-        return "the request body is larger than the limit of " + Math.min(MAX_BODY_BYTES,
-                BodyLimits.configuredMax()) + " bytes (after gzip decompression) for a v1beta2 request";
+        return "the request body is larger than the limit of " + Math.min(MAX_BODY_BYTES, BodyLimits.configuredMax())
+                + " bytes (after gzip decompression) for a v1beta2 request";
     }
 
     @Override
@@ -42,23 +42,29 @@ public class WireFilter implements ContainerRequestFilter {
         if (override != null && !override.isBlank()) {
             String m = override.trim().toUpperCase(Locale.ROOT);
             if (!HttpMethod.POST.equals(ctx.getMethod()) || !METHODS.contains(m)) {
-                ctx.abortWith(GoogleErrors.of(400, "INVALID_REQUEST", OVERRIDE + " " + override
-                        + " is not allowed; only a POST may be overridden, to one of " + METHODS, OVERRIDE));
+                ctx.abortWith(GoogleErrors.of(
+                        400,
+                        "INVALID_REQUEST",
+                        OVERRIDE + " " + override + " is not allowed; only a POST may be overridden, to one of "
+                                + METHODS,
+                        OVERRIDE));
                 return;
             }
             ctx.setMethod(m);
         }
         String alt = ctx.getUriInfo().getQueryParameters().getFirst("alt");
         if (alt != null && !alt.equals("json")) {
-            ctx.abortWith(GoogleErrors.of(400, "INVALID_REQUEST", "alt=" + alt + " is not supported; only alt=json",
-                    "alt"));
+            ctx.abortWith(
+                    GoogleErrors.of(400, "INVALID_REQUEST", "alt=" + alt + " is not supported; only alt=json", "alt"));
             return;
         }
         try {
             ctx.setEntityStream(BodyLimits.decode(ctx, maxBytes));
         } catch (BodyLimits.RejectedBody r) {
-            ctx.abortWith(r.status == 413 ? GoogleErrors.of(413, "REQUEST_TOO_LARGE", tooLarge(), null)
-                    : GoogleErrors.of(r.status, "INVALID_REQUEST", r.getMessage(), r.field));
+            ctx.abortWith(
+                    r.status == 413
+                            ? GoogleErrors.of(413, "REQUEST_TOO_LARGE", tooLarge(), null)
+                            : GoogleErrors.of(r.status, "INVALID_REQUEST", r.getMessage(), r.field));
         }
     }
 }

@@ -5,6 +5,7 @@
  * error envelope. A thin door: it parses the wire format, calls {@link io.pullqueue.service.QueueService}, and
  * maps {@link io.pullqueue.core.QueueException} to HTTP. See docs/compat.md.
  *
- * <p>Allowed imports: {@code service}, {@code core}, {@code api.http}, Jakarta REST, JSON-P, MicroProfile Config.
+ * <p>Allowed imports: {@code service}, {@code core}, {@code api.http}, Jakarta REST, JSON-P, MicroProfile Config,
+ * CDI and Jakarta Servlet (for {@code GoogleErrorShape}, the edge's error shape of this door).
  */
 package io.pullqueue.api.v1beta2;

@@ -15,8 +15,7 @@ import java.util.TreeSet;
 /** Names of tasks and tombstones, deletes by name, and the availability notification, on the caller's connection. */
 final class PgNames {
 
-    private PgNames() {
-    }
+    private PgNames() {}
 
     /** Tells every listening instance (this one too) that the queue may have leasable tasks, at commit. */
     static void notifyAvailable(Connection c, String queue) throws SQLException {
@@ -31,8 +30,9 @@ final class PgNames {
      * not deleted. OK the first time a deleted name appears, TOMBSTONED_TASK for a live tombstone (also for a name
      * given twice), UNKNOWN_TASK otherwise. Names are sent sorted so that concurrent deletes lock rows in one order.
      */
-    static List<ErrorCode> delete(Connection c, String queue, List<String> names, long nowUsec,
-                                  long tombstoneExpiresUsec) throws SQLException {
+    static List<ErrorCode> delete(
+            Connection c, String queue, List<String> names, long nowUsec, long tombstoneExpiresUsec)
+            throws SQLException {
         Array sorted = c.createArrayOf("text", new TreeSet<>(names).toArray());
         Set<String> deleted = new HashSet<>();
         try (PreparedStatement ps = c.prepareStatement(PostgresSql.DELETE_TASKS)) {
@@ -49,8 +49,10 @@ final class PgNames {
         Set<String> tombstoned = deleted.size() == names.size() ? Set.of() : liveTombstones(c, queue, sorted, nowUsec);
         List<ErrorCode> results = new ArrayList<>(names.size());
         for (String name : names) {
-            results.add(deleted.remove(name) ? ErrorCode.OK
-                    : tombstoned.contains(name) ? ErrorCode.TOMBSTONED_TASK : ErrorCode.UNKNOWN_TASK);
+            results.add(
+                    deleted.remove(name)
+                            ? ErrorCode.OK
+                            : tombstoned.contains(name) ? ErrorCode.TOMBSTONED_TASK : ErrorCode.UNKNOWN_TASK);
         }
         return results;
     }

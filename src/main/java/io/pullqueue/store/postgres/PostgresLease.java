@@ -2,6 +2,7 @@ package io.pullqueue.store.postgres;
 
 import io.pullqueue.core.LeaseOutcome;
 import io.pullqueue.core.LeaseQuery;
+import io.pullqueue.core.Tag;
 import io.pullqueue.core.Task;
 import io.pullqueue.store.TaskRows;
 import java.sql.Connection;
@@ -18,8 +19,7 @@ import java.util.List;
  */
 final class PostgresLease {
 
-    private PostgresLease() {
-    }
+    private PostgresLease() {}
 
     static LeaseOutcome lease(Connection c, LeaseQuery q) throws SQLException {
         String sql;
@@ -39,7 +39,7 @@ final class PostgresLease {
             ps.setLong(i++, q.nowUsec());
             switch (q.filter().kind()) {
                 case TAG:
-                    ps.setString(i++, q.filter().tag());
+                    ps.setBytes(i++, q.filter().tag().bytes());
                     break;
                 case OLDEST_TAG:
                     ps.setString(i++, q.queue());
@@ -72,8 +72,16 @@ final class PostgresLease {
                     continue;
                 }
                 byte[] payload = rs.getBytes(5);
-                leased.add(new Task(q.queue(), rs.getString(4), payload, payload.length, rs.getString(6),
-                        q.newEtaUsec(), rs.getInt(7), rs.getLong(9), TaskRows.nullableInt(rs, 8)));
+                leased.add(new Task(
+                        q.queue(),
+                        rs.getString(4),
+                        payload,
+                        payload.length,
+                        Tag.ofBytes(rs.getBytes(6)),
+                        q.newEtaUsec(),
+                        rs.getInt(7),
+                        rs.getLong(9),
+                        TaskRows.nullableInt(rs, 8)));
             }
         }
         return leased.isEmpty() && removed == 0 ? LeaseOutcome.EMPTY : new LeaseOutcome(leased, removed);

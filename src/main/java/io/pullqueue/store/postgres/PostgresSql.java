@@ -10,6 +10,7 @@ final class PostgresSql {
     static final String PING = "SELECT 1";
     /** Channel of the task-availability notifications; the payload is the queue name. */
     static final String CHANNEL = "pullqueue_tasks";
+
     static final String LISTEN = "LISTEN " + CHANNEL;
     /** Sent inside the transaction that made tasks leasable: delivered when (and only if) it commits. */
     static final String NOTIFY = "SELECT pg_notify('" + CHANNEL + "', ?)";
@@ -29,6 +30,7 @@ final class PostgresSql {
     private static final String TOMBSTONE_DELETED = "tombstoned AS (INSERT INTO tombstone (queue, name, "
             + "expires_usec) SELECT ?, name, ? FROM deleted "
             + "ON CONFLICT (queue, name) DO UPDATE SET expires_usec = excluded.expires_usec) ";
+
     static final String TASK_EXISTS = "SELECT 1 FROM task WHERE queue = ? AND name = ?";
     static final String SELECT_TASK = "SELECT name, payload, tag, eta_usec, retry_count, created_usec, retry_limit "
             + "FROM task WHERE queue = ? AND name = ?";
@@ -39,8 +41,8 @@ final class PostgresSql {
     /** {@link #LIST_TASKS} with the payloads. */
     static final String LIST_TASKS_WITH_PAYLOADS = "SELECT name, payload" + LIST_PAGE;
     /** Moves a lease: the token check (stored ETA = token, still in the future) is part of the WHERE. */
-    static final String MODIFY_LEASE = "UPDATE task SET eta_usec = ? "
-            + "WHERE queue = ? AND name = ? AND eta_usec = ? AND eta_usec > ?";
+    static final String MODIFY_LEASE =
+            "UPDATE task SET eta_usec = ? " + "WHERE queue = ? AND name = ? AND eta_usec = ? AND eta_usec > ?";
     /**
      * Deletes the named tasks (parameters: queue, names[], queue, tombstone expiry) and tombstones what it deleted,
      * in one statement; returns the deleted names.
@@ -101,8 +103,9 @@ final class PostgresSql {
 
     static final String TOMBSTONE_LIVE = "SELECT 1 FROM tombstone WHERE queue = ? AND name = ? AND expires_usec > ?";
     /** Which of the names (parameter 2, an array) hold a tombstone that is live at parameter 3. */
-    static final String TOMBSTONES_LIVE = "SELECT name FROM tombstone WHERE queue = ? AND name = ANY (?) "
-            + "AND expires_usec > ?";
+    static final String TOMBSTONES_LIVE =
+            "SELECT name FROM tombstone WHERE queue = ? AND name = ANY (?) " + "AND expires_usec > ?";
+
     static final String DELETE_EXPIRED_TOMBSTONES = "DELETE FROM tombstone WHERE (queue, name) IN "
             + "(SELECT queue, name FROM tombstone WHERE expires_usec <= ? LIMIT ? FOR UPDATE SKIP LOCKED)";
 
@@ -112,15 +115,39 @@ final class PostgresSql {
     static final String PURGE_TOMBSTONES = "INSERT INTO tombstone (queue, name, expires_usec) "
             + "SELECT queue, name, ? FROM task WHERE queue = ? "
             + "ON CONFLICT (queue, name) DO UPDATE SET expires_usec = excluded.expires_usec";
+
     static final String PURGE_TASKS = "DELETE FROM task WHERE queue = ?";
     /** Tasks, oldest ETA, leased and due counts of a queue (parameters: queue, now, now), in one snapshot. */
     static final String QUEUE_COUNTS = "SELECT count(*), min(eta_usec), "
             + "count(*) FILTER (WHERE eta_usec > ? AND retry_count > 0), count(*) FILTER (WHERE eta_usec <= ?) "
             + "FROM task WHERE queue = ?";
+
     static final String QUEUE_NEXT_ETA = "SELECT min(eta_usec) FROM task WHERE queue = ?";
     static final String QUEUE_PAUSED = "SELECT paused FROM queue_state WHERE queue = ?";
     static final String SET_QUEUE_PAUSED = "INSERT INTO queue_state (queue, paused) VALUES (?, ?) "
             + "ON CONFLICT (queue) DO UPDATE SET paused = excluded.paused";
+
+    // ----------------------------------------------------------------------------------- lease figures
+
+    /**
+     * Makes the statement's own (auto-commit) transaction commit without waiting for the WAL flush: used for the
+     * lease figures only, which a crash may set back by a moment without harm.
+     */
+    private static final String ASYNC_COMMIT = "(SELECT set_config('synchronous_commit', 'off', true)) AS async";
+    /** Counts a lease call (parameters: queue, second); returns its number in that second. */
+    static final String COUNT_LEASE_CALL = "INSERT INTO lease_second (queue, second, calls, tasks) "
+            + "SELECT ?, ?, 1, 0 FROM " + ASYNC_COMMIT + " "
+            + "ON CONFLICT (queue, second) DO UPDATE SET calls = lease_second.calls + 1 RETURNING calls";
+    /** Adds leased tasks (parameters: queue, second, tasks). */
+    static final String COUNT_LEASED_TASKS = "INSERT INTO lease_second (queue, second, calls, tasks) "
+            + "SELECT ?, ?, 0, ? FROM " + ASYNC_COMMIT + " "
+            + "ON CONFLICT (queue, second) DO UPDATE SET tasks = lease_second.tasks + excluded.tasks";
+    /** Tasks leased after second parameter 1 and after parameter 3 (queue: parameter 2). */
+    static final String LEASED_TASKS = "SELECT coalesce(sum(tasks) FILTER (WHERE second > ?), 0), "
+            + "coalesce(sum(tasks), 0) FROM lease_second WHERE queue = ? AND second > ?";
+    /** Deletes up to N rows of seconds up to parameter 1. */
+    static final String FORGET_LEASE_SECONDS = "DELETE FROM lease_second WHERE (queue, second) IN "
+            + "(SELECT queue, second FROM lease_second WHERE second <= ? LIMIT ? FOR UPDATE SKIP LOCKED)";
 
     // ------------------------------------------------------------------------------------- diagnostics
 
@@ -128,6 +155,5 @@ final class PostgresSql {
     static final String TABLE_ROWS = "SELECT relname, n_live_tup, n_dead_tup FROM pg_stat_user_tables "
             + "WHERE schemaname = current_schema() AND relname IN ('task', 'tombstone')";
 
-    private PostgresSql() {
-    }
+    private PostgresSql() {}
 }

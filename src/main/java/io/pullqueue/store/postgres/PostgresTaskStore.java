@@ -1,15 +1,21 @@
 package io.pullqueue.store.postgres;
 
 import io.pullqueue.core.ErrorCode;
+import io.pullqueue.core.LeaseFigures;
 import io.pullqueue.core.LeaseOutcome;
 import io.pullqueue.core.LeaseQuery;
 import io.pullqueue.core.NewTask;
 import io.pullqueue.core.QueueCounts;
+import io.pullqueue.core.QueueSample;
+import io.pullqueue.core.StoreDiagnostics;
 import io.pullqueue.core.Task;
 import io.pullqueue.core.TaskAvailabilityListener;
+import io.pullqueue.core.TaskListing;
 import io.pullqueue.core.TaskPage;
+import io.pullqueue.core.TaskQuery;
 import io.pullqueue.core.TaskStore;
 import io.pullqueue.store.Jdbc;
+import io.pullqueue.store.OperatorStatements;
 import io.pullqueue.store.StoreException;
 import io.pullqueue.store.TaskReads;
 import io.pullqueue.store.TaskRows;
@@ -59,9 +65,10 @@ public final class PostgresTaskStore implements TaskStore {
         });
         String where = read("read the server version", c -> {
             try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT current_database(), current_schema(), version()")) {
+                    ResultSet rs = s.executeQuery("SELECT current_database(), current_schema(), version()")) {
                 rs.next();
-                return rs.getString(1) + "." + rs.getString(2) + " (" + rs.getString(3).split(",")[0] + ")";
+                return rs.getString(1) + "." + rs.getString(2) + " ("
+                        + rs.getString(3).split(",")[0] + ")";
             }
         });
         int current = PostgresSchema.MIGRATIONS.currentVersion();
@@ -73,7 +80,8 @@ public final class PostgresTaskStore implements TaskStore {
     public boolean isReachable() {
         try {
             return read("ping", c -> {
-                try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(PostgresSql.PING)) {
+                try (Statement s = c.createStatement();
+                        ResultSet rs = s.executeQuery(PostgresSql.PING)) {
                     return rs.next();
                 }
             });
@@ -95,7 +103,7 @@ public final class PostgresTaskStore implements TaskStore {
                     ps.setString(1, queue);
                     ps.setString(2, t.name());
                     ps.setLong(3, t.etaUsec());
-                    TaskRows.setNullableString(ps, 4, t.tag());
+                    TaskRows.setNullableTag(ps, 4, t.tag());
                     TaskRows.setNullableInt(ps, 5, t.retryLimit());
                     ps.setLong(6, nowUsec);
                     ps.setBytes(7, t.payload());
@@ -122,8 +130,16 @@ public final class PostgresTaskStore implements TaskStore {
     @Override
     public ErrorCode taskModifyLease(String queue, String name, long tokenEtaUsec, long newEtaUsec, long nowUsec) {
         return write("modify the lease of task " + name + " in queue " + queue, c -> {
-            ErrorCode code = TaskReads.modifyLease(c, PostgresSql.MODIFY_LEASE, PostgresSql.TASK_EXISTS,
-                    PostgresSql.TOMBSTONE_LIVE, queue, name, tokenEtaUsec, newEtaUsec, nowUsec);
+            ErrorCode code = TaskReads.modifyLease(
+                    c,
+                    PostgresSql.MODIFY_LEASE,
+                    PostgresSql.TASK_EXISTS,
+                    PostgresSql.TOMBSTONE_LIVE,
+                    queue,
+                    name,
+                    tokenEtaUsec,
+                    newEtaUsec,
+                    nowUsec);
             if (code == ErrorCode.OK && newEtaUsec <= nowUsec) {
                 PgNames.notifyAvailable(c, queue);
             }
@@ -132,29 +148,38 @@ public final class PostgresTaskStore implements TaskStore {
     }
 
     @Override
-    public List<ErrorCode> taskDeleteMany(String queue, List<String> names, long nowUsec,
-                                          long tombstoneExpiresUsec) {
+    public List<ErrorCode> taskDeleteMany(String queue, List<String> names, long nowUsec, long tombstoneExpiresUsec) {
         if (names.isEmpty()) {
             return List.of();
         }
-        return write("delete tasks of queue " + queue,
-                c -> PgNames.delete(c, queue, names, nowUsec, tombstoneExpiresUsec));
+        return write(
+                "delete tasks of queue " + queue, c -> PgNames.delete(c, queue, names, nowUsec, tombstoneExpiresUsec));
     }
 
     @Override
     public Optional<Task> taskGet(String queue, String name) {
-        return read("read task " + name + " of queue " + queue, c -> TaskReads.get(c, PostgresSql.SELECT_TASK, queue, name));
+        return read(
+                "read task " + name + " of queue " + queue,
+                c -> TaskReads.get(c, PostgresSql.SELECT_TASK, queue, name));
     }
 
     @Override
     public TaskPage taskList(String queue, String afterName, int limit, boolean withPayloads) {
-        return read("list tasks of queue " + queue, c -> TaskReads.list(c,
-                withPayloads ? PostgresSql.LIST_TASKS_WITH_PAYLOADS : PostgresSql.LIST_TASKS, queue, afterName, limit, withPayloads));
+        return read(
+                "list tasks of queue " + queue,
+                c -> TaskReads.list(
+                        c,
+                        withPayloads ? PostgresSql.LIST_TASKS_WITH_PAYLOADS : PostgresSql.LIST_TASKS,
+                        queue,
+                        afterName,
+                        limit,
+                        withPayloads));
     }
 
     @Override
     public boolean tombstoneExists(String queue, String name, long nowUsec) {
-        return read("check the tombstone of task " + name + " in queue " + queue,
+        return read(
+                "check the tombstone of task " + name + " in queue " + queue,
                 c -> TaskReads.exists(c, PostgresSql.TOMBSTONE_LIVE, queue, name, nowUsec));
     }
 
@@ -168,7 +193,8 @@ public final class PostgresTaskStore implements TaskStore {
 
     @Override
     public QueueCounts queueCounts(String queue, long nowUsec) {
-        return read("count the tasks of queue " + queue,
+        return read(
+                "count the tasks of queue " + queue,
                 c -> TaskReads.counts(c, PostgresSql.QUEUE_COUNTS, nowUsec, nowUsec, queue));
     }
 
@@ -194,8 +220,8 @@ public final class PostgresTaskStore implements TaskStore {
     }
 
     @Override
-    public int taskRemoveExhausted(String queue, Integer queueRetryLimit, long nowUsec, long tombstoneExpiresUsec,
-                                   int batch) {
+    public int taskRemoveExhausted(
+            String queue, Integer queueRetryLimit, long nowUsec, long tombstoneExpiresUsec, int batch) {
         return write("remove tasks past their retry limit from queue " + queue, c -> {
             try (PreparedStatement ps = c.prepareStatement(PostgresSql.REMOVE_EXHAUSTED)) {
                 ps.setString(1, queue);
@@ -215,11 +241,55 @@ public final class PostgresTaskStore implements TaskStore {
 
     @Override
     public int tombstoneDeleteExpired(long nowUsec, int batch) {
-        return write("delete expired tombstones",
+        return write(
+                "delete expired tombstones",
                 c -> TaskReads.update(c, PostgresSql.DELETE_EXPIRED_TOMBSTONES, nowUsec, batch));
     }
 
+    // ---------------------------------------------------------------------------------------- operators
+
+    @Override
+    public TaskListing taskSearch(TaskQuery query) {
+        return read("search the tasks of queue " + query.queue(), c -> OperatorStatements.POSTGRES.search(c, query));
+    }
+
+    @Override
+    public List<ErrorCode> taskMakeDue(String queue, List<String> names, long nowUsec) {
+        return write("make tasks of queue " + queue + " due", c -> {
+            List<ErrorCode> results = OperatorStatements.makeDue(
+                    c, PostgresSql.TASK_EXISTS, PostgresSql.TOMBSTONE_LIVE, queue, names, nowUsec);
+            if (results.contains(ErrorCode.OK)) {
+                PgNames.notifyAvailable(c, queue);
+            }
+            return results;
+        });
+    }
+
+    @Override
+    public void sampleAdd(String server, Map<String, QueueSample> byQueue) {
+        write("write queue samples", c -> {
+            OperatorStatements.sampleAdd(c, server, byQueue);
+            return null;
+        });
+    }
+
+    @Override
+    public List<QueueSample> sampleRead(String queue, long fromUsec) {
+        return read("read the samples of queue " + queue, c -> OperatorStatements.sampleRead(c, queue, fromUsec));
+    }
+
+    @Override
+    public int samplePrune(long beforeUsec) {
+        return write("delete old queue samples", c -> OperatorStatements.samplePrune(c, beforeUsec));
+    }
+
     // ------------------------------------------------------------------ cluster and operations
+
+    /** In the database: the throttle and the figures are shared by every server on it. */
+    @Override
+    public LeaseFigures leaseFigures() {
+        return new PostgresLeaseFigures(this);
+    }
 
     @Override
     public synchronized void watchOtherInstances(TaskAvailabilityListener listener) {
@@ -237,15 +307,12 @@ public final class PostgresTaskStore implements TaskStore {
     }
 
     @Override
-    public Map<String, Long> diagnostics() {
+    public StoreDiagnostics diagnostics() {
         return read("read table statistics", c -> {
-            Map<String, Long> out = new LinkedHashMap<>();
-            TableBloat.rows(c).forEach((table, r) -> {
-                out.put(table + ".live", r.live());
-                out.put(table + ".dead", r.dead());
-            });
-            out.put("notifications.received", notificationsReceived());
-            return out;
+            Map<String, StoreDiagnostics.TableRows> tables = new LinkedHashMap<>();
+            TableBloat.rows(c)
+                    .forEach((table, r) -> tables.put(table, new StoreDiagnostics.TableRows(r.live(), r.dead())));
+            return new StoreDiagnostics(tables, OptionalLong.of(notificationsReceived()));
         });
     }
 

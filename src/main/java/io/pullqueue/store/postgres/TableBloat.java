@@ -29,12 +29,12 @@ final class TableBloat {
         }
     }
 
-    private TableBloat() {
-    }
+    private TableBloat() {}
 
     static Map<String, Rows> rows(Connection c) throws SQLException {
         Map<String, Rows> out = new LinkedHashMap<>();
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(PostgresSql.TABLE_ROWS)) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(PostgresSql.TABLE_ROWS)) {
             while (rs.next()) {
                 out.put(rs.getString(1), new Rows(rs.getLong(2), rs.getLong(3)));
             }
@@ -66,8 +66,9 @@ final class TableBloat {
                     // Table names come from the fixed list in PostgresSql.TABLE_ROWS, never from input.
                     s.execute("VACUUM (ANALYZE) " + e.getKey());
                     long ms = (System.nanoTime() - started) / 1_000_000;
-                    LOG.info(() -> "PostgreSQL: vacuumed table " + e.getKey() + " (" + e.getValue().dead()
-                            + " dead row versions, " + e.getValue().live() + " live) in " + ms + " ms");
+                    LOG.info(() -> "PostgreSQL: vacuumed table " + e.getKey() + " ("
+                            + e.getValue().dead() + " dead row versions, "
+                            + e.getValue().live() + " live) in " + ms + " ms");
                 }
             } finally {
                 s.execute(UNLOCK);

@@ -69,8 +69,11 @@ final class TaskNotifications {
                     return;
                 }
                 if (!failing) {
-                    LOG.log(Level.WARNING, "PostgreSQL notifications lost (" + e.getMessage()
-                            + "); waiting leases fall back to checking every second; retrying", e);
+                    LOG.log(
+                            Level.WARNING,
+                            "PostgreSQL notifications lost (" + e.getMessage()
+                                    + "); waiting leases fall back to checking every second; retrying",
+                            e);
                     failing = true;
                 }
                 pause();

@@ -16,8 +16,7 @@ import java.util.List;
  */
 final class ExhaustedTasks {
 
-    private ExhaustedTasks() {
-    }
+    private ExhaustedTasks() {}
 
     /** Names of up to {@code batch} due tasks past their retry limit, oldest first. */
     static List<String> find(Connection c, String queue, Integer queueRetryLimit, long nowUsec, int batch)
@@ -38,10 +37,16 @@ final class ExhaustedTasks {
     }
 
     /** Deletes those of {@code names} that still qualify, tombstones them, and returns how many. */
-    static int remove(Connection c, String queue, List<String> names, Integer queueRetryLimit, long nowUsec,
-                      long tombstoneExpiresUsec) throws SQLException {
-        int[] deleted = Names.deleteAndTombstone(c, SqliteSql.DELETE_EXHAUSTED_TASK, queue, names,
-                tombstoneExpiresUsec, nowUsec, queueRetryLimit);
+    static int remove(
+            Connection c,
+            String queue,
+            List<String> names,
+            Integer queueRetryLimit,
+            long nowUsec,
+            long tombstoneExpiresUsec)
+            throws SQLException {
+        int[] deleted = Names.deleteAndTombstone(
+                c, SqliteSql.DELETE_EXHAUSTED_TASK, queue, names, tombstoneExpiresUsec, nowUsec, queueRetryLimit);
         return Arrays.stream(deleted).sum();
     }
 }

@@ -5,6 +5,7 @@ import io.pullqueue.store.StoreException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -69,31 +70,58 @@ final class GroupCommit {
             return;
         }
         try (Connection c = dataSource.getConnection()) {
-            boolean autoCommit = c.getAutoCommit();
             Jdbc.begin(c);
             try {
                 runAll(c, group);
-                c.commit();
-                transactions.incrementAndGet();
-                group.forEach(Pending::committed);
             } catch (SQLException | RuntimeException e) {
-                try {
-                    c.rollback();
-                } catch (SQLException r) {
-                    e.addSuppressed(r);
-                }
+                abandon(c, e);
                 throw e;
-            } finally {
-                c.setAutoCommit(autoCommit);
             }
+            try {
+                c.commit();
+            } catch (SQLException e) {
+                abandon(c, e);
+                group.forEach(p -> p.transactionFailed(Jdbc.commitFailure(p.operation, e)));
+                return;
+            }
+            transactions.incrementAndGet();
+            group.forEach(Pending::committed);
+            c.setAutoCommit(true);
         } catch (SQLException e) {
             group.forEach(p -> p.transactionFailed(Jdbc.failure(p.operation, e)));
         } catch (RuntimeException e) {
             group.forEach(p -> p.transactionFailed(e));
         } finally {
             // Whatever happened (even an Error), nobody may wait for work that was taken off the queue.
-            group.forEach(p -> p.transactionFailed(new StoreException("task store: " + p.operation
-                    + " failed: the transaction did not complete", null)));
+            group.forEach(p -> p.transactionFailed(new StoreException(
+                    "task store: " + p.operation + " failed: the transaction did not complete", null)));
+        }
+    }
+
+    /**
+     * Ends a failed transaction and returns the connection to auto-commit mode in every layer. SQLite rolls a
+     * transaction back by itself on some errors (a full disk, an I/O error), after which the driver's own
+     * {@code rollback()} fails and so would its return to auto-commit ("no transaction is active"); a pooled
+     * connection left like that took the pool for auto-commit while the driver did not, and its next user's
+     * "transaction" committed statement by statement: tasks of a failed add were stored. So: roll back what may
+     * be left, open a transaction whatever the state (a deferred BEGIN fails harmlessly when one is open: the
+     * driver's rollback begins the next one), and let the return to auto-commit commit that empty transaction.
+     */
+    static void abandon(Connection c, Exception cause) {
+        try {
+            c.rollback();
+        } catch (SQLException e) {
+            // SQLite already rolled it back.
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute("BEGIN");
+        } catch (SQLException e) {
+            // One is open already.
+        }
+        try {
+            c.setAutoCommit(true);
+        } catch (SQLException e) {
+            cause.addSuppressed(e);
         }
     }
 
@@ -108,6 +136,9 @@ final class GroupCommit {
                 p.run(c);
                 c.releaseSavepoint(sp);
             } catch (SQLException e) {
+                if (abortsTransaction(e)) {
+                    throw e; // SQLite may have rolled back the whole transaction: every piece fails
+                }
                 c.rollback(sp);
                 c.releaseSavepoint(sp);
                 p.failed(Jdbc.failure(p.operation, e));
@@ -117,6 +148,16 @@ final class GroupCommit {
                 p.failed(e);
             }
         }
+    }
+
+    /**
+     * SQLite's errors after which it may have rolled back the whole transaction, not just the statement
+     * (SQLITE_BUSY, NOMEM, IOERR, CORRUPT, FULL): the other pieces' work cannot be trusted to be still there.
+     */
+    static boolean abortsTransaction(SQLException e) {
+        int code = e.getErrorCode() & 0xff;
+        return e.getSQLState() == null && (code == 5 || code == 7 || code == 10 || code == 11 || code == 13)
+                || Jdbc.isFull(e);
     }
 
     /** One caller's work and, once its transaction ended, its outcome. Guarded by the write lock. */

@@ -10,8 +10,7 @@ import java.util.List;
 /** What holds a task name: tombstones (written and checked) and live tasks, on the caller's connection. */
 final class Names {
 
-    private Names() {
-    }
+    private Names() {}
 
     /** Reserves each name until {@code expiresUsec}, replacing the expiry of an existing tombstone. */
     static void put(Connection c, String queue, Collection<String> names, long expiresUsec) throws SQLException {
@@ -33,8 +32,14 @@ final class Names {
      * Runs {@code deleteSql} (parameters: queue, name, then {@code extra}) once per name as one batch, tombstones
      * the names it deleted until {@code tombstoneExpiresUsec}, and returns the per-name delete counts.
      */
-    static int[] deleteAndTombstone(Connection c, String deleteSql, String queue, List<String> names,
-                                    long tombstoneExpiresUsec, Object... extra) throws SQLException {
+    static int[] deleteAndTombstone(
+            Connection c,
+            String deleteSql,
+            String queue,
+            List<String> names,
+            long tombstoneExpiresUsec,
+            Object... extra)
+            throws SQLException {
         int[] deleted;
         try (PreparedStatement ps = c.prepareStatement(deleteSql)) {
             for (String name : names) {

@@ -1,9 +1,10 @@
 package io.pullqueue.store.sqlite;
 
-import io.pullqueue.store.TaskRows;
 import io.pullqueue.core.LeaseOutcome;
 import io.pullqueue.core.LeaseQuery;
+import io.pullqueue.core.Tag;
 import io.pullqueue.core.Task;
+import io.pullqueue.store.TaskRows;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,12 +20,10 @@ import java.util.List;
 final class SqliteLease {
 
     /** A due task as selected, before it is leased or removed. */
-    private record Candidate(long seq, String name, byte[] payload, String tag, int retryCount,
-                             Integer retryLimit, long createdUsec) {
-    }
+    private record Candidate(
+            long seq, String name, byte[] payload, Tag tag, int retryCount, Integer retryLimit, long createdUsec) {}
 
-    private SqliteLease() {
-    }
+    private SqliteLease() {}
 
     static LeaseOutcome lease(Connection c, LeaseQuery q) throws SQLException {
         List<Candidate> candidates = candidates(c, q);
@@ -40,8 +39,16 @@ final class SqliteLease {
         remove(c, q.queue(), removed, q.tombstoneExpiresUsec());
         List<Task> tasks = new ArrayList<>(leased.size());
         for (Candidate k : leased) {
-            tasks.add(new Task(q.queue(), k.name(), k.payload(), k.payload().length, k.tag(), q.newEtaUsec(),
-                    k.retryCount() + 1, k.createdUsec(), k.retryLimit()));
+            tasks.add(new Task(
+                    q.queue(),
+                    k.name(),
+                    k.payload(),
+                    k.payload().length,
+                    k.tag(),
+                    q.newEtaUsec(),
+                    k.retryCount() + 1,
+                    k.createdUsec(),
+                    k.retryLimit()));
         }
         return new LeaseOutcome(tasks, removed.size());
     }
@@ -65,7 +72,7 @@ final class SqliteLease {
 
     /** Candidates sharing the oldest due task's tag, or untagged candidates when that task has no tag. */
     private static List<Candidate> oldestTagCandidates(Connection c, LeaseQuery q) throws SQLException {
-        String tag;
+        Tag tag;
         try (PreparedStatement ps = c.prepareStatement(SqliteSql.OLDEST_DUE_TAG)) {
             ps.setString(1, q.queue());
             ps.setLong(2, q.nowUsec());
@@ -73,28 +80,35 @@ final class SqliteLease {
                 if (!rs.next()) {
                     return List.of();
                 }
-                tag = rs.getString(1);
+                tag = Tag.ofBytes(rs.getBytes(1));
             }
         }
-        return tag == null ? select(c, SqliteSql.LEASE_CANDIDATES_UNTAGGED, q, null)
+        return tag == null
+                ? select(c, SqliteSql.LEASE_CANDIDATES_UNTAGGED, q, null)
                 : select(c, SqliteSql.LEASE_CANDIDATES_TAG, q, tag);
     }
 
     /** Runs one of the LEASE_CANDIDATES statements; {@code tag} is bound only when not null. */
-    private static List<Candidate> select(Connection c, String sql, LeaseQuery q, String tag) throws SQLException {
+    private static List<Candidate> select(Connection c, String sql, LeaseQuery q, Tag tag) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
             ps.setString(i++, q.queue());
             ps.setLong(i++, q.nowUsec());
             if (tag != null) {
-                ps.setString(i++, tag);
+                ps.setBytes(i++, tag.bytes());
             }
             ps.setInt(i, q.maxTasks());
             List<Candidate> out = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    out.add(new Candidate(rs.getLong(1), rs.getString(2), rs.getBytes(3), rs.getString(4),
-                            rs.getInt(5), TaskRows.nullableInt(rs, 6), rs.getLong(7)));
+                    out.add(new Candidate(
+                            rs.getLong(1),
+                            rs.getString(2),
+                            rs.getBytes(3),
+                            Tag.ofBytes(rs.getBytes(4)),
+                            rs.getInt(5),
+                            TaskRows.nullableInt(rs, 6),
+                            rs.getLong(7)));
                 }
             }
             return out;

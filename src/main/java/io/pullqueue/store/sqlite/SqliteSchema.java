@@ -31,31 +31,66 @@ final class SqliteSchema {
      * First N due tasks of a queue in (eta, creation) order, the oldest ETA, and the due and leased counts
      * (retry_count makes the leased count index-only; it changes together with the ETA on every lease).
      */
-    static final String CREATE_TASK_DUE_INDEX =
-            "CREATE INDEX task_due ON task (queue, eta_usec, seq, retry_count)";
-    /** First N due tasks of a queue with tag T, or with no tag (tag IS NULL), in (eta, creation) order. */
+    static final String CREATE_TASK_DUE_INDEX = "CREATE INDEX task_due ON task (queue, eta_usec, seq, retry_count)";
+    /**
+     * First N due tasks of a queue with tag T, or with no tag (tag IS NULL), in (eta, creation) order. Built on
+     * the text column by migration 1 and again on the BLOB column by migration 4.
+     */
     static final String CREATE_TASK_TAG_DUE_INDEX = "CREATE INDEX task_tag_due ON task (queue, tag, eta_usec)";
+
     static final String CREATE_TOMBSTONE = "CREATE TABLE tombstone ("
             + "queue TEXT NOT NULL, "
             + "name TEXT NOT NULL, "
             + "expires_usec INTEGER NOT NULL, "
             + "PRIMARY KEY (queue, name)) WITHOUT ROWID, STRICT";
-    static final String CREATE_TOMBSTONE_EXPIRY_INDEX =
-            "CREATE INDEX tombstone_expiry ON tombstone (expires_usec)";
+    static final String CREATE_TOMBSTONE_EXPIRY_INDEX = "CREATE INDEX tombstone_expiry ON tombstone (expires_usec)";
     static final String CREATE_QUEUE_STATE = "CREATE TABLE queue_state ("
             + "queue TEXT PRIMARY KEY, "
             + "paused INTEGER NOT NULL) WITHOUT ROWID, STRICT";
 
+    /**
+     * Each queue's history, one row per queue, sample time and server (see {@code OperatorStatements}); the
+     * time index serves the pruning of old samples.
+     */
+    static final String CREATE_QUEUE_SAMPLE = "CREATE TABLE queue_sample ("
+            + "queue TEXT NOT NULL, at_usec INTEGER NOT NULL, server TEXT NOT NULL, "
+            + "tasks INTEGER NOT NULL, due INTEGER NOT NULL, in_flight INTEGER NOT NULL, "
+            + "oldest_due_age_usec INTEGER NOT NULL, added INTEGER NOT NULL, leased INTEGER NOT NULL, "
+            + "deleted INTEGER NOT NULL, PRIMARY KEY (queue, at_usec, server)) WITHOUT ROWID, STRICT";
+
+    static final String CREATE_QUEUE_SAMPLE_AT_INDEX = "CREATE INDEX queue_sample_at ON queue_sample (at_usec)";
+
+    /**
+     * Tags become bytes (App Engine's tags are bytes): a STRICT table cannot change a column's type, so the text
+     * column is replaced by a BLOB column holding each tag's UTF-8, and the tag index is built again on it.
+     * Every statement names its columns, so the new column's place at the end of the row does not matter.
+     */
+    static final List<String> TAGS_AS_BYTES = List.of(
+            "DROP INDEX task_tag_due",
+            "ALTER TABLE task ADD COLUMN tag_bytes BLOB",
+            "UPDATE task SET tag_bytes = CAST(tag AS BLOB) WHERE tag IS NOT NULL",
+            "ALTER TABLE task DROP COLUMN tag",
+            "ALTER TABLE task RENAME COLUMN tag_bytes TO tag",
+            CREATE_TASK_TAG_DUE_INDEX);
+
     /** Migration i (0-based) brings the schema to version i + 1. */
-    static final SchemaMigrations MIGRATIONS = new SchemaMigrations(CREATE_SCHEMA_VERSION, List.of(
-            List.of(CREATE_TASK, CREATE_TASK_DUE_INDEX, CREATE_TASK_TAG_DUE_INDEX,
-                    CREATE_TOMBSTONE, CREATE_TOMBSTONE_EXPIRY_INDEX, CREATE_QUEUE_STATE)));
+    static final SchemaMigrations MIGRATIONS = new SchemaMigrations(
+            CREATE_SCHEMA_VERSION,
+            List.of(
+                    List.of(
+                            CREATE_TASK,
+                            CREATE_TASK_DUE_INDEX,
+                            CREATE_TASK_TAG_DUE_INDEX,
+                            CREATE_TOMBSTONE,
+                            CREATE_TOMBSTONE_EXPIRY_INDEX,
+                            CREATE_QUEUE_STATE),
+                    List.of(CREATE_QUEUE_SAMPLE, CREATE_QUEUE_SAMPLE_AT_INDEX),
+                    TAGS_AS_BYTES));
 
     /** The version a fully migrated database has. */
     static final int CURRENT_VERSION = MIGRATIONS.currentVersion();
 
-    private SqliteSchema() {
-    }
+    private SqliteSchema() {}
 
     /** Applies the migrations this database lacks; returns the version found before. Runs in a write transaction. */
     static int migrate(Connection c) throws SQLException {

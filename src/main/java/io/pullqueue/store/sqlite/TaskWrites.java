@@ -16,8 +16,7 @@ import java.util.List;
  */
 final class TaskWrites {
 
-    private TaskWrites() {
-    }
+    private TaskWrites() {}
 
     /** Inserts the tasks in order; OK, TASK_ALREADY_EXISTS (live name) or TOMBSTONED_TASK per task. */
     static List<ErrorCode> add(Connection c, String queue, List<NewTask> tasks, long nowUsec) throws SQLException {
@@ -27,7 +26,7 @@ final class TaskWrites {
                 ps.setString(1, queue);
                 ps.setString(2, t.name());
                 ps.setLong(3, t.etaUsec());
-                TaskRows.setNullableString(ps, 4, t.tag());
+                TaskRows.setNullableTag(ps, 4, t.tag());
                 TaskRows.setNullableInt(ps, 5, t.retryLimit());
                 ps.setLong(6, nowUsec);
                 ps.setBytes(7, t.payload());
@@ -42,14 +41,16 @@ final class TaskWrites {
      * Deletes the named tasks and tombstones each deleted name; OK, TOMBSTONED_TASK (a live tombstone, also
      * for a name given twice) or UNKNOWN_TASK per name.
      */
-    static List<ErrorCode> delete(Connection c, String queue, List<String> names, long nowUsec,
-                                  long tombstoneExpiresUsec) throws SQLException {
+    static List<ErrorCode> delete(
+            Connection c, String queue, List<String> names, long nowUsec, long tombstoneExpiresUsec)
+            throws SQLException {
         int[] deleted = Names.deleteAndTombstone(c, SqliteSql.DELETE_TASK, queue, names, tombstoneExpiresUsec);
         List<ErrorCode> results = new ArrayList<>(names.size());
         for (int i = 0; i < names.size(); i++) {
-            boolean tombstoned = deleted[i] == 0
-                    && TaskReads.exists(c, SqliteSql.TOMBSTONE_LIVE, queue, names.get(i), nowUsec);
-            results.add(deleted[i] > 0 ? ErrorCode.OK : tombstoned ? ErrorCode.TOMBSTONED_TASK : ErrorCode.UNKNOWN_TASK);
+            boolean tombstoned =
+                    deleted[i] == 0 && TaskReads.exists(c, SqliteSql.TOMBSTONE_LIVE, queue, names.get(i), nowUsec);
+            results.add(
+                    deleted[i] > 0 ? ErrorCode.OK : tombstoned ? ErrorCode.TOMBSTONED_TASK : ErrorCode.UNKNOWN_TASK);
         }
         return results;
     }

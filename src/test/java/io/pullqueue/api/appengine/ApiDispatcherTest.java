@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pullqueue.api.appengine.pb.RemoteApiPb;
 import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.QueueException;
+import io.pullqueue.core.Tag;
 import io.pullqueue.core.TagFilter;
 import org.junit.jupiter.api.Test;
 
@@ -28,18 +29,19 @@ class ApiDispatcherTest {
 
     @Test
     void detailsUseTheProtocolsFieldNames() {
-        assertEquals("max_tasks must be between 1 and 1000, got 0", ApiDispatcher.detail(new QueueException(
-                ErrorCode.INVALID_REQUEST, "maxTasks", "maxTasks must be between 1 and 1000, got 0")));
-        QueueException noGroup = assertThrows(QueueException.class,
-                () -> TagFilter.of(false, "red"));
+        assertEquals(
+                "max_tasks must be between 1 and 1000, got 0",
+                ApiDispatcher.detail(new QueueException(
+                        ErrorCode.INVALID_REQUEST, "maxTasks", "maxTasks must be between 1 and 1000, got 0")));
+        QueueException noGroup = assertThrows(QueueException.class, () -> TagFilter.of(false, Tag.of("red")));
         assertTrue(ApiDispatcher.detail(noGroup).contains("group_by_tag"), ApiDispatcher.detail(noGroup));
         assertEquals("UNKNOWN_QUEUE", ApiDispatcher.detail(new QueueException(ErrorCode.UNKNOWN_QUEUE, null, null)));
     }
 
     @Test
     void rpcErrorsCarryAJavaExceptionToo() {
-        RemoteApiPb.Response r = ApiDispatcher.rpcError(RemoteApiPb.RpcError.ErrorCode.CALL_NOT_FOUND, "no such call",
-                JavaExceptions.callNotFound("x", "Y"));
+        RemoteApiPb.Response r = ApiDispatcher.rpcError(
+                RemoteApiPb.RpcError.ErrorCode.CALL_NOT_FOUND, "no such call", JavaExceptions.callNotFound("x", "Y"));
         assertTrue(r.isInitialized());
         assertEquals(1, r.getRpcError().getCode());
         assertTrue(r.hasJavaException());

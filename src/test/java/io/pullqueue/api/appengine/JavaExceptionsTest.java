@@ -39,8 +39,8 @@ class JavaExceptionsTest {
 
     @Test
     void unicodeDetailsSurvive() throws Exception {
-        ApiProxy.ApplicationException e = (ApiProxy.ApplicationException) read(
-                JavaExceptions.application(1, "queue \u00e9\u4e2d is not declared"));
+        ApiProxy.ApplicationException e = (ApiProxy.ApplicationException)
+                read(JavaExceptions.application(1, "queue \u00e9\u4e2d is not declared"));
         assertEquals("queue \u00e9\u4e2d is not declared", e.getErrorDetail());
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.pullqueue.api.http.Jsons;
 import io.pullqueue.core.ErrorCode;
+import io.pullqueue.core.Tag;
 import io.pullqueue.core.Task;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
@@ -42,13 +43,18 @@ class JsonBytesTest {
             b.add("payload", Base64.getEncoder().encodeToString(t.payload()));
         }
         b.add("payloadSize", t.payloadSize());
-        if (t.tag() != null) {
-            b.add("tag", t.tag());
+        if (t.tag() != null && t.tag().isText()) {
+            b.add("tag", t.tag().text());
+        } else if (t.tag() != null) {
+            b.add("tagBase64", t.tag().base64());
         }
-        b.add("eta", JsonOutput.rfc3339(t.etaUsec())).add("etaUsec", t.etaUsec())
-                .add("leaseToken", Long.toString(t.etaUsec())).add("leased", t.isLeased(NOW))
+        b.add("eta", JsonOutput.rfc3339(t.etaUsec()))
+                .add("etaUsec", t.etaUsec())
+                .add("leaseToken", Long.toString(t.etaUsec()))
+                .add("leased", t.isLeased(NOW))
                 .add("retryCount", t.retryCount())
-                .add("created", JsonOutput.rfc3339(t.createdUsec())).add("createdUsec", t.createdUsec());
+                .add("created", JsonOutput.rfc3339(t.createdUsec()))
+                .add("createdUsec", t.createdUsec());
         if (t.retryLimit() != null) {
             b.add("retryLimit", t.retryLimit());
         }
@@ -56,7 +62,8 @@ class JsonBytesTest {
     }
 
     private static Task task(String name, byte[] payload, String tag, long eta, long created, Integer retryLimit) {
-        return new Task("q-1", name, payload, payload == null ? 7 : payload.length, tag, eta, 3, created, retryLimit);
+        return new Task(
+                "q-1", name, payload, payload == null ? 7 : payload.length, Tag.of(tag), eta, 3, created, retryLimit);
     }
 
     @Test
@@ -89,17 +96,34 @@ class JsonBytesTest {
     @Test
     void aLoneSurrogateBecomesAQuestionMarkAsInAnyUtf8Output() {
         Task t = task("n", new byte[0], "a\ud800b", NOW, NOW, null);
-        JsonObject o = parse(JsonBytes.tasks(List.of(t), NOW, null)).getJsonArray("tasks").getJsonObject(0);
-        assertEquals(new String("a\ud800b".getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8), o.getString("tag"));
+        JsonObject o = parse(JsonBytes.tasks(List.of(t), NOW, null))
+                .getJsonArray("tasks")
+                .getJsonObject(0);
+        assertEquals(
+                new String("a\ud800b".getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8), o.getString("tag"));
     }
 
     @Test
     void timestampsAreWrittenAsInstantWritesThem() {
-        long[] samples = {0, 1, 999, 1000, 1_000_000, 1_795_416_168_123_456L, 1_795_416_168_123_000L, -1, -1_000_001,
-            86_399_999_999L, 253_402_300_799_999_999L, 253_402_300_800_000_000L};
+        long[] samples = {
+            0,
+            1,
+            999,
+            1000,
+            1_000_000,
+            1_795_416_168_123_456L,
+            1_795_416_168_123_000L,
+            -1,
+            -1_000_001,
+            86_399_999_999L,
+            253_402_300_799_999_999L,
+            253_402_300_800_000_000L
+        };
         for (long usec : samples) {
             Task t = task("n", new byte[0], null, usec, usec, null);
-            JsonObject o = parse(JsonBytes.tasks(List.of(t), NOW, null)).getJsonArray("tasks").getJsonObject(0);
+            JsonObject o = parse(JsonBytes.tasks(List.of(t), NOW, null))
+                    .getJsonArray("tasks")
+                    .getJsonObject(0);
             assertEquals(JsonOutput.rfc3339(usec), o.getString("eta"), "eta for " + usec);
             assertEquals(JsonOutput.rfc3339(usec), o.getString("created"), "created for " + usec);
         }
@@ -107,9 +131,10 @@ class JsonBytesTest {
 
     @Test
     void deleteResultsNameEachStatusInOrder() {
-        JsonObject o = parse(JsonBytes.deleteResults(List.of("a", "b-2", "c_3"),
-                List.of(ErrorCode.OK, ErrorCode.UNKNOWN_TASK, ErrorCode.TOMBSTONED_TASK)));
-        JsonArrayBuilder a = Jsons.BUILDERS.createArrayBuilder()
+        JsonObject o = parse(JsonBytes.deleteResults(
+                List.of("a", "b-2", "c_3"), List.of(ErrorCode.OK, ErrorCode.UNKNOWN_TASK, ErrorCode.TOMBSTONED_TASK)));
+        JsonArrayBuilder a = Jsons.BUILDERS
+                .createArrayBuilder()
                 .add(Jsons.BUILDERS.createObjectBuilder().add("name", "a").add("status", "OK"))
                 .add(Jsons.BUILDERS.createObjectBuilder().add("name", "b-2").add("status", "UNKNOWN_TASK"))
                 .add(Jsons.BUILDERS.createObjectBuilder().add("name", "c_3").add("status", "TOMBSTONED_TASK"));

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.Test;
 class GoogleErrorsTest {
 
     private static JsonObject error(Response r) {
-        return Json.createReader(new StringReader((String) r.getEntity())).readObject().getJsonObject("error");
+        return Json.createReader(new StringReader((String) r.getEntity()))
+                .readObject()
+                .getJsonObject("error");
     }
 
     private static Response of(ErrorCode code, String field) {
@@ -48,7 +50,9 @@ class GoogleErrorsTest {
         assertEquals("conflict", item.getString("reason"));
         assertEquals("leaseTimestamp", item.getString("location"));
         assertEquals("parameter", item.getString("locationType"));
-        assertFalse(error(of(ErrorCode.INTERNAL_ERROR, null)).getJsonArray("errors").getJsonObject(0)
+        assertFalse(error(of(ErrorCode.INTERNAL_ERROR, null))
+                .getJsonArray("errors")
+                .getJsonObject(0)
                 .containsKey("location"));
     }
 
@@ -57,7 +61,8 @@ class GoogleErrorsTest {
         Response r = of(ErrorCode.TRANSIENT_ERROR, null);
         assertEquals(503, r.getStatus());
         assertEquals("1", String.valueOf(r.getHeaderString("Retry-After")));
-        assertEquals("backendError", error(r).getJsonArray("errors").getJsonObject(0).getString("reason"));
+        assertEquals(
+                "backendError", error(r).getJsonArray("errors").getJsonObject(0).getString("reason"));
         assertNull(of(ErrorCode.INVALID_REQUEST, null).getHeaderString("Retry-After"));
     }
 
@@ -65,6 +70,8 @@ class GoogleErrorsTest {
     void runtimeErrorsGetTheEnvelopeToo() {
         Response r = GoogleErrors.web(new NotAllowedException("GET"));
         assertEquals(405, r.getStatus());
-        assertEquals("httpMethodNotAllowed", error(r).getJsonArray("errors").getJsonObject(0).getString("reason"));
+        assertEquals(
+                "httpMethodNotAllowed",
+                error(r).getJsonArray("errors").getJsonObject(0).getString("reason"));
     }
 }

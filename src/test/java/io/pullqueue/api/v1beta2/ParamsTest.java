@@ -16,8 +16,9 @@ class ParamsTest {
         for (String p : new String[] {"myapp", "s~myapp", "e~myapp", "dev~myapp", "MyApp"}) {
             assertTrue(Params.isProject(p, "myapp"), p);
         }
-        for (String p : new String[] {"other", "s~other", "myapp2", "~myapp", "S~myapp", "s~e~myapp", "s-myapp",
-            "1~myapp", ""}) {
+        for (String p :
+                new String[] {"other", "s~other", "myapp2", "~myapp", "S~myapp", "s~e~myapp", "s-myapp", "1~myapp", ""
+                }) {
             assertFalse(Params.isProject(p, "myapp"), p);
         }
     }
@@ -32,13 +33,28 @@ class ParamsTest {
     void integersAreRequiredParsedAndInRange() {
         assertEquals(0, Params.requiredInt("0", "leaseSecs", 0, 604_800));
         assertEquals(604_800, Params.requiredInt("604800", "leaseSecs", 0, 604_800));
-        assertEquals("leaseSecs", bad(() -> Params.requiredInt("604801", "leaseSecs", 0, 604_800)).field());
-        assertEquals("numTasks", bad(() -> Params.requiredInt(null, "numTasks", 1, 1000)).field());
-        assertEquals("numTasks", bad(() -> Params.requiredInt("", "numTasks", 1, 1000)).field());
-        assertEquals("numTasks", bad(() -> Params.requiredInt("0", "numTasks", 1, 1000)).field());
-        assertEquals("numTasks", bad(() -> Params.requiredInt("99999999999999999999", "numTasks", 1, 1000)).field());
-        assertEquals("numTasks", bad(() -> Params.requiredInt("1.5", "numTasks", 1, 1000)).field());
-        assertTrue(bad(() -> Params.requiredInt("2000", "numTasks", 1, 1000)).getMessage().contains("1 and 1000"));
+        assertEquals(
+                "leaseSecs",
+                bad(() -> Params.requiredInt("604801", "leaseSecs", 0, 604_800)).field());
+        assertEquals(
+                "numTasks",
+                bad(() -> Params.requiredInt(null, "numTasks", 1, 1000)).field());
+        assertEquals(
+                "numTasks",
+                bad(() -> Params.requiredInt("", "numTasks", 1, 1000)).field());
+        assertEquals(
+                "numTasks",
+                bad(() -> Params.requiredInt("0", "numTasks", 1, 1000)).field());
+        assertEquals(
+                "numTasks",
+                bad(() -> Params.requiredInt("99999999999999999999", "numTasks", 1, 1000))
+                        .field());
+        assertEquals(
+                "numTasks",
+                bad(() -> Params.requiredInt("1.5", "numTasks", 1, 1000)).field());
+        assertTrue(bad(() -> Params.requiredInt("2000", "numTasks", 1, 1000))
+                .getMessage()
+                .contains("1 and 1000"));
     }
 
     @Test

@@ -4,8 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pullqueue.core.LeaseFigures;
 import io.pullqueue.core.LeaseQuery;
 import io.pullqueue.core.NewTask;
+import io.pullqueue.core.StoreDiagnostics;
 import io.pullqueue.core.TagFilter;
 import io.pullqueue.core.TaskStore;
 import io.pullqueue.store.ConcurrentLeasing;
@@ -20,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
@@ -30,28 +31,18 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The store contract on a real PostgreSQL (a schema per test in a database of its own), plus what only a shared
  * database needs: several stores over one database stand for several server instances.
  */
+@ExtendWith(TestDatabase.PerClass.class)
 class PostgresTaskStoreTest extends TaskStoreContract {
     private String schema;
     private final List<TaskStore> opened = new ArrayList<>();
-
-    @BeforeAll
-    static void createDatabase() throws SQLException {
-        TestDatabase.create();
-    }
-
-    @AfterAll
-    static void dropDatabase() throws SQLException {
-        TestDatabase.drop();
-    }
 
     @AfterEach
     void closeStores() {
@@ -108,7 +99,8 @@ class PostgresTaskStoreTest extends TaskStoreContract {
                 s.execute("SELECT name FROM task WHERE name IN ('held-1', 'held-2') FOR UPDATE");
             }
             // The other transaction keeps its locks while we lease; a waiting lease would never return.
-            List<String> names = CompletableFuture.supplyAsync(() -> leaseNames(Q, NOW)).get(30, TimeUnit.SECONDS);
+            List<String> names =
+                    CompletableFuture.supplyAsync(() -> leaseNames(Q, NOW)).get(30, TimeUnit.SECONDS);
             assertEquals(List.of("free"), names);
             other.rollback();
         }
@@ -137,8 +129,9 @@ class PostgresTaskStoreTest extends TaskStoreContract {
         } finally {
             pool.shutdownNow();
         }
-        try (Connection c = TestDatabase.dataSource(fresh).getConnection(); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT count(*), max(version) FROM schema_version")) {
+        try (Connection c = TestDatabase.dataSource(fresh).getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*), max(version) FROM schema_version")) {
             rs.next();
             assertEquals(PostgresSchema.MIGRATIONS.currentVersion(), rs.getInt(1), "each migration recorded once");
             assertEquals(PostgresSchema.MIGRATIONS.currentVersion(), rs.getInt(2));
@@ -148,7 +141,8 @@ class PostgresTaskStoreTest extends TaskStoreContract {
     @Test
     void aNewerSchemaIsRefused() throws SQLException {
         int newer = PostgresSchema.MIGRATIONS.currentVersion() + 1;
-        try (Connection c = TestDatabase.dataSource(schema).getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = TestDatabase.dataSource(schema).getConnection();
+                Statement s = c.createStatement()) {
             s.executeUpdate("INSERT INTO schema_version (version) VALUES (" + newer + ")");
             try (ResultSet rs = s.executeQuery(SchemaMigrations.SELECT_SCHEMA_VERSION)) {
                 rs.next();
@@ -188,11 +182,17 @@ class PostgresTaskStoreTest extends TaskStoreContract {
         delete(Q, "a");
 
         // The statistics collector counts with a delay of up to a second or so.
-        await(() -> store().diagnostics().getOrDefault("task.dead", 0L) >= 1);
-        Map<String, Long> d = store().diagnostics();
-        assertTrue(d.get("task.live") >= 1, d::toString);
-        assertTrue(d.containsKey("tombstone.live"), d::toString);
+        await(() -> dead("task") >= 1);
+        StoreDiagnostics d = store().diagnostics();
+        assertTrue(d.tables().get("task").live() >= 1, d::toString);
+        assertTrue(d.tables().containsKey("tombstone"), d::toString);
+        assertTrue(d.notificationsReceived().isPresent(), d::toString);
         assertEquals("postgres", store().kind());
+    }
+
+    private long dead(String table) {
+        StoreDiagnostics.TableRows rows = store().diagnostics().tables().get(table);
+        return rows == null ? 0 : rows.dead();
     }
 
     @Test
@@ -205,10 +205,10 @@ class PostgresTaskStoreTest extends TaskStoreContract {
         for (int from = 0; from < leased.size(); from += 1000) {
             store().taskDeleteMany(Q, leased.subList(from, from + 1000), NOW, TOMBSTONE_EXPIRES);
         }
-        await(() -> store().diagnostics().getOrDefault("task.dead", 0L) >= TableBloat.MIN_DEAD);
+        await(() -> dead("task") >= TableBloat.MIN_DEAD);
 
         assertEquals(1, store().reclaimSpace(), "the task table was vacuumed; the tombstones have no dead rows");
-        await(() -> store().diagnostics().getOrDefault("task.dead", 0L) < TableBloat.MIN_DEAD);
+        await(() -> dead("task") < TableBloat.MIN_DEAD);
         assertEquals(0, store().reclaimSpace());
     }
 
@@ -222,7 +222,8 @@ class PostgresTaskStoreTest extends TaskStoreContract {
 
     private String plan(String sql) throws SQLException {
         DataSource ds = TestDatabase.dataSource(schema);
-        try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = ds.getConnection();
+                Statement s = c.createStatement()) {
             s.execute("SET plan_cache_mode = force_generic_plan");
             s.execute("PREPARE p AS " + numbered(sql));
             StringBuilder out = new StringBuilder();
@@ -265,5 +266,35 @@ class PostgresTaskStoreTest extends TaskStoreContract {
 
         assertEquals(1, other.taskLease(q).leased().size());
         assertEquals(0, store().taskLease(q).leased().size());
+    }
+
+    @Test
+    void theLeaseThrottleAndTheLeasedFiguresAreSharedByEveryInstance() {
+        LeaseFigures a = store().leaseFigures();
+        LeaseFigures b = reopenStore().leaseFigures();
+        long second = NOW - Math.floorMod(NOW, 1_000_000L);
+        int allowed = 0;
+        for (int i = 0; i < 20; i++) {
+            LeaseFigures via = i % 2 == 0 ? a : b;
+            if (via.tryAcquire(Q, 10, second + i * 1000L)) {
+                allowed++;
+            }
+        }
+        assertEquals(10, allowed, "20 calls in one second over two instances: the first 10 may return tasks");
+        assertTrue(b.tryAcquire(Q, 10, second + 1_000_000), "a new second, a new budget");
+        assertTrue(a.tryAcquire("other", 10, second), "per queue");
+        assertTrue(a.tryAcquire(Q, 0, second), "0 = unlimited");
+
+        a.record(Q, 3, second);
+        b.record(Q, 4, second - 59_000_000);
+        a.record(Q, 5, second - 60_000_000);
+        b.record(Q, 6, second - 3_600_000_000L);
+        a.record(Q, 0, second);
+        assertEquals(new LeaseFigures.Leased(7, 12), a.leased(Q, second + 999_999));
+        assertEquals(new LeaseFigures.Leased(7, 12), b.leased(Q, second));
+        assertEquals(new LeaseFigures.Leased(0, 0), b.leased("other", second));
+
+        assertEquals(1, a.forget(second, 100), "only the second an hour back is forgotten");
+        assertEquals(new LeaseFigures.Leased(7, 12), b.leased(Q, second));
     }
 }

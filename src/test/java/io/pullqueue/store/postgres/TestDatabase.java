@@ -5,6 +5,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
@@ -17,9 +20,22 @@ final class TestDatabase {
     static final String USER = System.getProperty("pullqueue.test.postgres.user", "postgres");
     /** Per test JVM, so that builds of several checkouts on one PostgreSQL do not meet. */
     static final String NAME = "pullqueue_it_unit_" + ProcessHandle.current().pid();
+
     private static final AtomicInteger SCHEMAS = new AtomicInteger();
 
-    private TestDatabase() {
+    private TestDatabase() {}
+
+    /** Creates the database before a test class and drops it after: {@code @ExtendWith(TestDatabase.PerClass.class)}. */
+    static final class PerClass implements BeforeAllCallback, AfterAllCallback {
+        @Override
+        public void beforeAll(ExtensionContext context) throws SQLException {
+            create();
+        }
+
+        @Override
+        public void afterAll(ExtensionContext context) throws SQLException {
+            drop();
+        }
     }
 
     static void create() throws SQLException {
@@ -34,7 +50,8 @@ final class TestDatabase {
     /** A new, empty schema; returns its name. */
     static String newSchema() throws SQLException {
         String schema = "t" + SCHEMAS.incrementAndGet();
-        try (Connection c = dataSource(null).getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = dataSource(null).getConnection();
+                Statement s = c.createStatement()) {
             s.execute("CREATE SCHEMA " + schema);
         }
         return schema;
@@ -45,7 +62,7 @@ final class TestDatabase {
         return dataSource(NAME, schema);
     }
 
-    private static DataSource dataSource(String database, String schema) {
+    static DataSource dataSource(String database, String schema) {
         PGSimpleDataSource ds = new PGSimpleDataSource();
         ds.setUrl("jdbc:postgresql://" + HOST_PORT + "/" + database);
         ds.setUser(USER);
@@ -55,12 +72,16 @@ final class TestDatabase {
         return ds;
     }
 
-    private static void admin(String sql) throws SQLException {
-        try (Connection c = dataSource("postgres", null).getConnection(); Statement s = c.createStatement()) {
+    static void admin(String sql) throws SQLException {
+        try (Connection c = dataSource("postgres", null).getConnection();
+                Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
-            throw new SQLException("PostgreSQL at " + HOST_PORT + " (user " + USER + ", trust auth) is needed by the "
-                    + "PostgreSQL store tests: " + e.getMessage(), e.getSQLState(), e);
+            throw new SQLException(
+                    "PostgreSQL at " + HOST_PORT + " (user " + USER + ", trust auth) is needed by the "
+                            + "PostgreSQL store tests: " + e.getMessage(),
+                    e.getSQLState(),
+                    e);
         }
     }
 }

@@ -35,6 +35,7 @@ import org.sqlite.SQLiteDataSource;
 class GroupCommitTest {
     @TempDir
     Path dir;
+
     private DataSource ds;
     private GroupCommit writer;
     private final ExecutorService pool = Executors.newCachedThreadPool();
@@ -67,7 +68,8 @@ class GroupCommitTest {
     private List<String> keys() {
         return Jdbc.autoCommit(ds, "read", c -> {
             List<String> keys = new ArrayList<>();
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT k FROM t ORDER BY k")) {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT k FROM t ORDER BY k")) {
                 while (rs.next()) {
                     keys.add(rs.getString(1));
                 }
@@ -131,10 +133,12 @@ class GroupCommitTest {
     @Test
     void aLoneWriteCommitsAtOnceAndItsFailureRollsBackOnlyItself() {
         assertEquals(1, writer.write("insert x", insert("x")));
-        StoreException e = assertThrows(StoreException.class, () -> writer.write("insert y then fail", c -> {
-            insert("y").run(c);
-            throw new SQLException("boom");
-        }));
+        StoreException e = assertThrows(
+                StoreException.class,
+                () -> writer.write("insert y then fail", c -> {
+                    insert("y").run(c);
+                    throw new SQLException("boom");
+                }));
         assertEquals("task store: insert y then fail failed: boom", e.getMessage());
         assertEquals(List.of("x"), keys());
     }
@@ -166,24 +170,26 @@ class GroupCommitTest {
         Connection shared = impatient.getConnection();
         GroupCommit onOneConnection = new GroupCommit(oneConnection(shared));
         try (Connection other = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("g.db"));
-             Statement s = other.createStatement()) {
+                Statement s = other.createStatement()) {
             s.execute("BEGIN IMMEDIATE");
             assertThrows(StoreException.class, () -> onOneConnection.write("locked", insert("a")));
             s.execute("ROLLBACK");
         }
         assertEquals(1, onOneConnection.write("after", insert("b")));
-        assertThrows(StoreException.class, () -> onOneConnection.write("fails", c -> {
-            insert("c").run(c);
-            throw new SQLException("the work fails after its insert");
-        }));
+        assertThrows(
+                StoreException.class,
+                () -> onOneConnection.write("fails", c -> {
+                    insert("c").run(c);
+                    throw new SQLException("the work fails after its insert");
+                }));
         assertEquals(List.of("b"), keys(), "the locked write left nothing; the failed one was rolled back");
         shared.close();
     }
 
     /** A data source that hands out the same connection every time, as a pool may. */
     private static DataSource oneConnection(Connection c) {
-        Connection unclosable = (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
-                new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+        Connection unclosable = (Connection) Proxy.newProxyInstance(
+                Connection.class.getClassLoader(), new Class<?>[] {Connection.class}, (proxy, method, args) -> {
                     if (method.getName().equals("close")) {
                         return null;
                     }
@@ -193,8 +199,8 @@ class GroupCommitTest {
                         throw e.getCause();
                     }
                 });
-        return (DataSource) Proxy.newProxyInstance(DataSource.class.getClassLoader(),
-                new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
+        return (DataSource) Proxy.newProxyInstance(
+                DataSource.class.getClassLoader(), new Class<?>[] {DataSource.class}, (proxy, method, args) -> {
                     if (method.getName().equals("getConnection")) {
                         return unclosable;
                     }

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.pullqueue.core.NewTask;
+import io.pullqueue.core.Tag;
+import io.pullqueue.core.TaskQuery;
 import io.pullqueue.core.TaskStore;
 import io.pullqueue.store.ConcurrentLeasing;
+import io.pullqueue.store.OperatorStatements;
 import io.pullqueue.store.StoreException;
 import io.pullqueue.store.TaskStoreContract;
 import java.nio.file.Path;
@@ -72,6 +75,26 @@ class SqliteTaskStoreTest extends TaskStoreContract {
         assertFalse(plan.contains("SCAN task"), plan);
     }
 
+    /**
+     * The console's searches in ETA order read a range of the due index, or of the tag index with a tag, for
+     * every state, and never the whole table: a page costs about its size at any backlog.
+     */
+    @Test
+    void searchesInEtaOrderReadAnIndexRange() throws SQLException {
+        for (TaskQuery.State state : TaskQuery.State.values()) {
+            for (TaskQuery.Order order : List.of(TaskQuery.Order.ETA, TaskQuery.Order.ETA_DESC)) {
+                for (String tag : java.util.Arrays.asList(null, "red")) {
+                    TaskQuery q = new TaskQuery(Q, state, Tag.of(tag), order, new TaskQuery.Cursor(NOW, "n"), 50, NOW);
+                    String plan = queryPlan(
+                            OperatorStatements.SQLITE.searchStatement(q).sql());
+                    String index = tag == null ? "task_due" : "task_tag_due";
+                    assertTrue(plan.contains("SEARCH task USING INDEX " + index + " (queue=?"), q + "\n" + plan);
+                    assertFalse(plan.contains("SCAN task"), plan);
+                }
+            }
+        }
+    }
+
     private void assertIndexRangeInOrder(String sql, String index) throws SQLException {
         String plan = queryPlan(sql);
         assertTrue(plan.contains("SEARCH task USING INDEX " + index + " (queue=?"), plan);
@@ -80,8 +103,8 @@ class SqliteTaskStoreTest extends TaskStoreContract {
 
     private String queryPlan(String sql) throws SQLException {
         try (Connection c = database().getConnection();
-             PreparedStatement ps = c.prepareStatement("EXPLAIN QUERY PLAN " + sql);
-             ResultSet rs = ps.executeQuery()) {
+                PreparedStatement ps = c.prepareStatement("EXPLAIN QUERY PLAN " + sql);
+                ResultSet rs = ps.executeQuery()) {
             StringBuilder plan = new StringBuilder();
             while (rs.next()) {
                 plan.append(rs.getString("detail")).append('\n');
@@ -117,13 +140,14 @@ class SqliteTaskStoreTest extends TaskStoreContract {
 
         assertTrue(e.getMessage().contains("add tasks to queue " + Q), e.getMessage());
         assertTrue(store().taskGet(Q, "first").isEmpty(), "the whole batch was rolled back");
-        assertEquals(List.of("old"), names(store().taskList(Q, null, 10).tasks()));
+        assertEquals(List.of("old"), names(store().taskList(Q, null, 10, false).tasks()));
         add(Q, task("after"));
     }
 
     @Test
     void unreachableDatabaseIsReportedNotThrownByIsReachable() {
-        TaskStore broken = new SqliteTaskStore(dataSource(dir.resolve("missing-dir").resolve("x.db")));
+        TaskStore broken =
+                new SqliteTaskStore(dataSource(dir.resolve("missing-dir").resolve("x.db")));
 
         assertFalse(broken.isReachable());
         StoreException e = assertThrows(StoreException.class, () -> broken.taskGet(Q, "a"));
@@ -132,7 +156,8 @@ class SqliteTaskStoreTest extends TaskStoreContract {
 
     @Test
     void schemaVersionIsRecordedAndANewerDatabaseIsRefused() throws SQLException {
-        try (Connection c = database().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = database().getConnection();
+                Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery(SqliteSchema.SELECT_SCHEMA_VERSION)) {
                 rs.next();
                 assertEquals(SqliteSchema.CURRENT_VERSION, rs.getInt(1));

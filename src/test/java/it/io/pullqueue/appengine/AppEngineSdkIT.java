@@ -36,7 +36,7 @@ class AppEngineSdkIT extends SdkTest {
 
     @Test
     void addLeaseModifyDelete() {
-        TaskHandle added = queue.add(Sdk.pull("hello").tag("red"));
+        TaskHandle added = queue.add(SdkClient.pull("hello").tag("red"));
         assertNotNull(added.getName(), "the server chose a name");
         assertEquals(Q, added.getQueueName());
 
@@ -44,7 +44,7 @@ class AppEngineSdkIT extends SdkTest {
         assertEquals(1, leased.size());
         TaskHandle t = leased.get(0);
         assertEquals(added.getName(), t.getName());
-        assertEquals("hello", Sdk.text(t.getPayload()));
+        assertEquals("hello", SdkClient.text(t.getPayload()));
         assertEquals("red", new String(t.getTagAsBytes()));
         assertEquals(1, t.getRetryCount());
         long expiry = t.getEtaMillis();
@@ -53,19 +53,19 @@ class AppEngineSdkIT extends SdkTest {
 
         TaskHandle extended = queue.modifyTaskLease(t, 120, TimeUnit.SECONDS);
         assertTrue(extended.getEtaMillis() > expiry + 60_000, "the lease was extended");
-        assertEquals(1, Sdk.stats(Q).getJsonNumber("inFlight").longValue());
+        assertEquals(1, SdkClient.stats(Q).getJsonNumber("inFlight").longValue());
 
         assertTrue(queue.deleteTask(extended));
         assertFalse(queue.deleteTask(extended), "a deleted task reports false");
-        assertEquals(0, Sdk.count(Q));
+        assertEquals(0, SdkClient.count(Q));
     }
 
     @Test
     void batchAddNamedAndLeaseInOrder() {
-        String a = Sdk.unique("a");
-        String b = Sdk.unique("b");
-        List<TaskHandle> added = queue.add(List.of(Sdk.pull("1").taskName(a), Sdk.pull("2").taskName(b),
-                Sdk.pull("3")));
+        String a = SdkClient.unique("a");
+        String b = SdkClient.unique("b");
+        List<TaskHandle> added = queue.add(
+                List.of(SdkClient.pull("1").taskName(a), SdkClient.pull("2").taskName(b), SdkClient.pull("3")));
         assertEquals(3, added.size());
         assertEquals(a, added.get(0).getName());
         assertEquals(b, added.get(1).getName());
@@ -74,68 +74,82 @@ class AppEngineSdkIT extends SdkTest {
         List<TaskHandle> leased = queue.leaseTasks(60, TimeUnit.SECONDS, 2);
         assertEquals(2, leased.size(), "max count is honoured");
         assertEquals(1, queue.leaseTasks(60, TimeUnit.SECONDS, 10).size());
-        assertEquals(3, Sdk.count(Q));
+        assertEquals(3, SdkClient.count(Q));
     }
 
     @Test
     void emptyPayloadAndBinaryPayload() {
         byte[] bytes = {0, (byte) 0xff, 10, 13, (byte) 0x80};
-        queue.add(TaskOptions.Builder.withMethod(TaskOptions.Method.PULL).payload(bytes).taskName(Sdk.unique("bin")));
+        queue.add(TaskOptions.Builder.withMethod(TaskOptions.Method.PULL)
+                .payload(bytes)
+                .taskName(SdkClient.unique("bin")));
         queue.add(TaskOptions.Builder.withMethod(TaskOptions.Method.PULL).payload(new byte[0]));
-        Set<Integer> sizes = queue.leaseTasks(60, TimeUnit.SECONDS, 10).stream().map(t -> t.getPayload().length)
+        Set<Integer> sizes = queue.leaseTasks(60, TimeUnit.SECONDS, 10).stream()
+                .map(t -> t.getPayload().length)
                 .collect(Collectors.toSet());
         assertEquals(Set.of(0, 5), sizes);
     }
 
     @Test
     void duplicateNamesAreReportedPerTaskAndTheOthersAdded() {
-        String dup = Sdk.unique("dup");
-        queue.add(Sdk.pull("first").taskName(dup));
-        TaskAlreadyExistsException e = assertThrows(TaskAlreadyExistsException.class,
-                () -> queue.add(Sdk.pull("again").taskName(dup)));
+        String dup = SdkClient.unique("dup");
+        queue.add(SdkClient.pull("first").taskName(dup));
+        TaskAlreadyExistsException e = assertThrows(
+                TaskAlreadyExistsException.class,
+                () -> queue.add(SdkClient.pull("again").taskName(dup)));
         assertEquals(List.of(dup), e.getTaskNames());
 
-        String fresh = Sdk.unique("fresh");
-        TaskAlreadyExistsException batch = assertThrows(TaskAlreadyExistsException.class,
-                () -> queue.add(List.of(Sdk.pull("x").taskName(fresh), Sdk.pull("y").taskName(dup))));
+        String fresh = SdkClient.unique("fresh");
+        TaskAlreadyExistsException batch = assertThrows(
+                TaskAlreadyExistsException.class,
+                () -> queue.add(List.of(
+                        SdkClient.pull("x").taskName(fresh), SdkClient.pull("y").taskName(dup))));
         assertEquals(List.of(dup), batch.getTaskNames());
-        assertEquals(2, Sdk.count(Q), "the other task of the batch was added");
+        assertEquals(2, SdkClient.count(Q), "the other task of the batch was added");
         List<TaskHandle> leased = queue.leaseTasks(60, TimeUnit.SECONDS, 10);
-        assertEquals("first", Sdk.text(leased.stream().filter(t -> t.getName().equals(dup)).findFirst()
-                .orElseThrow().getPayload()), "the original task is unchanged");
+        assertEquals(
+                "first",
+                SdkClient.text(leased.stream()
+                        .filter(t -> t.getName().equals(dup))
+                        .findFirst()
+                        .orElseThrow()
+                        .getPayload()),
+                "the original task is unchanged");
     }
 
     @Test
     void deletedNamesAreTombstoned() {
-        String name = Sdk.unique("tomb");
-        queue.add(Sdk.pull("x").taskName(name));
+        String name = SdkClient.unique("tomb");
+        queue.add(SdkClient.pull("x").taskName(name));
         assertTrue(queue.deleteTask(name));
-        TaskAlreadyExistsException e = assertThrows(TaskAlreadyExistsException.class,
-                () -> queue.add(Sdk.pull("y").taskName(name)));
+        TaskAlreadyExistsException e = assertThrows(
+                TaskAlreadyExistsException.class,
+                () -> queue.add(SdkClient.pull("y").taskName(name)));
         assertEquals(List.of(name), e.getTaskNames());
-        assertEquals(0, Sdk.count(Q));
+        assertEquals(0, SdkClient.count(Q));
     }
 
     @Test
     void aTaskWithAFutureEtaIsNotLeasedEarly() {
         long eta = System.currentTimeMillis() + 3_600_000;
-        TaskHandle h = queue.add(Sdk.pull("later").etaMillis(eta));
+        TaskHandle h = queue.add(SdkClient.pull("later").etaMillis(eta));
         assertTrue(queue.leaseTasks(60, TimeUnit.SECONDS, 10).isEmpty());
         QueueStatistics s = queue.fetchStatistics();
         assertEquals(1, s.getNumTasks());
         assertEquals(eta * 1000, s.getOldestEtaUsec());
-        assertEquals(200, Http.get("/api/v1/queues/" + Q + "/tasks/" + h.getName()).status());
+        assertEquals(
+                200, Http.get("/api/v1/queues/" + Q + "/tasks/" + h.getName()).status());
     }
 
     @Test
     void leaseByTagAndByTheOldestTasksTag() {
         long now = System.currentTimeMillis();
         queue.add(List.of(
-                Sdk.pull("b1").tag("blue").etaMillis(now - 5000),
-                Sdk.pull("r1").tag("red").etaMillis(now - 4000),
-                Sdk.pull("u1").etaMillis(now - 3000),
-                Sdk.pull("r2").tag("red").etaMillis(now - 2000),
-                Sdk.pull("u2").etaMillis(now - 1000)));
+                SdkClient.pull("b1").tag("blue").etaMillis(now - 5000),
+                SdkClient.pull("r1").tag("red").etaMillis(now - 4000),
+                SdkClient.pull("u1").etaMillis(now - 3000),
+                SdkClient.pull("r2").tag("red").etaMillis(now - 2000),
+                SdkClient.pull("u2").etaMillis(now - 1000)));
 
         List<TaskHandle> red = queue.leaseTasksByTag(60, TimeUnit.SECONDS, 10, "red");
         assertEquals(List.of("r1", "r2"), payloads(red));
@@ -144,7 +158,8 @@ class AppEngineSdkIT extends SdkTest {
         assertEquals(List.of("b1"), payloads(oldest), "a null tag takes the oldest task's tag (blue)");
 
         List<TaskHandle> untagged = queue.leaseTasks(LeaseOptions.Builder.withLeasePeriod(60, TimeUnit.SECONDS)
-                .countLimit(10).groupByTag());
+                .countLimit(10)
+                .groupByTag());
         assertEquals(List.of("u1", "u2"), payloads(untagged), "the oldest task has no tag: untagged tasks only");
         for (TaskHandle t : untagged) {
             assertNull(t.getTagAsBytes());
@@ -153,7 +168,7 @@ class AppEngineSdkIT extends SdkTest {
 
     @Test
     void releasingWithZeroMakesTheTaskLeasableAgain() {
-        queue.add(Sdk.pull("again"));
+        queue.add(SdkClient.pull("again"));
         TaskHandle first = queue.leaseTasks(300, TimeUnit.SECONDS, 1).get(0);
         queue.modifyTaskLease(first, 0, TimeUnit.SECONDS);
         List<TaskHandle> second = queue.leaseTasks(300, TimeUnit.SECONDS, 1);
@@ -164,19 +179,19 @@ class AppEngineSdkIT extends SdkTest {
 
     @Test
     void deleteSingleBatchAndUnknown() {
-        List<TaskHandle> added = queue.add(List.of(Sdk.pull("1"), Sdk.pull("2"), Sdk.pull("3")));
+        List<TaskHandle> added = queue.add(List.of(SdkClient.pull("1"), SdkClient.pull("2"), SdkClient.pull("3")));
         assertTrue(queue.deleteTask(added.get(0).getName()));
         List<TaskHandle> rest = new ArrayList<>(added.subList(1, 3));
-        rest.add(new TaskHandle(TaskOptions.Builder.withTaskName(Sdk.unique("never")), Q));
+        rest.add(new TaskHandle(TaskOptions.Builder.withTaskName(SdkClient.unique("never")), Q));
         rest.add(added.get(0));
         assertEquals(List.of(true, true, false, false), queue.deleteTask(rest));
-        assertFalse(queue.deleteTask(Sdk.unique("unknown")));
-        assertEquals(0, Sdk.count(Q));
+        assertFalse(queue.deleteTask(SdkClient.unique("unknown")));
+        assertEquals(0, SdkClient.count(Q));
     }
 
     @Test
     void purgeRemovesEveryTask() {
-        queue.add(List.of(Sdk.pull("1"), Sdk.pull("2").tag("t")));
+        queue.add(List.of(SdkClient.pull("1"), SdkClient.pull("2").tag("t")));
         queue.leaseTasks(60, TimeUnit.SECONDS, 1);
         queue.purge();
         assertEquals(0, queue.fetchStatistics().getNumTasks());
@@ -191,7 +206,7 @@ class AppEngineSdkIT extends SdkTest {
         assertNull(empty.getOldestEtaUsec(), "no tasks: no oldest ETA");
 
         long now = System.currentTimeMillis();
-        queue.add(List.of(Sdk.pull("1").etaMillis(now - 10_000), Sdk.pull("2"), Sdk.pull("3")));
+        queue.add(List.of(SdkClient.pull("1").etaMillis(now - 10_000), SdkClient.pull("2"), SdkClient.pull("3")));
         queue.leaseTasks(60, TimeUnit.SECONDS, 2);
         QueueStatistics s = queue.fetchStatistics();
         assertEquals(3, s.getNumTasks(), "leased tasks count too");
@@ -202,6 +217,6 @@ class AppEngineSdkIT extends SdkTest {
     }
 
     private static List<String> payloads(List<TaskHandle> tasks) {
-        return tasks.stream().map(t -> Sdk.text(t.getPayload())).toList();
+        return tasks.stream().map(t -> SdkClient.text(t.getPayload())).toList();
     }
 }

@@ -21,9 +21,9 @@ abstract class SdkTest {
 
     @BeforeEach
     void installRemoteApi() {
-        installer = Sdk.install();
-        Sdk.purge(queueName());
-        queue = Sdk.queue(queueName());
+        installer = SdkClient.install();
+        SdkClient.purge(queueName());
+        queue = SdkClient.queue(queueName());
     }
 
     @AfterEach

@@ -15,7 +15,11 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 final class LeaseHistory {
 
     /** What a worker did with a lease it got. */
-    enum Fate { DELETED, STALLED, ABANDONED }
+    enum Fate {
+        DELETED,
+        STALLED,
+        ABANDONED
+    }
 
     record Lease(String task, int worker, String server, long etaUsec, long leaseUsec, Fate fate) {
         long startUsec() {
@@ -89,7 +93,8 @@ final class LeaseHistory {
         for (Lease gaveUp : leases(fate)) {
             Lease next = leases.stream()
                     .filter(l -> l.task().equals(gaveUp.task()) && l.startUsec() > gaveUp.startUsec())
-                    .min(Comparator.comparingLong(Lease::startUsec)).orElse(null);
+                    .min(Comparator.comparingLong(Lease::startUsec))
+                    .orElse(null);
             if (next == null) {
                 continue;
             }

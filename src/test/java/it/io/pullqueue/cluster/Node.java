@@ -5,7 +5,6 @@ import jakarta.json.JsonObject;
 import jakarta.json.JsonStructure;
 import java.io.IOException;
 import java.io.StringReader;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +15,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 /** One pullqueue server of the cluster tests, by base URL. A call that cannot reach it throws {@link Down}. */
 final class Node {
     private static final HttpClient CLIENT = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     /** The server could not be reached, or the connection broke before an answer came. */
     static final class Down extends RuntimeException {
@@ -49,10 +50,44 @@ final class Node {
     /** Status and body of a call, for calls whose error answers matter. */
     int status(String path, Object body) {
         try {
-            return CLIENT.send(HttpRequest.newBuilder(URI.create(base + path))
-                    .header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(String.valueOf(body))).build(),
-                    HttpResponse.BodyHandlers.discarding()).statusCode();
+            return CLIENT.send(
+                            HttpRequest.newBuilder(URI.create(base + path))
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(String.valueOf(body)))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (IOException e) {
+            unreachable.incrementAndGet();
+            throw new Down(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A call's HTTP status, its body (an empty object when it had none) and how long it took. */
+    record Answer(int status, JsonObject body, long millis) {
+        boolean ok() {
+            return status >= 200 && status < 300;
+        }
+    }
+
+    /** A POST whose error answers are data, not failures: any status comes back; only no answer throws. */
+    Answer answer(String path, Object body) {
+        long start = System.nanoTime();
+        try {
+            HttpResponse<String> r = CLIENT.send(
+                    HttpRequest.newBuilder(URI.create(base + path))
+                            .header("Content-Type", "application/json")
+                            .timeout(Duration.ofSeconds(60))
+                            .POST(HttpRequest.BodyPublishers.ofString(String.valueOf(body)))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonObject parsed = r.body().startsWith("{")
+                    ? Json.createReader(new StringReader(r.body())).readObject()
+                    : JsonObject.EMPTY_JSON_OBJECT;
+            return new Answer(r.statusCode(), parsed, (System.nanoTime() - start) / 1_000_000);
         } catch (IOException e) {
             unreachable.incrementAndGet();
             throw new Down(e);
@@ -64,12 +99,13 @@ final class Node {
 
     private JsonObject send(HttpRequest.Builder b) {
         try {
-            HttpResponse<String> r = CLIENT.send(b.timeout(Duration.ofSeconds(60)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r =
+                    CLIENT.send(b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() >= 300) {
                 throw new AssertionError(name + " answered HTTP " + r.statusCode() + ": " + r.body());
             }
-            JsonStructure s = Json.createReader(new StringReader(r.body().isEmpty() ? "{}" : r.body())).read();
+            JsonStructure s = Json.createReader(new StringReader(r.body().isEmpty() ? "{}" : r.body()))
+                    .read();
             return s.asJsonObject();
         } catch (IOException e) {
             unreachable.incrementAndGet();

@@ -32,7 +32,8 @@ import org.microshed.testing.jupiter.MicroShedTest;
 
 /**
  * Two pullqueue servers from the same build on one PostgreSQL database (run by the build's PostgreSQL pass
- * only): a wait on one is woken by an add through the other; and 16 workers over both servers, some of which
+ * only): a wait on one is woken by an add through the other; the lease throttle and the leased-task figures
+ * count the calls through both; and 16 workers over both servers, some of which
  * stall past their lease, drain 20,000 tasks while one server is killed with SIGKILL. A history of every lease
  * and delete is checked afterwards. The kill comes last: the test that needs both servers alive runs first.
  */
@@ -54,12 +55,19 @@ class TwoServersIT {
     void aWaitOnOneServerIsWokenByAnAddThroughTheOther() throws Exception {
         String q = "/api/v1/queues/cluster-poll";
         a.post(q + ":purge", "");
-        CompletableFuture<JsonObject> waiting = CompletableFuture.supplyAsync(() -> a.post(q + "/tasks:lease",
-                Json.createObjectBuilder().add("maxTasks", 10).add("leaseSeconds", 60).add("waitSeconds", 20).build()));
+        CompletableFuture<JsonObject> waiting = CompletableFuture.supplyAsync(() -> a.post(
+                q + "/tasks:lease",
+                Json.createObjectBuilder()
+                        .add("maxTasks", 10)
+                        .add("leaseSeconds", 60)
+                        .add("waitSeconds", 20)
+                        .build()));
         Metrics.await("pullqueue_lease_waiting", "", v -> v >= 1, 10);
         String name = "woken-" + UUID.randomUUID();
         long adding = System.nanoTime();
-        b.post(q + "/tasks", Json.createObjectBuilder().add("payload", "").add("name", name).build());
+        b.post(
+                q + "/tasks",
+                Json.createObjectBuilder().add("payload", "").add("name", name).build());
         long added = System.nanoTime();
 
         JsonObject leased = waiting.get(30, TimeUnit.SECONDS);
@@ -72,8 +80,109 @@ class TwoServersIT {
         Metrics.await("pullqueue_store_notifications_received", "", v -> v >= 1, 15);
     }
 
+    /**
+     * App Engine's throttle was app-wide, so it is cluster-wide here: 20 lease calls at once, half through each
+     * server, on a queue with {@code lease_requests_per_second: 10}, then on one with 2 (which binds even when a slow
+     * machine spreads the calls over several seconds). The second each lease was granted in is read back from its
+     * ETA (now + the lease time, exactly), so the bound is checked per second whatever the timing: never more tasks
+     * than the limit in one second through both servers together. The leased-task figures agree on both servers.
+     */
     @Test
     @Order(2)
+    void theLeaseThrottleAndTheLeaseFiguresAreClusterWide() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(20);
+        try {
+            for (String q : List.of("cluster-throttled", "cluster-throttled-2")) {
+                String path = "/api/v1/queues/" + q;
+                int limit = a.get(path).getInt("leaseRequestsPerSecond");
+                a.post(path + ":purge", "");
+                long hourBefore = a.get(path)
+                        .getJsonObject("stats")
+                        .getJsonNumber("leasedLastHour")
+                        .longValue();
+                JsonArrayBuilder tasks = Json.createArrayBuilder();
+                for (int i = 0; i < 100; i++) {
+                    tasks.add(Json.createObjectBuilder().add("payload", ""));
+                }
+                b.post(
+                        path + "/tasks:batchAdd",
+                        Json.createObjectBuilder().add("tasks", tasks).build());
+                long leased = 0;
+                for (int round = 1; round <= 3; round++) {
+                    Burst burst = leaseBurst(pool, path);
+                    leased += burst.granted.size();
+                    java.util.Map<Long, Long> perSecond = burst.granted.stream()
+                            .collect(java.util.stream.Collectors.groupingBy(
+                                    s -> s, java.util.TreeMap::new, java.util.stream.Collectors.counting()));
+                    System.out.println("[cluster] " + q + " round " + round + ": 20 lease calls over both servers in "
+                            + burst.millis + " ms; granted per second: " + perSecond.values() + ", "
+                            + (20 - burst.granted.size()) + " held back");
+                    perSecond.forEach((second, n) -> assertTrue(
+                            n <= limit,
+                            n + " lease calls returned tasks in one second through both servers; the limit is "
+                                    + limit));
+                    if (burst.oneSecond) {
+                        assertEquals(limit, burst.granted.size(), "20 calls within one second: the first " + limit);
+                        break;
+                    }
+                }
+                for (Node n : List.of(a, b)) {
+                    JsonObject stats = n.get(path).getJsonObject("stats");
+                    assertEquals(
+                            hourBefore + leased,
+                            stats.getJsonNumber("leasedLastHour").longValue(),
+                            n.name + ": leasedLastHour of " + q);
+                }
+                assertEquals(
+                        a.get(path)
+                                .getJsonObject("stats")
+                                .getJsonNumber("leasedLastMinute")
+                                .longValue(),
+                        b.get(path)
+                                .getJsonObject("stats")
+                                .getJsonNumber("leasedLastMinute")
+                                .longValue(),
+                        "leasedLastMinute of " + q + " on A and B");
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** Seconds (server time) in which calls of a burst got a task; whether the burst fitted into one second. */
+    private record Burst(List<Long> granted, long millis, boolean oneSecond) {}
+
+    /** 20 one-task lease calls (300 s) at once, alternating servers, from the start of a wall-clock second. */
+    private Burst leaseBurst(ExecutorService pool, String path) throws Exception {
+        JsonObject lease = Json.createObjectBuilder()
+                .add("maxTasks", 1)
+                .add("leaseSeconds", 300)
+                .build();
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<JsonObject>> calls = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            Node via = i % 2 == 0 ? a : b;
+            calls.add(pool.submit(() -> {
+                go.await();
+                return via.post(path + "/tasks:lease", lease); // an error answer fails the test
+            }));
+        }
+        Thread.sleep(1000 - System.currentTimeMillis() % 1000); // the throttle counts per wall-clock second
+        long start = System.currentTimeMillis();
+        go.countDown();
+        List<Long> granted = new ArrayList<>();
+        for (Future<JsonObject> f : calls) {
+            for (JsonValue t : f.get(60, TimeUnit.SECONDS).getJsonArray("tasks")) {
+                long leasedAtUsec = t.asJsonObject().getJsonNumber("etaUsec").longValue() - 300_000_000L;
+                granted.add(Math.floorDiv(leasedAtUsec, 1_000_000L));
+            }
+        }
+        long end = System.currentTimeMillis();
+        return new Burst(granted, end - start, start / 1000 == end / 1000);
+    }
+
+    @Test
+    @Order(3)
     void sixteenWorkersOnTwoServersLoseNothingWhenOneIsKilled() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<String> names = new ArrayList<>(TASKS);
@@ -102,20 +211,28 @@ class TwoServersIT {
             pool.shutdownNow();
         }
 
-        assertTrue(kill.done.isDone(), "server B was killed during the run (kill requested: " + kill.requested.get()
-                + ", OK deletes: " + history.okDeletes() + ")");
+        assertTrue(
+                kill.done.isDone(),
+                "server B was killed during the run (kill requested: " + kill.requested.get() + ", OK deletes: "
+                        + history.okDeletes() + ")");
         List<String> problems = new ArrayList<>(history.violations(names));
         int stalledAgain = history.checkReleasedOnlyAfterExpiry(Fate.STALLED, problems);
         int lostAgain = history.checkReleasedOnlyAfterExpiry(Fate.ABANDONED, problems);
         assertEquals(List.of(), problems.subList(0, Math.min(20, problems.size())), problems.size() + " problems");
         assertTrue(stalledAgain > 0, "some stalled tasks were leased again");
         assertTrue(lostAgain > 0, "tasks leased through the killed server came back and were finished");
-        assertEquals(0, a.get("/api/v1/queues/cluster-queue").getJsonObject("stats").getInt("tasks"));
-        for (Lease stalled : history.leases(Fate.STALLED).subList(0, Math.min(5, history.leases(Fate.STALLED).size()))) {
-            int status = a.status("/api/v1/queues/cluster-queue/tasks/" + stalled.task() + ":modifyLease",
-                    Json.createObjectBuilder().add("leaseToken", String.valueOf(stalled.etaUsec()))
-                            .add("leaseSeconds", 10).build());
-            assertTrue(status == 409 || status == 404 || status == 410,
+        assertEquals(
+                0, a.get("/api/v1/queues/cluster-queue").getJsonObject("stats").getInt("tasks"));
+        for (Lease stalled : history.leases(Fate.STALLED)
+                .subList(0, Math.min(5, history.leases(Fate.STALLED).size()))) {
+            int status = a.status(
+                    "/api/v1/queues/cluster-queue/tasks/" + stalled.task() + ":modifyLease",
+                    Json.createObjectBuilder()
+                            .add("leaseToken", String.valueOf(stalled.etaUsec()))
+                            .add("leaseSeconds", 10)
+                            .build());
+            assertTrue(
+                    status == 409 || status == 404 || status == 410,
                     "a stalled worker's late extension is refused, got HTTP " + status);
         }
         System.out.println("[cluster] " + TASKS + " tasks, " + history.okDeletes() + " OK deletes, "
@@ -133,8 +250,10 @@ class TwoServersIT {
                 Node via = (from / 100) % 2 == 0 ? a : b;
                 done.add(adders.submit(() -> {
                     JsonArrayBuilder tasks = Json.createArrayBuilder();
-                    chunk.forEach(n -> tasks.add(Json.createObjectBuilder().add("name", n).add("payload", "")));
-                    JsonObject r = via.post("/api/v1/queues/cluster-queue/tasks:batchAdd",
+                    chunk.forEach(n ->
+                            tasks.add(Json.createObjectBuilder().add("name", n).add("payload", "")));
+                    JsonObject r = via.post(
+                            "/api/v1/queues/cluster-queue/tasks:batchAdd",
                             Json.createObjectBuilder().add("tasks", tasks).build());
                     for (JsonValue v : r.getJsonArray("results")) {
                         assertEquals("OK", v.asJsonObject().getString("status"));
@@ -206,8 +325,11 @@ class TwoServersIT {
                 List<JsonObject> tasks;
                 try {
                     tasks = lease();
-                    if (tasks.isEmpty() && server.get("/api/v1/queues/cluster-queue")
-                            .getJsonObject("stats").getInt("tasks") == 0) {
+                    if (tasks.isEmpty()
+                            && server.get("/api/v1/queues/cluster-queue")
+                                            .getJsonObject("stats")
+                                            .getInt("tasks")
+                                    == 0) {
                         return;
                     }
                 } catch (Node.Down e) {
@@ -235,8 +357,13 @@ class TwoServersIT {
         }
 
         private List<JsonObject> lease() {
-            JsonObject r = server.post("/api/v1/queues/cluster-queue/tasks:lease", Json.createObjectBuilder()
-                    .add("maxTasks", BATCH).add("leaseSeconds", LEASE_SECONDS).add("waitSeconds", 1).build());
+            JsonObject r = server.post(
+                    "/api/v1/queues/cluster-queue/tasks:lease",
+                    Json.createObjectBuilder()
+                            .add("maxTasks", BATCH)
+                            .add("leaseSeconds", LEASE_SECONDS)
+                            .add("waitSeconds", 1)
+                            .build());
             return r.getJsonArray("tasks").getValuesAs(JsonObject.class);
         }
 
@@ -245,7 +372,8 @@ class TwoServersIT {
             tasks.forEach(t -> names.add(t.getString("name")));
             JsonObject r;
             try {
-                r = server.post("/api/v1/queues/cluster-queue/tasks:batchDelete",
+                r = server.post(
+                        "/api/v1/queues/cluster-queue/tasks:batchDelete",
                         Json.createObjectBuilder().add("names", names).build());
             } catch (Node.Down e) {
                 record(tasks, Fate.ABANDONED);
@@ -276,8 +404,13 @@ class TwoServersIT {
         private void record(List<JsonObject> tasks, Fate fate) {
             long leaseUsec = Math.round(LEASE_SECONDS * 1_000_000);
             for (JsonObject t : tasks) {
-                history.leased(new Lease(t.getString("name"), id, server.name,
-                        t.getJsonNumber("etaUsec").longValue(), leaseUsec, fate));
+                history.leased(new Lease(
+                        t.getString("name"),
+                        id,
+                        server.name,
+                        t.getJsonNumber("etaUsec").longValue(),
+                        leaseUsec,
+                        fate));
             }
         }
     }

@@ -1,8 +1,11 @@
 package it.io.pullqueue.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import it.io.pullqueue.Http;
+import jakarta.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +43,17 @@ class ConfigReloadIT {
         awaitBody("/health/ready", b -> b.contains("rate"));
         assertEquals(200, Http.get("/api/v1/queues/reloaded-queue").status(), "the last good version stays in force");
         assertEquals(200, Http.get("/health/ready").status(), "still ready: a good version is loaded");
+        JsonObject refused = Http.get("/api/v1/config").json();
+        assertEquals(true, refused.getBoolean("loaded"));
+        JsonObject reload = refused.getJsonObject("reload");
+        assertEquals("refused", reload.getString("result"));
+        assertTrue(reload.getString("error").contains("key \"rate\""), reload.toString());
+        assertTrue(reload.containsKey("appliedAt") && reload.containsKey("refusedAt"), reload.toString());
+        assertEquals(file.toAbsolutePath().toString(), refused.getString("path"));
+
+        Files.writeString(file, original, StandardCharsets.UTF_8);
+        awaitBody("/api/v1/config", b -> b.contains("\"applied\""));
+        assertFalse(Http.get("/api/v1/config").json().getJsonObject("reload").containsKey("error"));
     }
 
     /**

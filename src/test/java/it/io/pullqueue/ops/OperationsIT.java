@@ -31,26 +31,44 @@ class OperationsIT {
     void metricsShowBacklogAndLeases() throws Exception {
         Http.post("/api/v1/queues/" + Q + ":purge", "");
         for (int i = 0; i < 3; i++) {
-            Http.post("/api/v1/queues/" + Q + "/tasks", Json.createObjectBuilder()
-                    .add("payload", Base64.getEncoder().encodeToString(new byte[] {1})).build());
+            Http.post(
+                    "/api/v1/queues/" + Q + "/tasks",
+                    Json.createObjectBuilder()
+                            .add("payload", Base64.getEncoder().encodeToString(new byte[] {1}))
+                            .build());
         }
         Metrics.await("pullqueue_queue_tasks", "queue=\"" + Q + "\"", v -> v == 3, 30);
-        Http.post("/api/v1/queues/" + Q + "/tasks:lease",
-                Json.createObjectBuilder().add("maxTasks", 2).add("leaseSeconds", 60).build());
+        Http.post(
+                "/api/v1/queues/" + Q + "/tasks:lease",
+                Json.createObjectBuilder()
+                        .add("maxTasks", 2)
+                        .add("leaseSeconds", 60)
+                        .build());
         Metrics.await("pullqueue_queue_in_flight", "queue=\"" + Q + "\"", v -> v == 2, 30);
-        assertTrue(Metrics.value("pullqueue_tasks_leased_total", "queue=\"" + Q + "\"").orElse(0) >= 2);
-        assertTrue(Metrics.value("pullqueue_lease_duration_seconds_count", "queue=\"" + Q + "\"").orElse(0) >= 1);
+        assertTrue(Metrics.value("pullqueue_tasks_leased_total", "queue=\"" + Q + "\"")
+                        .orElse(0)
+                >= 2);
+        assertTrue(Metrics.value("pullqueue_lease_duration_seconds_count", "queue=\"" + Q + "\"")
+                        .orElse(0)
+                >= 1);
         Http.post("/api/v1/queues/" + Q + ":purge", "");
     }
 
     /** The README's tuning key (io.pullqueue.service.QueueService/lease/Bulkhead/value) names a live bulkhead. */
     @Test
     void leaseRunsUnderTheFaultToleranceBulkhead() {
-        Http.post("/api/v1/queues/" + Q + "/tasks:lease",
-                Json.createObjectBuilder().add("maxTasks", 1).add("leaseSeconds", 1).build());
+        Http.post(
+                "/api/v1/queues/" + Q + "/tasks:lease",
+                Json.createObjectBuilder()
+                        .add("maxTasks", 1)
+                        .add("leaseSeconds", 1)
+                        .build());
         String base = Http.get("/metrics?scope=base").body();
-        assertTrue(base.lines().anyMatch(l -> l.startsWith("ft_bulkhead_calls_total{")
-                && l.contains("method=\"io.pullqueue.service.QueueService.lease\"")), base);
+        assertTrue(
+                base.lines()
+                        .anyMatch(l -> l.startsWith("ft_bulkhead_calls_total{")
+                                && l.contains("method=\"io.pullqueue.service.QueueService.lease\"")),
+                base);
     }
 
     @Test

@@ -25,7 +25,10 @@ import org.junit.jupiter.api.io.TempDir;
  * environment variables serves the packaged queue.yaml, and keeps its tasks across a restart. (Run once, in the
  * SQLite pass: the JAR starts its own server.)
  */
-@DisabledIfSystemProperty(named = "pullqueue.it.store", matches = "postgres", disabledReason = "runs once, in the SQLite pass")
+@DisabledIfSystemProperty(
+        named = "pullqueue.it.store",
+        matches = "postgres",
+        disabledReason = "runs once, in the SQLite pass")
 class RunnableJarIT {
     private static final HttpClient CLIENT = HttpClient.newHttpClient();
     private static final Duration START = Duration.ofMinutes(4);
@@ -41,15 +44,22 @@ class RunnableJarIT {
             System.out.println("runnable JAR: " + Files.size(JarServer.jar()) / (1024 * 1024) + " MiB, ready after "
                     + server.startToReady().toMillis() + " ms (first start, extracting)");
             String q = server.base() + "/api/v1/queues/pull-queue";
-            assertEquals(201, post(q + "/tasks", "{\"payload\":\"aGVsbG8=\",\"name\":\"jar-1\"}").statusCode());
-            assertEquals(201, post(q + "/tasks", "{\"payload\":\"d29ybGQ=\",\"name\":\"jar-2\"}").statusCode());
+            assertEquals(
+                    201,
+                    post(q + "/tasks", "{\"payload\":\"aGVsbG8=\",\"name\":\"jar-1\"}")
+                            .statusCode());
+            assertEquals(
+                    201,
+                    post(q + "/tasks", "{\"payload\":\"d29ybGQ=\",\"name\":\"jar-2\"}")
+                            .statusCode());
             JsonObject leased = json(post(q + "/tasks:lease", "{\"maxTasks\":1,\"leaseSeconds\":600}"));
             assertEquals("jar-1", leased.getJsonArray("tasks").getJsonObject(0).getString("name"));
             assertTrue(Files.isRegularFile(data.resolve("pullqueue.db")), "the database lives in PULLQUEUE_DATA_DIR");
 
             server.stop();
             server.start(START);
-            System.out.println("runnable JAR: ready after " + server.startToReady().toMillis() + " ms (restart)");
+            System.out.println(
+                    "runnable JAR: ready after " + server.startToReady().toMillis() + " ms (restart)");
 
             JsonObject stats = json(get(server.base() + "/api/v1/queues/pull-queue"));
             assertEquals(2, stats.getJsonObject("stats").getInt("tasks"), stats.toString());
@@ -60,8 +70,12 @@ class RunnableJarIT {
     }
 
     private static HttpResponse<String> post(String url, String body) throws IOException, InterruptedException {
-        return CLIENT.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return CLIENT.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> get(String url) throws IOException, InterruptedException {

@@ -20,12 +20,16 @@ class LongPollIT {
 
     @BeforeEach
     void empty() {
-        Api.purge(Q);
+        NativeApi.purge(Q);
     }
 
     private static CompletableFuture<Http.Resp> waitingLease(int waitSeconds) {
-        return CompletableFuture.supplyAsync(() -> Api.lease(Q, Json.createObjectBuilder()
-                .add("maxTasks", 10).add("leaseSeconds", 60).add("waitSeconds", waitSeconds)));
+        return CompletableFuture.supplyAsync(() -> NativeApi.lease(
+                Q,
+                Json.createObjectBuilder()
+                        .add("maxTasks", 10)
+                        .add("leaseSeconds", 60)
+                        .add("waitSeconds", waitSeconds)));
     }
 
     @Test
@@ -33,8 +37,10 @@ class LongPollIT {
         CompletableFuture<Http.Resp> waiting = waitingLease(20);
         // The task is added while the call waits; with no long-poll the call would return empty at once.
         awaitWaiters();
-        String name = Api.unique("woken");
-        assertEquals(201, Api.add(Q, Api.task("wake up").add("name", name)).status());
+        String name = NativeApi.unique("woken");
+        assertEquals(
+                201,
+                NativeApi.add(Q, NativeApi.task("wake up").add("name", name)).status());
         JsonArray tasks = waiting.get(30, TimeUnit.SECONDS).json().getJsonArray("tasks");
         assertEquals(1, tasks.size());
         assertEquals(name, tasks.getJsonObject(0).getString("name"));
@@ -42,10 +48,14 @@ class LongPollIT {
 
     @Test
     void aWaitingLeaseGetsATaskWhoseLeaseRanOut() throws Exception {
-        Api.add(Q, Api.task("short"));
-        JsonObject first = Api.lease(Q, 1, 1).json().getJsonArray("tasks").getJsonObject(0);
-        Http.Resp r = Api.lease(Q, Json.createObjectBuilder().add("maxTasks", 10).add("leaseSeconds", 60)
-                .add("waitSeconds", 20));
+        NativeApi.add(Q, NativeApi.task("short"));
+        JsonObject first = NativeApi.lease(Q, 1, 1).json().getJsonArray("tasks").getJsonObject(0);
+        Http.Resp r = NativeApi.lease(
+                Q,
+                Json.createObjectBuilder()
+                        .add("maxTasks", 10)
+                        .add("leaseSeconds", 60)
+                        .add("waitSeconds", 20));
         JsonArray tasks = r.json().getJsonArray("tasks");
         assertEquals(1, tasks.size(), r.body());
         assertEquals(first.getString("name"), tasks.getJsonObject(0).getString("name"));

@@ -22,98 +22,130 @@ class TaskLifecycleIT {
 
     @BeforeEach
     void empty() {
-        Api.purge(Q);
+        NativeApi.purge(Q);
     }
 
     @Test
     void addLeaseExtendDelete() {
-        String name = Api.unique("life");
-        Http.Resp added = Api.add(Q, Api.task("hello").add("name", name).add("tag", "red"));
+        String name = NativeApi.unique("life");
+        Http.Resp added =
+                NativeApi.add(Q, NativeApi.task("hello").add("name", name).add("tag", "red"));
         assertEquals(201, added.status(), added.body());
         assertEquals(name, added.json().getString("name"));
 
-        Http.Resp leased = Api.lease(Q, 10, 60);
+        Http.Resp leased = NativeApi.lease(Q, 10, 60);
         assertEquals(200, leased.status(), leased.body());
         JsonArray tasks = leased.json().getJsonArray("tasks");
         assertEquals(1, tasks.size());
         JsonObject t = tasks.getJsonObject(0);
         assertEquals(name, t.getString("name"));
-        assertEquals("hello", Api.text(t));
+        assertEquals("hello", NativeApi.text(t));
         assertEquals("red", t.getString("tag"));
         assertEquals(1, t.getInt("retryCount"));
         assertTrue(t.getBoolean("leased"));
 
-        assertEquals(0, Api.lease(Q, 10, 60).json().getJsonArray("tasks").size(), "a leased task is not leased twice");
+        assertEquals(
+                0, NativeApi.lease(Q, 10, 60).json().getJsonArray("tasks").size(), "a leased task is not leased twice");
 
-        Http.Resp extended = Api.modify(Q, name, t.getString("leaseToken"), 120);
+        Http.Resp extended = NativeApi.modify(Q, name, t.getString("leaseToken"), 120);
         assertEquals(200, extended.status(), extended.body());
         String newToken = extended.json().getString("leaseToken");
         assertNotEquals(t.getString("leaseToken"), newToken);
 
-        Http.Resp stale = Api.modify(Q, name, t.getString("leaseToken"), 120);
+        Http.Resp stale = NativeApi.modify(Q, name, t.getString("leaseToken"), 120);
         assertEquals(409, stale.status());
         assertEquals("TASK_LEASE_EXPIRED", stale.reason());
 
         assertEquals(204, Http.delete("/api/v1/queues/" + Q + "/tasks/" + name).status());
         Http.Resp again = Http.delete("/api/v1/queues/" + Q + "/tasks/" + name);
         assertEquals("TOMBSTONED_TASK", again.reason());
-        Http.Resp readd = Api.add(Q, Api.task("x").add("name", name));
+        Http.Resp readd = NativeApi.add(Q, NativeApi.task("x").add("name", name));
         assertEquals(409, readd.status());
         assertEquals("TOMBSTONED_TASK", readd.reason());
     }
 
     @Test
     void releasedLeaseCanBeLeasedAgain() {
-        Api.add(Q, Api.task("r"));
-        JsonObject t = Api.lease(Q, 1, 300).json().getJsonArray("tasks").getJsonObject(0);
-        Http.Resp released = Api.modify(Q, t.getString("name"), t.getString("leaseToken"), 0);
+        NativeApi.add(Q, NativeApi.task("r"));
+        JsonObject t = NativeApi.lease(Q, 1, 300).json().getJsonArray("tasks").getJsonObject(0);
+        Http.Resp released = NativeApi.modify(Q, t.getString("name"), t.getString("leaseToken"), 0);
         assertEquals(200, released.status(), released.body());
-        JsonObject again = Api.lease(Q, 1, 300).json().getJsonArray("tasks").getJsonObject(0);
+        JsonObject again =
+                NativeApi.lease(Q, 1, 300).json().getJsonArray("tasks").getJsonObject(0);
         assertEquals(t.getString("name"), again.getString("name"));
         assertEquals(2, again.getInt("retryCount"));
     }
 
     @Test
     void duplicateNamesAreReportedPerTaskInABatch() {
-        String name = Api.unique("dup");
-        assertEquals(201, Api.add(Q, Api.task("first").add("name", name)).status());
-        Http.Resp r = Api.batchAdd(Q, Api.task("a"), Api.task("b").add("name", name), Api.task("c"));
+        String name = NativeApi.unique("dup");
+        assertEquals(
+                201, NativeApi.add(Q, NativeApi.task("first").add("name", name)).status());
+        Http.Resp r =
+                NativeApi.batchAdd(Q, NativeApi.task("a"), NativeApi.task("b").add("name", name), NativeApi.task("c"));
         assertEquals(200, r.status(), r.body());
         JsonArray results = r.json().getJsonArray("results");
         assertEquals("OK", results.getJsonObject(0).getString("status"));
         assertEquals("TASK_ALREADY_EXISTS", results.getJsonObject(1).getString("status"));
         assertEquals("OK", results.getJsonObject(2).getString("status"));
-        assertEquals(3, Api.taskCount(Q));
+        assertEquals(3, NativeApi.taskCount(Q));
     }
 
     @Test
     void leaseByTagAndByTheOldestTasksTag() {
-        Api.batchAdd(Q, Api.task("1").add("tag", "blue"), Api.task("2").add("tag", "green"),
-                Api.task("3").add("tag", "blue"), Api.task("4"));
-        JsonArray green = Api.lease(Q, Json.createObjectBuilder().add("maxTasks", 10).add("leaseSeconds", 60)
-                .add("tag", "green")).json().getJsonArray("tasks");
+        NativeApi.batchAdd(
+                Q,
+                NativeApi.task("1").add("tag", "blue"),
+                NativeApi.task("2").add("tag", "green"),
+                NativeApi.task("3").add("tag", "blue"),
+                NativeApi.task("4"));
+        JsonArray green = NativeApi.lease(
+                        Q,
+                        Json.createObjectBuilder()
+                                .add("maxTasks", 10)
+                                .add("leaseSeconds", 60)
+                                .add("tag", "green"))
+                .json()
+                .getJsonArray("tasks");
         assertEquals(1, green.size());
-        assertEquals("2", Api.text(green.getJsonObject(0)));
+        assertEquals("2", NativeApi.text(green.getJsonObject(0)));
 
-        JsonArray oldest = Api.lease(Q, Json.createObjectBuilder().add("maxTasks", 10).add("leaseSeconds", 60)
-                .add("groupByTag", true)).json().getJsonArray("tasks");
+        JsonArray oldest = NativeApi.lease(
+                        Q,
+                        Json.createObjectBuilder()
+                                .add("maxTasks", 10)
+                                .add("leaseSeconds", 60)
+                                .add("groupByTag", true))
+                .json()
+                .getJsonArray("tasks");
         assertEquals(2, oldest.size(), "the oldest task is tagged blue: only blue tasks");
         for (int i = 0; i < oldest.size(); i++) {
             assertEquals("blue", oldest.getJsonObject(i).getString("tag"));
         }
-        JsonArray untagged = Api.lease(Q, Json.createObjectBuilder().add("maxTasks", 10).add("leaseSeconds", 60)
-                .add("groupByTag", true)).json().getJsonArray("tasks");
+        JsonArray untagged = NativeApi.lease(
+                        Q,
+                        Json.createObjectBuilder()
+                                .add("maxTasks", 10)
+                                .add("leaseSeconds", 60)
+                                .add("groupByTag", true))
+                .json()
+                .getJsonArray("tasks");
         assertEquals(1, untagged.size());
         assertFalse(untagged.getJsonObject(0).containsKey("tag"));
     }
 
     @Test
     void batchDeleteReportsEachName() {
-        String a = Api.unique("del");
-        Api.add(Q, Api.task("a").add("name", a));
-        String never = Api.unique("never");
-        Http.Resp r = Http.post("/api/v1/queues/" + Q + "/tasks:batchDelete",
-                Json.createObjectBuilder().add("names", Json.createArrayBuilder().add(a).add(never).add(a)).build());
+        String a = NativeApi.unique("del");
+        NativeApi.add(Q, NativeApi.task("a").add("name", a));
+        String never = NativeApi.unique("never");
+        Http.Resp r = Http.post(
+                "/api/v1/queues/" + Q + "/tasks:batchDelete",
+                Json.createObjectBuilder()
+                        .add(
+                                "names",
+                                Json.createArrayBuilder().add(a).add(never).add(a))
+                        .build());
         assertEquals(200, r.status(), r.body());
         JsonArray results = r.json().getJsonArray("results");
         assertEquals("OK", results.getJsonObject(0).getString("status"));
@@ -124,13 +156,14 @@ class TaskLifecycleIT {
     @Test
     void listPagesThroughEveryTaskWithoutPayloads() {
         for (int i = 0; i < 5; i++) {
-            Api.add(Q, Api.task("p" + i));
+            NativeApi.add(Q, NativeApi.task("p" + i));
         }
         Set<String> seen = new HashSet<>();
         String token = null;
         int pages = 0;
         do {
-            Http.Resp r = Http.get("/api/v1/queues/" + Q + "/tasks?pageSize=2" + (token == null ? "" : "&pageToken=" + token));
+            Http.Resp r = Http.get(
+                    "/api/v1/queues/" + Q + "/tasks?pageSize=2" + (token == null ? "" : "&pageToken=" + token));
             assertEquals(200, r.status(), r.body());
             JsonArray tasks = r.json().getJsonArray("tasks");
             for (int i = 0; i < tasks.size(); i++) {
@@ -146,47 +179,56 @@ class TaskLifecycleIT {
 
     @Test
     void getReturnsThePayloadAndQueueStatsCountEverything() {
-        String name = Api.unique("get");
-        Api.add(Q, Api.task("payload!").add("name", name).add("countdownSeconds", 3600));
+        String name = NativeApi.unique("get");
+        NativeApi.add(Q, NativeApi.task("payload!").add("name", name).add("countdownSeconds", 3600));
         JsonObject t = Http.get("/api/v1/queues/" + Q + "/tasks/" + name).json();
-        assertEquals("payload!", Api.text(t));
+        assertEquals("payload!", NativeApi.text(t));
         assertEquals(0, t.getInt("retryCount"));
-        assertEquals(0, Api.lease(Q, 10, 60).json().getJsonArray("tasks").size(), "a task with a future ETA is not due");
+        assertEquals(
+                0,
+                NativeApi.lease(Q, 10, 60).json().getJsonArray("tasks").size(),
+                "a task with a future ETA is not due");
         JsonObject stats = Http.get("/api/v1/queues/" + Q).json().getJsonObject("stats");
         assertEquals(1, stats.getInt("tasks"));
         assertEquals(0, stats.getInt("due"));
-        assertEquals(404, Http.get("/api/v1/queues/" + Q + "/tasks/" + Api.unique("nope")).status());
+        assertEquals(
+                404,
+                Http.get("/api/v1/queues/" + Q + "/tasks/" + NativeApi.unique("nope"))
+                        .status());
     }
 
     @Test
     void retryLimitRemovesTheTaskInsteadOfLeasingItAgain() {
         String q = "limited";
-        Api.purge(q);
-        String name = Api.unique("lim");
-        Api.add(q, Api.task("x").add("name", name));
+        NativeApi.purge(q);
+        String name = NativeApi.unique("lim");
+        NativeApi.add(q, NativeApi.task("x").add("name", name));
         for (int lease = 1; lease <= 2; lease++) {
-            JsonArray t = Api.lease(q, 1, 0).json().getJsonArray("tasks");
+            JsonArray t = NativeApi.lease(q, 1, 0).json().getJsonArray("tasks");
             assertEquals(1, t.size(), "lease " + lease + " of 2 is allowed");
             assertEquals(lease, t.getJsonObject(0).getInt("retryCount"));
         }
-        assertEquals(0, Api.lease(q, 1, 0).json().getJsonArray("tasks").size(), "the third lease removes the task");
-        assertEquals("TOMBSTONED_TASK", Http.get("/api/v1/queues/" + q + "/tasks/" + name).reason());
+        assertEquals(
+                0, NativeApi.lease(q, 1, 0).json().getJsonArray("tasks").size(), "the third lease removes the task");
+        assertEquals(
+                "TOMBSTONED_TASK",
+                Http.get("/api/v1/queues/" + q + "/tasks/" + name).reason());
     }
 
     @Test
     void pausedQueueRefusesLeasesButTakesTasks() {
         String q = "pull-queue";
-        Api.purge(q);
+        NativeApi.purge(q);
         try {
             assertTrue(Http.post("/api/v1/queues/" + q + ":pause", "").json().getBoolean("paused"));
-            assertEquals(201, Api.add(q, Api.task("while paused")).status());
-            Http.Resp r = Api.lease(q, 1, 60);
+            assertEquals(201, NativeApi.add(q, NativeApi.task("while paused")).status());
+            Http.Resp r = NativeApi.lease(q, 1, 60);
             assertEquals(409, r.status());
             assertEquals("QUEUE_PAUSED", r.reason());
         } finally {
             assertFalse(Http.post("/api/v1/queues/" + q + ":resume", "").json().getBoolean("paused"));
         }
-        assertEquals(1, Api.lease(q, 10, 60).json().getJsonArray("tasks").size(), "resumed: leasable again");
-        Api.purge(q);
+        assertEquals(1, NativeApi.lease(q, 10, 60).json().getJsonArray("tasks").size(), "resumed: leasable again");
+        NativeApi.purge(q);
     }
 }

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import it.io.pullqueue.Http;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.ByteArrayOutputStream;
@@ -31,23 +30,25 @@ import org.microshed.testing.jupiter.MicroShedTest;
 @MicroShedTest
 class TaskqueueWireIT {
     private static final String Q = "v1beta2-wire";
-    private static final String BASE = "/taskqueue/v1beta2/projects/" + Tq.PROJECT + "/taskqueues/" + Q;
+    private static final String BASE = "/taskqueue/v1beta2/projects/" + V1beta2Api.PROJECT + "/taskqueues/" + Q;
     private long before;
     private String keep;
 
     @BeforeEach
     void seed() {
-        Tq.purge(Q);
-        keep = Tq.unique("keep");
-        Http.Resp r = post(BASE + "/tasks", "{\"queueName\":\"" + Q + "\",\"id\":\"" + keep
-                + "\",\"payloadBase64\":\"a2VlcA\"}", false);
+        V1beta2Api.purge(Q);
+        keep = V1beta2Api.unique("keep");
+        Http.Resp r = post(
+                BASE + "/tasks",
+                "{\"queueName\":\"" + Q + "\",\"id\":\"" + keep + "\",\"payloadBase64\":\"a2VlcA\"}",
+                false);
         assertEquals(200, r.status(), r.body());
-        before = Tq.count(Q);
+        before = V1beta2Api.count(Q);
     }
 
     @AfterEach
     void unchangedUnlessTheTestChangedIt() {
-        assertEquals(before, Tq.count(Q), "stored data as the test expects");
+        assertEquals(before, V1beta2Api.count(Q), "stored data as the test expects");
     }
 
     static byte[] gzip(byte[] data) {
@@ -94,9 +95,11 @@ class TaskqueueWireIT {
 
     @Test
     void gzipAndPlainBodiesInsertTheSameTask() {
-        String z = Tq.unique("z");
-        Http.Resp zipped = post(BASE + "/tasks", "{\"queueName\":\"" + Q + "\",\"id\":\"" + z
-                + "\",\"payloadBase64\":\"aGVsbG8=\",\"tag\":\"t\"}", true);
+        String z = V1beta2Api.unique("z");
+        Http.Resp zipped = post(
+                BASE + "/tasks",
+                "{\"queueName\":\"" + Q + "\",\"id\":\"" + z + "\",\"payloadBase64\":\"aGVsbG8=\",\"tag\":\"t\"}",
+                true);
         assertEquals(200, zipped.status(), zipped.body());
         JsonObject t = zipped.json();
         assertEquals("taskqueues#task", t.getString("kind"));
@@ -128,21 +131,37 @@ class TaskqueueWireIT {
 
     @Test
     void methodOverrideTurnsAPostIntoAPatchOrADelete() {
-        JsonObject leased = post(BASE + "/tasks/lease?numTasks=1&leaseSecs=30", "", false).json()
-                .getJsonArray("items").getJsonObject(0);
-        Http.Resp patched = Http.send(request(BASE + "/tasks/" + keep + "?newLeaseSeconds=300", "POST",
-                leased.toString().getBytes(StandardCharsets.UTF_8), true).header("X-HTTP-Method-Override", "PATCH"));
+        JsonObject leased = post(BASE + "/tasks/lease?numTasks=1&leaseSecs=30", "", false)
+                .json()
+                .getJsonArray("items")
+                .getJsonObject(0);
+        Http.Resp patched = Http.send(request(
+                        BASE + "/tasks/" + keep + "?newLeaseSeconds=300",
+                        "POST",
+                        leased.toString().getBytes(StandardCharsets.UTF_8),
+                        true)
+                .header("X-HTTP-Method-Override", "PATCH"));
         assertEquals(200, patched.status(), patched.body());
         assertTrue(Long.parseLong(patched.json().getString("leaseTimestamp"))
                 > Long.parseLong(leased.getString("leaseTimestamp")));
 
-        assertError(Http.send(request(BASE + "/tasks/" + keep + "?newLeaseSeconds=300", "POST", new byte[0], false)
-                .header("X-HTTP-Method-Override", "TRACE")), 400, "X-HTTP-Method-Override");
-        assertError(Http.send(HttpRequest.newBuilder(Http.uri(BASE + "/tasks/" + keep))
-                .header("X-HTTP-Method-Override", "DELETE").GET()), 400, "X-HTTP-Method-Override");
+        assertError(
+                Http.send(request(BASE + "/tasks/" + keep + "?newLeaseSeconds=300", "POST", new byte[0], false)
+                        .header("X-HTTP-Method-Override", "TRACE")),
+                400,
+                "X-HTTP-Method-Override");
+        assertError(
+                Http.send(HttpRequest.newBuilder(Http.uri(BASE + "/tasks/" + keep))
+                        .header("X-HTTP-Method-Override", "DELETE")
+                        .GET()),
+                400,
+                "X-HTTP-Method-Override");
 
-        Http.Resp realPatch = Http.send(request(BASE + "/tasks/" + keep + "?newLeaseSeconds=600", "PATCH",
-                patched.body().getBytes(StandardCharsets.UTF_8), true));
+        Http.Resp realPatch = Http.send(request(
+                BASE + "/tasks/" + keep + "?newLeaseSeconds=600",
+                "PATCH",
+                patched.body().getBytes(StandardCharsets.UTF_8),
+                true));
         assertEquals(200, realPatch.status(), "a real PATCH (ApacheHttpTransport) works too: " + realPatch.body());
 
         Http.Resp deleted = Http.send(request(BASE + "/tasks/" + keep, "POST", new byte[0], false)
@@ -161,9 +180,13 @@ class TaskqueueWireIT {
         assertError(post(BASE + "/tasks", "{\"payloadBase64\":5}", false), 400, "payloadBase64");
         assertError(post(BASE + "/tasks", "{\"payloadBase64\":\"***\"}", false), 400, "payloadBase64");
         assertError(post(BASE + "/tasks", "{\"payloadBase64\":\"\",\"colour\":\"red\"}", false), 400, "colour");
-        assertError(post(BASE + "/tasks", "{\"payloadBase64\":\"\",\"leaseTimestamp\":\"soon\"}", false), 400,
+        assertError(
+                post(BASE + "/tasks", "{\"payloadBase64\":\"\",\"leaseTimestamp\":\"soon\"}", false),
+                400,
                 "leaseTimestamp");
-        assertError(post(BASE + "/tasks/" + keep + "?newLeaseSeconds=10", "{\"leaseTimestamp\":[1]}", true), 400,
+        assertError(
+                post(BASE + "/tasks/" + keep + "?newLeaseSeconds=10", "{\"leaseTimestamp\":[1]}", true),
+                400,
                 "leaseTimestamp");
         Http.Resp notGzip = Http.send(HttpRequest.newBuilder(Http.uri(BASE + "/tasks"))
                 .header("Content-Encoding", "gzip")
@@ -187,12 +210,21 @@ class TaskqueueWireIT {
         assertError(post(lease + "numTasks=1&leaseSecs=604801", "", true), 400, "leaseSecs");
         assertError(post(lease + "numTasks=1&leaseSecs=10&groupByTag=maybe", "", true), 400, "groupByTag");
         assertError(post(lease + "numTasks=1&leaseSecs=10&tag=red", "", true), 400, "tag");
-        assertError(post(BASE + "/tasks/" + keep + "?newLeaseSeconds=-1", "{\"leaseTimestamp\":\"1\"}", true), 400,
+        assertError(
+                post(BASE + "/tasks/" + keep + "?newLeaseSeconds=-1", "{\"leaseTimestamp\":\"1\"}", true),
+                400,
                 "newLeaseSeconds");
         assertError(post(BASE + "/tasks/" + keep, "{\"leaseTimestamp\":\"1\"}", true), 400, "newLeaseSeconds");
-        assertError(post(BASE + "/tasks/" + keep + "?newLeaseSeconds=10", "{\"leaseTimestamp\":\"99999999999999999999\"}",
-                true), 400, "leaseTimestamp");
-        assertError(post(BASE + "/tasks", "{\"payloadBase64\":\"\",\"leaseTimestamp\":\"-5\"}", true), 400,
+        assertError(
+                post(
+                        BASE + "/tasks/" + keep + "?newLeaseSeconds=10",
+                        "{\"leaseTimestamp\":\"99999999999999999999\"}",
+                        true),
+                400,
+                "leaseTimestamp");
+        assertError(
+                post(BASE + "/tasks", "{\"payloadBase64\":\"\",\"leaseTimestamp\":\"-5\"}", true),
+                400,
                 "leaseTimestamp");
         assertError(Http.get(BASE + "?getStats=perhaps"), 400, "getStats");
         assertError(Http.get(BASE + "?alt=proto"), 400, "alt");
@@ -201,16 +233,28 @@ class TaskqueueWireIT {
 
     @Test
     void theProjectMustBeThisServersApp() {
-        for (String p : new String[] {"other", "s~other", Tq.APP + "x", "~" + Tq.APP, "S~" + Tq.APP,
-                "s~e~" + Tq.APP, "s-" + Tq.APP}) {
+        for (String p : new String[] {
+            "other",
+            "s~other",
+            V1beta2Api.APP + "x",
+            "~" + V1beta2Api.APP,
+            "S~" + V1beta2Api.APP,
+            "s~e~" + V1beta2Api.APP,
+            "s-" + V1beta2Api.APP
+        }) {
             String path = "/taskqueue/v1beta2/projects/" + p + "/taskqueues/" + Q;
             JsonObject e = assertError(Http.get(path + "/tasks"), 404, "project");
             assertEquals("UNKNOWN_PROJECT", e.getString("appEngineError"));
             assertError(post(path + "/tasks", "{\"payloadBase64\":\"\"}", true), 404, "project");
             assertError(Http.delete(path + "/tasks/" + keep), 404, "project");
         }
-        for (String p : new String[] {Tq.APP, "s~" + Tq.APP, "e~" + Tq.APP, "dev~" + Tq.APP}) {
-            assertEquals(200, Http.get("/taskqueue/v1beta2/projects/" + p + "/taskqueues/" + Q).status(), p);
+        for (String p :
+                new String[] {V1beta2Api.APP, "s~" + V1beta2Api.APP, "e~" + V1beta2Api.APP, "dev~" + V1beta2Api.APP}) {
+            assertEquals(
+                    200,
+                    Http.get("/taskqueue/v1beta2/projects/" + p + "/taskqueues/" + Q)
+                            .status(),
+                    p);
         }
     }
 
@@ -220,9 +264,12 @@ class TaskqueueWireIT {
         json.append("A".repeat(3 * 1024 * 1024)).append("\"}");
         byte[] bomb = gzip(json.toString().getBytes(StandardCharsets.US_ASCII));
         assertTrue(bomb.length < 64 * 1024, "a small compressed body: " + bomb.length);
-        JsonObject e = assertError(Http.send(HttpRequest.newBuilder(Http.uri(BASE + "/tasks"))
-                .header("Content-Encoding", "gzip")
-                .POST(HttpRequest.BodyPublishers.ofByteArray(bomb))), 413, null);
+        JsonObject e = assertError(
+                Http.send(HttpRequest.newBuilder(Http.uri(BASE + "/tasks"))
+                        .header("Content-Encoding", "gzip")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(bomb))),
+                413,
+                null);
         assertEquals("REQUEST_TOO_LARGE", e.getString("appEngineError"));
         assertTrue(e.getString("message").contains("2097152"), e.getString("message"));
 
@@ -233,7 +280,7 @@ class TaskqueueWireIT {
             s.setSoTimeout(20_000);
             OutputStream out = s.getOutputStream();
             out.write(("POST " + u.getRawPath() + " HTTP/1.1\r\nHost: " + u.getHost() + "\r\n"
-                    + "Content-Type: application/json\r\nContent-Length: 40000000\r\nConnection: close\r\n\r\n{")
+                            + "Content-Type: application/json\r\nContent-Length: 40000000\r\nConnection: close\r\n\r\n{")
                     .getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = s.getInputStream();
@@ -246,16 +293,21 @@ class TaskqueueWireIT {
     @Test
     void theNativeApiTakesGzipBodiesBoundedAfterInflationToo() {
         String rest = "/api/v1/queues/" + Q + "/tasks";
-        Http.Resp ok = Http.send(request(rest, "POST", "{\"payload\":\"aGk=\"}".getBytes(StandardCharsets.UTF_8), true));
+        Http.Resp ok =
+                Http.send(request(rest, "POST", "{\"payload\":\"aGk=\"}".getBytes(StandardCharsets.UTF_8), true));
         assertEquals(201, ok.status(), ok.body());
         before++;
-        byte[] bomb = gzip(("{\"payload\":\"" + "A".repeat(40 * 1024 * 1024) + "\"}")
-                .getBytes(StandardCharsets.US_ASCII));
-        Http.Resp big = Http.send(HttpRequest.newBuilder(Http.uri(rest)).header("Content-Encoding", "gzip")
+        byte[] bomb =
+                gzip(("{\"payload\":\"" + "A".repeat(40 * 1024 * 1024) + "\"}").getBytes(StandardCharsets.US_ASCII));
+        Http.Resp big = Http.send(HttpRequest.newBuilder(Http.uri(rest))
+                .header("Content-Encoding", "gzip")
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(bomb)));
         assertEquals(413, big.status(), big.body());
         assertEquals("REQUEST_TOO_LARGE", big.reason());
-        Http.Resp notGzip = Http.send(HttpRequest.newBuilder(Http.uri(rest)).header("Content-Encoding", "gzip")
+        Http.Resp notGzip = Http.send(HttpRequest.newBuilder(Http.uri(rest))
+                .header("Content-Encoding", "gzip")
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString("{\"payload\":\"\"}")));
         assertEquals(400, notGzip.status(), notGzip.body());
         assertEquals("Content-Encoding", notGzip.field());
@@ -264,8 +316,10 @@ class TaskqueueWireIT {
     @Test
     void unknownPathsAndMethodsGetTheEnvelope() {
         assertError(Http.get("/taskqueue/v1beta2/nothing"), 404, null);
-        assertError(Http.get("/taskqueue/v1beta1/projects/" + Tq.PROJECT + "/taskqueues/" + Q), 404, null);
-        assertError(Http.send(request(BASE + "/tasks/" + keep, "PUT", "{}".getBytes(StandardCharsets.UTF_8), false)),
-                405, null);
+        assertError(Http.get("/taskqueue/v1beta1/projects/" + V1beta2Api.PROJECT + "/taskqueues/" + Q), 404, null);
+        assertError(
+                Http.send(request(BASE + "/tasks/" + keep, "PUT", "{}".getBytes(StandardCharsets.UTF_8), false)),
+                405,
+                null);
     }
 }

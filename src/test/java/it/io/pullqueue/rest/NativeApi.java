@@ -10,9 +10,8 @@ import java.util.Base64;
 import java.util.UUID;
 
 /** Native-API calls the integration tests share. */
-final class Api {
-    private Api() {
-    }
+final class NativeApi {
+    private NativeApi() {}
 
     /** A name no earlier run has used (tombstones outlive test runs). */
     static String unique(String prefix) {
@@ -40,7 +39,9 @@ final class Api {
         for (JsonObjectBuilder t : tasks) {
             a.add(t);
         }
-        return Http.post("/api/v1/queues/" + queue + "/tasks:batchAdd", Json.createObjectBuilder().add("tasks", a).build());
+        return Http.post(
+                "/api/v1/queues/" + queue + "/tasks:batchAdd",
+                Json.createObjectBuilder().add("tasks", a).build());
     }
 
     static Http.Resp lease(String queue, JsonObjectBuilder body) {
@@ -52,8 +53,12 @@ final class Api {
     }
 
     static Http.Resp modify(String queue, String name, String token, double seconds) {
-        return Http.post("/api/v1/queues/" + queue + "/tasks/" + name + ":modifyLease",
-                Json.createObjectBuilder().add("leaseToken", token).add("leaseSeconds", seconds).build());
+        return Http.post(
+                "/api/v1/queues/" + queue + "/tasks/" + name + ":modifyLease",
+                Json.createObjectBuilder()
+                        .add("leaseToken", token)
+                        .add("leaseSeconds", seconds)
+                        .build());
     }
 
     static void purge(String queue) {
@@ -64,6 +69,10 @@ final class Api {
     }
 
     static long taskCount(String queue) {
-        return Http.get("/api/v1/queues/" + queue).json().getJsonObject("stats").getJsonNumber("tasks").longValue();
+        return Http.get("/api/v1/queues/" + queue)
+                .json()
+                .getJsonObject("stats")
+                .getJsonNumber("tasks")
+                .longValue();
     }
 }

@@ -1,5 +1,8 @@
 package it.io.pullqueue.v1beta2;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import com.google.api.client.googleapis.json.GoogleJsonResponseException;
 import com.google.api.client.http.javanet.NetHttpTransport;
 import com.google.api.client.json.jackson2.JacksonFactory;
@@ -11,19 +14,16 @@ import java.util.Base64;
 import java.util.UUID;
 import org.junit.jupiter.api.function.Executable;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 /**
  * Google's generated v1beta2 client pointed at the IT server, and small helpers around it (public: the three-door
  * scenario in it.io.pullqueue.appengine uses them too).
  */
-public final class Tq {
-    private Tq() {
-    }
+public final class V1beta2Api {
+    private V1beta2Api() {}
 
     /** The IT server's app id (pullqueue.app.id), as a client would write it. */
     public static final String APP = System.getProperty("pullqueue.it.app.id", "pullqueue");
+
     public static final String PROJECT = "s~" + APP;
 
     /** The client exactly as a user would build it, with no credentials (null request initializer). */
@@ -40,7 +40,8 @@ public final class Tq {
     }
 
     public static Task task(String queue, String payload) {
-        return new Task().setQueueName(queue)
+        return new Task()
+                .setQueueName(queue)
                 .setPayloadBase64(Base64.getUrlEncoder().encodeToString(payload.getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -56,7 +57,11 @@ public final class Tq {
 
     /** The number of stored tasks, read through the native API. */
     static long count(String queue) {
-        return Http.get("/api/v1/queues/" + queue).json().getJsonObject("stats").getJsonNumber("tasks").longValue();
+        return Http.get("/api/v1/queues/" + queue)
+                .json()
+                .getJsonObject("stats")
+                .getJsonNumber("tasks")
+                .longValue();
     }
 
     /** The call fails with this HTTP status in Google's envelope; returns the exception for further checks. */

@@ -16,12 +16,11 @@ import java.net.http.HttpResponse;
  * The App Engine API protocol by hand, as the Python and Go runtimes speak it: {@code remote_api.Request}
  * envelopes POSTed to {@code /rpc_http} (or {@code /remote_api}), built with pullqueue's own message classes.
  */
-final class Rpc {
+final class RpcHttp {
     static final String RPC_HTTP = "/rpc_http";
     static final String REMOTE_API = "/remote_api";
 
-    private Rpc() {
-    }
+    private RpcHttp() {}
 
     /** POSTs raw bytes with the Python/Go runtime's headers; the answer must be HTTP 200 with a Response. */
     static RemoteApiPb.Response post(String path, byte[] body) {
@@ -34,7 +33,9 @@ final class Rpc {
         try {
             HttpResponse<byte[]> r = Http.client().send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
             assertEquals(200, r.statusCode(), "the protocol always answers 200");
-            assertEquals("application/octet-stream", r.headers().firstValue("Content-Type").orElse(""));
+            assertEquals(
+                    "application/octet-stream",
+                    r.headers().firstValue("Content-Type").orElse(""));
             return parse(r.body());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
@@ -55,8 +56,13 @@ final class Rpc {
     }
 
     static byte[] envelope(String service, String method, ByteString request) {
-        return RemoteApiPb.Request.newBuilder().setServiceName(service).setMethod(method).setRequest(request)
-                .setRequestId("test-ticket").build().toByteArray();
+        return RemoteApiPb.Request.newBuilder()
+                .setServiceName(service)
+                .setMethod(method)
+                .setRequest(request)
+                .setRequestId("test-ticket")
+                .build()
+                .toByteArray();
     }
 
     /** Calls {@code taskqueue.<method>} on /rpc_http. */
@@ -75,7 +81,8 @@ final class Rpc {
     /** The call failed with this taskqueue error code, in both forms; returns the detail. */
     static String appError(RemoteApiPb.Response r, int code) {
         assertTrue(r.hasApplicationError(), () -> "expected application error " + code + ", got " + r);
-        assertEquals(code, r.getApplicationError().getCode(), r.getApplicationError().getDetail());
+        assertEquals(
+                code, r.getApplicationError().getCode(), r.getApplicationError().getDetail());
         assertTrue(r.hasJavaException(), "the Java SDK needs java_exception");
         assertFalse(r.hasRpcError());
         assertFalse(r.hasResponse());
@@ -85,7 +92,8 @@ final class Rpc {
     /** The call failed at the RPC level with this code; returns the detail. */
     static String rpcError(RemoteApiPb.Response r, RemoteApiPb.RpcError.ErrorCode code) {
         assertTrue(r.hasRpcError(), () -> "expected rpc error " + code + ", got " + r);
-        assertEquals(code.getNumber(), r.getRpcError().getCode(), r.getRpcError().getDetail());
+        assertEquals(
+                code.getNumber(), r.getRpcError().getCode(), r.getRpcError().getDetail());
         assertTrue(r.hasJavaException(), "the Java SDK needs java_exception");
         assertFalse(r.hasApplicationError());
         return r.getRpcError().getDetail();

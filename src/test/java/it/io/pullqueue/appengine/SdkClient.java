@@ -1,5 +1,7 @@
 package it.io.pullqueue.appengine;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import com.google.appengine.api.taskqueue.Queue;
 import com.google.appengine.api.taskqueue.QueueFactory;
 import com.google.appengine.api.taskqueue.TaskHandle;
@@ -13,12 +15,9 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 /** Google's App Engine SDK pointed at the IT server through the Remote API, as a user would set it up. */
-final class Sdk {
-    private Sdk() {
-    }
+final class SdkClient {
+    private SdkClient() {}
 
     /**
      * Installs the Remote API on the calling thread. The host must be literally {@code localhost} for the

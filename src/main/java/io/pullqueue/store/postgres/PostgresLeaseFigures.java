@@ -1,0 +1,98 @@
+package io.pullqueue.store.postgres;
+
+import io.pullqueue.core.LeaseFigures;
+import io.pullqueue.core.Limits;
+import io.pullqueue.store.StoreException;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * The lease throttle and the leased-task figures in the shared database, so that every server sharing it sees the
+ * same ones (App Engine kept them app-wide). One row per queue and second ({@code lease_second}): a lease call
+ * counts itself with one upsert that returns its number in the second, and a call that leased tasks adds them with
+ * another. Each is one auto-commit statement that holds the row's lock only for itself, and commits without waiting
+ * for the WAL flush: a crash may lose the last moment's counts, never a task or a lease.
+ */
+final class PostgresLeaseFigures implements LeaseFigures {
+    private static final Logger LOG = Logger.getLogger(PostgresLeaseFigures.class.getName());
+
+    private final PostgresTaskStore store;
+
+    PostgresLeaseFigures(PostgresTaskStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public boolean tryAcquire(String queue, int perSecond, long nowUsec) {
+        if (perSecond <= 0) {
+            return true;
+        }
+        long calls = store.read("count a lease call of queue " + queue, c -> {
+            try (PreparedStatement ps = c.prepareStatement(PostgresSql.COUNT_LEASE_CALL)) {
+                ps.setString(1, queue);
+                ps.setLong(2, second(nowUsec));
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1);
+                }
+            }
+        });
+        return calls <= perSecond;
+    }
+
+    @Override
+    public void record(String queue, int tasks, long nowUsec) {
+        if (tasks <= 0) {
+            return;
+        }
+        try {
+            store.read("count the tasks leased from queue " + queue, c -> {
+                try (PreparedStatement ps = c.prepareStatement(PostgresSql.COUNT_LEASED_TASKS)) {
+                    ps.setString(1, queue);
+                    ps.setLong(2, second(nowUsec));
+                    ps.setLong(3, tasks);
+                    return ps.executeUpdate();
+                }
+            });
+        } catch (StoreException e) {
+            // The lease is committed: the call succeeds, only the statistics miss these tasks.
+            LOG.log(
+                    Level.WARNING,
+                    "the leased-task figures of queue " + queue + " miss " + tasks + " tasks: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public Leased leased(String queue, long nowUsec) {
+        long now = second(nowUsec);
+        return store.read("read the leased-task figures of queue " + queue, c -> {
+            try (PreparedStatement ps = c.prepareStatement(PostgresSql.LEASED_TASKS)) {
+                ps.setLong(1, now - 60);
+                ps.setString(2, queue);
+                ps.setLong(3, now - 3600);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new Leased(rs.getLong(1), rs.getLong(2));
+                }
+            }
+        });
+    }
+
+    @Override
+    public int forget(long nowUsec, int batch) {
+        long before = second(nowUsec) - 3600;
+        return store.write("forget lease figures older than an hour", c -> {
+            try (PreparedStatement ps = c.prepareStatement(PostgresSql.FORGET_LEASE_SECONDS)) {
+                ps.setLong(1, before);
+                ps.setInt(2, batch);
+                return ps.executeUpdate();
+            }
+        });
+    }
+
+    private static long second(long usec) {
+        return Math.floorDiv(usec, Limits.USEC_PER_SECOND);
+    }
+}
