@@ -33,9 +33,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 /**
  * The WAR on a real Liberty whose data directory is an 8 MiB tmpfs (mounted by this test; skipped when mounting is
@@ -49,6 +49,10 @@ import org.junit.jupiter.api.Test;
  * and with that one POST of the fill phase once waited past its timeout on a loaded machine (never seen with an
  * HTTP/1.1 client). Every call is bounded; a call that times out fails the test with a thread dump of the server.
  */
+@DisabledIfSystemProperty(
+        named = "pullqueue.it.store",
+        matches = "postgres",
+        disabledReason = "full disk is tested on the embedded store; PostgreSQL's disk is the database server's")
 class FullDiskIT {
     private static final String Q = "pull-queue";
     private static final int CLIENTS = 4;
@@ -75,9 +79,6 @@ class FullDiskIT {
 
     @BeforeAll
     static void startServerOnSmallDisk() throws Exception {
-        Assumptions.assumeFalse(
-                "postgres".equals(System.getProperty("pullqueue.it.store")),
-                "full disk is tested on the embedded store; PostgreSQL's disk is the database server's");
         disk = SmallDisk.mount("8m");
         work = Files.createTempDirectory("pullqueue-full-disk-it");
         Map<String, String> env = new java.util.HashMap<>(Map.of(
