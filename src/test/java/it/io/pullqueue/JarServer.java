@@ -135,6 +135,39 @@ public final class JarServer implements AutoCloseable {
         process = null;
     }
 
+    /**
+     * The threads of the server's JVMs ({@code jcmd PID Thread.print} for the JAR's process and those it launched),
+     * for a test to show where a call waited; a line saying why when they cannot be had.
+     */
+    public synchronized String threadDump() {
+        if (process == null) {
+            return "(no server running)";
+        }
+        String jcmd = System.getProperty("java.home") + File.separator + "bin" + File.separator + "jcmd";
+        StringBuilder out = new StringBuilder();
+        ProcessHandle root = process.toHandle();
+        for (ProcessHandle h : java.util.stream.Stream.concat(java.util.stream.Stream.of(root), root.descendants())
+                .toList()) {
+            out.append("--- process ").append(h.pid()).append('\n');
+            try {
+                Process p = new ProcessBuilder(jcmd, String.valueOf(h.pid()), "Thread.print")
+                        .redirectErrorStream(true)
+                        .start();
+                byte[] text = p.getInputStream().readAllBytes();
+                if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                    p.destroyForcibly();
+                }
+                out.append(new String(text, java.nio.charset.StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                out.append("(no thread dump: ").append(e.getMessage()).append(")\n");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return out.append("(interrupted)").toString();
+            }
+        }
+        return out.toString();
+    }
+
     /** The HTTP status of a GET, or -1 when nothing answers. */
     public int status(String path) {
         try {
