@@ -4,6 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import it.io.pullqueue.Http;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import java.io.StringReader;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -18,6 +21,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * Drives one door with generated requests (valid ones, mutated ones, malformed ones) and checks three properties
@@ -109,6 +113,38 @@ abstract class Fuzzer {
             return null;
         }
         return method.equals("POST") ? "json" : null;
+    }
+
+    /**
+     * The verdict on a 4xx or 5xx from a JSON door: null when it is not a 5xx, leaks nothing and its {@code error}
+     * object holds {@code shaped}; else what is wrong ({@code shape} names the door's error shape).
+     */
+    static String jsonError(int status, String body, Predicate<JsonObject> shaped, String shape) {
+        if (status >= 500) {
+            return "HTTP " + status + " " + body;
+        }
+        String leak = Leaks.find(body);
+        if (leak != null) {
+            return "leaks " + leak + ": " + body;
+        }
+        JsonObject o = jsonObject(body);
+        try {
+            if (o == null || !shaped.test(o.getJsonObject("error"))) {
+                return "not " + shape + ": " + (o == null ? "HTTP " + status + " " : "") + body;
+            }
+        } catch (RuntimeException e) {
+            return "not " + shape + ": HTTP " + status + " " + body;
+        }
+        return null;
+    }
+
+    /** The body as a JSON object, or null when it is not one. */
+    static JsonObject jsonObject(String body) {
+        try {
+            return Json.createReader(new StringReader(body)).readObject();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     static HttpRequest.Builder request(String path) {

@@ -2,7 +2,6 @@ package it.io.pullqueue.edge;
 
 import it.io.pullqueue.Http;
 import jakarta.json.JsonObject;
-import java.io.StringReader;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -227,41 +226,26 @@ class V1beta2FuzzIT extends Fuzzer {
     String check(Case c, HttpResponse<byte[]> resp) {
         int status = resp.statusCode();
         String body = new String(resp.body(), StandardCharsets.UTF_8);
-        if (status >= 500) {
-            return "HTTP " + status + " " + body;
-        }
         if (status >= 400) {
-            String leak = Leaks.find(body);
-            if (leak != null) {
-                return "leaks " + leak + ": " + body;
-            }
-            try {
-                JsonObject e = jakarta.json.Json.createReader(new StringReader(body))
-                        .readObject()
-                        .getJsonObject("error");
-                if (e.getInt("code") != status
-                        || e.getString("message").isEmpty()
-                        || e.getJsonArray("errors").isEmpty()
-                        || e.getJsonArray("errors")
-                                .getJsonObject(0)
-                                .getString("reason")
-                                .isEmpty()
-                        || e.getString("appEngineError").isEmpty()) {
-                    return "not Google's error envelope: " + body;
-                }
-            } catch (RuntimeException e) {
-                return "not Google's error envelope: HTTP " + status + " " + body;
-            }
-            return null;
+            return jsonError(
+                    status,
+                    body,
+                    e -> e.getInt("code") == status
+                            && !e.getString("message").isEmpty()
+                            && !e.getJsonArray("errors").isEmpty()
+                            && !e.getJsonArray("errors")
+                                    .getJsonObject(0)
+                                    .getString("reason")
+                                    .isEmpty()
+                            && !e.getString("appEngineError").isEmpty(),
+                    "Google's error envelope");
         }
         String next = success(c, status);
         if (!"json".equals(next)) {
             return next;
         }
-        JsonObject o;
-        try {
-            o = jakarta.json.Json.createReader(new StringReader(body)).readObject();
-        } catch (RuntimeException e) {
+        JsonObject o = jsonObject(body);
+        if (o == null) {
             return "a 2xx that is not JSON: " + body;
         }
         switch (c.op()) {
