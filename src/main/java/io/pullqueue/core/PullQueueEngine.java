@@ -3,7 +3,6 @@ package io.pullqueue.core;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
@@ -23,6 +22,8 @@ public final class PullQueueEngine {
     private final LeaseFigures figures;
     private final QueueActivity activity = new QueueActivity();
     private final List<TaskAvailabilityListener> listeners = new CopyOnWriteArrayList<>();
+    private final TaskAdds adds;
+    private final TaskLeases leases;
 
     public PullQueueEngine(TaskStore store, QueueRegistry registry, Clock clock, EngineSettings settings) {
         this.store = store;
@@ -30,6 +31,8 @@ public final class PullQueueEngine {
         this.clock = clock;
         this.settings = settings;
         this.figures = store.leaseFigures();
+        this.adds = new TaskAdds(store, activity, this::notifyAvailable);
+        this.leases = new TaskLeases(store, figures, activity, this::notifyAvailable);
     }
 
     public void addListener(TaskAvailabilityListener listener) {
@@ -61,8 +64,8 @@ public final class PullQueueEngine {
      */
     public List<AddResult> add(String queue, List<TaskDraft> drafts) {
         QueueSpec spec = requireQueue(queue);
-        checkTaskCount(drafts);
-        return add(queue, spec, drafts, Collections.nCopies(drafts.size(), null), null, true);
+        TaskAdds.checkTaskCount(drafts);
+        return adds.add(queue, spec, drafts, Collections.nCopies(drafts.size(), null), null, true, nowUsec());
     }
 
     /**
@@ -78,7 +81,7 @@ public final class PullQueueEngine {
      */
     public List<AddResult> bulkAdd(
             String queue, List<TaskDraft> drafts, List<QueueException> refusals, boolean pullTasks) {
-        checkTaskCount(drafts);
+        TaskAdds.checkTaskCount(drafts);
         QueueSpec spec = null;
         QueueException queueError = null;
         try {
@@ -86,80 +89,7 @@ public final class PullQueueEngine {
         } catch (QueueException e) {
             queueError = e;
         }
-        return add(queue, spec, drafts, refusals, queueError, pullTasks);
-    }
-
-    private static void checkTaskCount(List<TaskDraft> drafts) {
-        if (drafts.size() > Limits.MAX_TASKS_PER_ADD) {
-            throw new QueueException(
-                    ErrorCode.TOO_MANY_TASKS,
-                    "tasks",
-                    "at most " + Limits.MAX_TASKS_PER_ADD + " tasks per add call, got " + drafts.size());
-        }
-    }
-
-    private List<AddResult> add(
-            String queue,
-            QueueSpec spec,
-            List<TaskDraft> drafts,
-            List<QueueException> refusals,
-            QueueException queueError,
-            boolean pullTasks) {
-        long now = nowUsec();
-        DraftChecks.Checked checked = DraftChecks.checkAll(queue, drafts, refusals, queueError, now);
-        if (checked.refused() != null) {
-            return checked.refused();
-        }
-        if (!pullTasks) {
-            throw new QueueException(
-                    ErrorCode.INVALID_QUEUE_MODE,
-                    "mode",
-                    "pullqueue serves pull tasks only; " + "a task without mode PULL cannot be added (queue " + queue
-                            + ")");
-        }
-        requirePull(spec);
-        List<NewTask> tasks = checked.tasks();
-        List<AddResult> results = new ArrayList<>(drafts.size());
-        if (tasks.isEmpty()) {
-            return results;
-        }
-        long bytes = 0;
-        for (NewTask t : tasks) {
-            bytes += t.payload().length
-                    + t.name().length()
-                    + (t.tag() == null ? 0 : t.tag().length());
-        }
-        List<ErrorCode> codes;
-        TaskStore.Room room = store.reserveRoom(bytes);
-        try {
-            codes = store.taskAddMany(queue, tasks, now);
-        } catch (CommitUncertainException e) {
-            // Every task was named before the commit, so a retry with these names cannot duplicate: a task that
-            // was committed answers TASK_ALREADY_EXISTS (or TOMBSTONED_TASK once deleted), the others are added.
-            List<String> names = tasks.stream().map(NewTask::name).toList();
-            throw new QueueException(
-                    ErrorCode.COMMIT_UNCERTAIN,
-                    "tasks",
-                    "the database may or may not have "
-                            + "committed this add (" + tasks.size()
-                            + " tasks); add them again with these names (a task "
-                            + "that was committed answers TASK_ALREADY_EXISTS): " + String.join(", ", names),
-                    names);
-        } finally {
-            room.close();
-        }
-        int added = 0;
-        for (int i = 0; i < tasks.size(); i++) {
-            NewTask t = tasks.get(i);
-            ErrorCode c = codes.get(i);
-            added += c == ErrorCode.OK ? 1 : 0;
-            results.add(new AddResult(c, t.name(), drafts.get(i).name() == null, t.etaUsec(), null));
-        }
-        activity.added(queue, added);
-        if (added > 0) {
-            notifyAvailable(queue);
-        }
-        return results;
+        return adds.add(queue, spec, drafts, refusals, queueError, pullTasks, nowUsec());
     }
 
     /**
@@ -169,43 +99,8 @@ public final class PullQueueEngine {
     public List<Task> lease(String queue, long maxTasks, double leaseSeconds, TagFilter filter) {
         QueueSpec spec = requireQueue(queue);
         requirePull(spec);
-        Validation.checkMaxTasks(maxTasks);
-        Validation.checkLeaseSeconds(leaseSeconds, "leaseSeconds");
-        if (filter.kind() == TagFilter.Kind.TAG) {
-            Validation.checkTag(filter.tag(), "tag");
-        }
-        if (store.queuePaused(queue)) {
-            throw new QueueException(ErrorCode.QUEUE_PAUSED, "queue", "queue " + queue + " is paused");
-        }
         long now = nowUsec();
-        if (!figures.tryAcquire(queue, spec.leaseRequestsPerSecond(), now)) {
-            return List.of();
-        }
-        LeaseQuery q = new LeaseQuery(
-                queue,
-                (int) maxTasks,
-                filter,
-                now,
-                now + Validation.leaseUsec(leaseSeconds),
-                spec.retryLimit(),
-                tombstoneExpiry(now));
-        // Selection is serialized by the store, not here: SQLite runs each lease alone inside its single writer
-        // (whose commits are grouped, which a lock held across the commit would prevent); PostgreSQL skips rows
-        // another transaction has locked.
-        LeaseOutcome outcome;
-        try {
-            outcome = store.taskLease(q);
-        } catch (CommitUncertainException e) {
-            throw new QueueException(
-                    ErrorCode.COMMIT_UNCERTAIN,
-                    null,
-                    "the database may or may not have committed "
-                            + "this lease; tasks it may have leased are due again when the lease would end, in "
-                            + Validation.leaseUsec(leaseSeconds) / Limits.USEC_PER_SECOND + " s; lease again");
-        }
-        figures.record(queue, outcome.leased().size(), now);
-        activity.leased(queue, outcome.leased().size());
-        return outcome.leased();
+        return leases.lease(queue, spec, maxTasks, leaseSeconds, filter, now, tombstoneExpiry(now));
     }
 
     /** True if a lease call on this queue could find a due task now (used by long-poll waiters). */
@@ -218,47 +113,8 @@ public final class PullQueueEngine {
      * which is the new token.
      */
     public long modifyLease(String queue, String name, long tokenEtaUsec, double leaseSeconds) {
-        QueueSpec spec = requireQueue(queue);
-        requirePull(spec);
-        if (store.queuePaused(queue)) {
-            throw new QueueException(ErrorCode.QUEUE_PAUSED, "queue", "queue " + queue + " is paused");
-        }
-        Validation.checkLeaseSeconds(leaseSeconds, "leaseSeconds");
-        Validation.checkTaskName(name);
-        long now = nowUsec();
-        long newEta = now + Validation.leaseUsec(leaseSeconds);
-        ErrorCode code;
-        try {
-            code = store.taskModifyLease(queue, name, tokenEtaUsec, newEta, now);
-        } catch (CommitUncertainException e) {
-            throw new QueueException(
-                    ErrorCode.COMMIT_UNCERTAIN,
-                    "leaseToken",
-                    "the database may or may not have "
-                            + "committed this lease change of task " + name + ": the lease token is now either "
-                            + newEta
-                            + " (committed) or still " + tokenEtaUsec
-                            + "; retry with the old token, and if that answers "
-                            + "TASK_LEASE_EXPIRED, use " + newEta,
-                    List.of(name));
-        }
-        switch (code) {
-            case OK:
-                break;
-            case UNKNOWN_TASK:
-                throw new QueueException(code, "name", "task " + name + " does not exist");
-            case TOMBSTONED_TASK:
-                throw new QueueException(code, "name", "task " + name + " was deleted");
-            case TASK_LEASE_EXPIRED:
-                throw new QueueException(
-                        code, "leaseToken", "the lease on task " + name + " has expired or the token does not match");
-            default:
-                throw new QueueException(code, "unexpected store result " + code);
-        }
-        if (newEta <= now) {
-            notifyAvailable(queue);
-        }
-        return newEta;
+        requirePull(requireQueue(queue));
+        return leases.modifyLease(queue, name, tokenEtaUsec, leaseSeconds, nowUsec());
     }
 
     /** Deletes tasks by name; one result per name: OK, UNKNOWN_TASK, TOMBSTONED_TASK or INVALID_TASK_NAME. */
@@ -272,7 +128,7 @@ public final class PullQueueEngine {
                     "at most " + Limits.MAX_NAMES_PER_DELETE + " names per delete call, got " + names.size());
         }
         long now = nowUsec();
-        List<ErrorCode> results = perValidName(names, valid -> {
+        List<ErrorCode> results = Validation.perValidName(names, valid -> {
             try {
                 return store.taskDeleteMany(queue, valid, now, tombstoneExpiry(now));
             } catch (CommitUncertainException e) {
@@ -285,29 +141,6 @@ public final class PullQueueEngine {
             }
         });
         activity.deleted(queue, results.stream().filter(c -> c == ErrorCode.OK).count());
-        return results;
-    }
-
-    /**
-     * Runs {@code action} on the valid names (when there are any) and gives one result per name in order: the
-     * action's for a valid name, INVALID_TASK_NAME for the others.
-     */
-    static List<ErrorCode> perValidName(
-            List<String> names, java.util.function.Function<List<String>, List<ErrorCode>> action) {
-        List<String> valid = new ArrayList<>(names.size());
-        boolean[] isValid = new boolean[names.size()];
-        for (int i = 0; i < names.size(); i++) {
-            isValid[i] = Validation.isValidTaskName(names.get(i));
-            if (isValid[i]) {
-                valid.add(names.get(i));
-            }
-        }
-        List<ErrorCode> done = valid.isEmpty() ? List.of() : action.apply(valid);
-        List<ErrorCode> results = new ArrayList<>(names.size());
-        int j = 0;
-        for (int i = 0; i < names.size(); i++) {
-            results.add(isValid[i] ? done.get(j++) : ErrorCode.INVALID_TASK_NAME);
-        }
         return results;
     }
 

@@ -72,7 +72,7 @@ public final class QueueOperations {
                     "at most " + Limits.MAX_NAMES_PER_DELETE + " names per call, got " + names.size());
         }
         long now = engine.nowUsec();
-        List<ErrorCode> results = PullQueueEngine.perValidName(names, valid -> store.taskMakeDue(queue, valid, now));
+        List<ErrorCode> results = Validation.perValidName(names, valid -> store.taskMakeDue(queue, valid, now));
         if (results.contains(ErrorCode.OK)) {
             engine.tasksAvailable(queue);
         }

@@ -1,5 +1,8 @@
 package io.pullqueue.core;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /** Checks of names, tags and limits. Each failure names the field and the rule it broke. */
@@ -75,5 +78,27 @@ public final class Validation {
     /** Converts a lease time in seconds to µs, rounding to the nearest µs. */
     public static long leaseUsec(double seconds) {
         return Math.round(seconds * Limits.USEC_PER_SECOND);
+    }
+
+    /**
+     * Runs {@code action} on the valid names (when there are any) and gives one result per name in order: the
+     * action's for a valid name, INVALID_TASK_NAME for the others.
+     */
+    static List<ErrorCode> perValidName(List<String> names, Function<List<String>, List<ErrorCode>> action) {
+        List<String> valid = new ArrayList<>(names.size());
+        boolean[] isValid = new boolean[names.size()];
+        for (int i = 0; i < names.size(); i++) {
+            isValid[i] = isValidTaskName(names.get(i));
+            if (isValid[i]) {
+                valid.add(names.get(i));
+            }
+        }
+        List<ErrorCode> done = valid.isEmpty() ? List.of() : action.apply(valid);
+        List<ErrorCode> results = new ArrayList<>(names.size());
+        int j = 0;
+        for (int i = 0; i < names.size(); i++) {
+            results.add(isValid[i] ? done.get(j++) : ErrorCode.INVALID_TASK_NAME);
+        }
+        return results;
     }
 }

@@ -1,7 +1,6 @@
 package io.pullqueue.service;
 
 import io.pullqueue.config.QueueConfig;
-import io.pullqueue.core.AccessRules;
 import io.pullqueue.core.AddResult;
 import io.pullqueue.core.ConfigStatus;
 import io.pullqueue.core.EngineSettings;
@@ -17,7 +16,6 @@ import io.pullqueue.core.QueueOperations;
 import io.pullqueue.core.QueueRegistry;
 import io.pullqueue.core.QueueSpec;
 import io.pullqueue.core.QueueStats;
-import io.pullqueue.core.Role;
 import io.pullqueue.core.StorageStatus;
 import io.pullqueue.core.StoreDiagnostics;
 import io.pullqueue.core.Tag;
@@ -72,7 +70,7 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
  * surface as {@link ErrorCode#TRANSIENT_ERROR} through {@link Failures#translate(Throwable)}. Tune them with
  * MicroProfile Config, e.g. {@code io.pullqueue.service.QueueService/lease/Bulkhead/value=128}.</li>
  * </ul>
- * Every queue operation is checked against the {@link Caller} by {@link AccessRules} before anything is read or
+ * Every queue operation is checked against the {@link Caller} ({@link CallerAccess}) before anything is read or
  * changed, whichever door it came through; admin actions are written to the audit log.
  */
 @Singleton
@@ -108,6 +106,7 @@ public class QueueService {
 
     private PullQueueEngine engine;
     private QueueOperations operations;
+    private CallerAccess access;
 
     @PostConstruct
     void start() {
@@ -115,6 +114,7 @@ public class QueueService {
         engine = new PullQueueEngine(store, registry, clock, new EngineSettings(Duration.ofHours(tombstoneTtlHours)));
         store.watchOtherInstances(engine::tasksAvailableElsewhere);
         operations = new QueueOperations(engine, store, Math.max(1, sampleSeconds) * 1_000_000L);
+        access = new CallerAccess(engine);
         LOG.info(() -> "pullqueue ready: " + registry.all().size() + " queues declared, "
                 + "deleted task names reserved for " + tombstoneTtlHours + " h");
     }
@@ -131,32 +131,21 @@ public class QueueService {
     }
 
     public List<AddResult> add(String queue, List<TaskDraft> tasks) {
-        allow(Operation.ADD, queue);
+        access.allow(Operation.ADD, queue);
         return engine.add(queue, tasks);
     }
 
     /** App Engine's BulkAdd rules; see {@link io.pullqueue.core.PullQueueEngine#bulkAdd}. */
     public List<AddResult> bulkAdd(
             String queue, List<TaskDraft> tasks, List<QueueException> refusals, boolean pullTasks) {
-        Identity who = Caller.current();
-        if (!who.has(Role.ADMIN)) {
-            QueueSpec declared;
-            try {
-                declared = engine.requireQueue(queue);
-            } catch (QueueException undeclaredOrMalformed) {
-                declared = null; // App Engine reports that as each task's error: the engine does
-            }
-            if (declared != null) {
-                AccessRules.check(who, Operation.ADD, declared);
-            }
-        }
+        access.allowBulkAdd(queue);
         return engine.bulkAdd(queue, tasks, refusals, pullTasks);
     }
 
     @Timeout(value = 10, unit = ChronoUnit.SECONDS)
     @Bulkhead(64)
     public List<Task> lease(String queue, long maxTasks, double leaseSeconds, TagFilter filter) {
-        allow(Operation.LEASE, queue);
+        access.allow(Operation.LEASE, queue);
         long start = System.nanoTime();
         List<Task> leased = engine.lease(queue, maxTasks, leaseSeconds, filter);
         metrics.recordLease(queue, Duration.ofNanos(System.nanoTime() - start), leased.size());
@@ -166,96 +155,70 @@ public class QueueService {
     @Timeout(value = 10, unit = ChronoUnit.SECONDS)
     @Bulkhead(64)
     public long modifyLease(String queue, String name, long token, double leaseSeconds) {
-        allow(Operation.MODIFY_LEASE, queue);
+        access.allow(Operation.MODIFY_LEASE, queue);
         return engine.modifyLease(queue, name, token, leaseSeconds);
     }
 
     public List<ErrorCode> delete(String queue, List<String> names) {
-        allow(Operation.DELETE, queue);
+        access.allow(Operation.DELETE, queue);
         return engine.delete(queue, names);
     }
 
     /** Deletes one task; any outcome but OK is thrown (see {@link PullQueueEngine#deleteOne}). */
     public void deleteOne(String queue, String name) {
-        allow(Operation.DELETE, queue);
+        access.allow(Operation.DELETE, queue);
         engine.deleteOne(queue, name);
     }
 
     public Task get(String queue, String name) {
-        allow(Operation.GET, queue);
+        access.allow(Operation.GET, queue);
         return engine.get(queue, name);
     }
 
     /** A task the caller has just added, read back for an answer that shows it (v1beta2's insert): adders may. */
     public Task added(String queue, String name) {
-        allow(Operation.ADD, queue);
+        access.allow(Operation.ADD, queue);
         return engine.get(queue, name);
     }
 
     public TaskPage list(String queue, String afterName, int pageSize) {
-        allow(Operation.LIST, queue);
+        access.allow(Operation.LIST, queue);
         return engine.list(queue, afterName, pageSize, false);
     }
 
     /** A page of tasks with their payloads, read in one go (App Engine's QueryTasks). */
     public TaskPage listWithPayloads(String queue, String afterName, int pageSize) {
-        allow(Operation.LIST, queue);
+        access.allow(Operation.LIST, queue);
         return engine.list(queue, afterName, pageSize, true);
     }
 
     public long purge(String queue) {
-        Identity who = allow(Operation.PURGE, queue);
+        Identity who = access.allow(Operation.PURGE, queue);
         long purged = engine.purge(queue);
         Audit.log(who, "purged queue " + queue + " (" + purged + " tasks)");
         return purged;
     }
 
     public void setPaused(String queue, boolean paused) {
-        Identity who = allow(paused ? Operation.PAUSE : Operation.RESUME, queue);
+        Identity who = access.allow(paused ? Operation.PAUSE : Operation.RESUME, queue);
         engine.setPaused(queue, paused);
         Audit.log(who, (paused ? "paused" : "resumed") + " queue " + queue);
     }
 
     public QueueStats stats(String queue) {
-        allow(Operation.VIEW, queue);
+        access.allow(Operation.VIEW, queue);
         return engine.stats(queue);
     }
 
     /** The declared queue, or UNKNOWN_QUEUE / INVALID_QUEUE_NAME. */
     public QueueSpec queue(String name) {
-        allow(Operation.VIEW, name);
+        access.allow(Operation.VIEW, name);
         return engine.requireQueue(name);
     }
 
     /** The declared queues the caller may see. */
     public Collection<QueueSpec> queues() {
-        Identity who = Caller.current();
-        if (who.has(Role.ADMIN)) {
-            return engine.queues();
-        }
-        return engine.queues().stream()
-                .filter(q -> AccessRules.allows(who, Operation.VIEW, q))
-                .toList();
-    }
-
-    /**
-     * The caller, once it may do {@code op} on {@code queue}. An admin's calls skip the lookup, so that they meet
-     * the queue's own errors (unknown queue, bad name) exactly where they always did.
-     */
-    private Identity allow(Operation op, String queue) {
-        Identity who = Caller.current();
-        if (!who.has(Role.ADMIN)) {
-            AccessRules.check(who, op, engine.requireQueue(queue));
-        }
-        return who;
-    }
-
-    private static void requireAdmin(String what) {
-        Identity who = Caller.current();
-        if (!who.has(Role.ADMIN)) {
-            throw new QueueException(
-                    ErrorCode.PERMISSION_DENIED, who.email() + " may not " + what + " (needs role admin)");
-        }
+        return access.visible(engine.queues());
     }
 
     public OptionalLong nextEta(String queue) {
@@ -290,13 +253,13 @@ public class QueueService {
     /** A page of the queue's tasks filtered by state and tag, in name or ETA order, without payloads. */
     public TaskListing search(
             String queue, TaskQuery.State state, Tag tag, TaskQuery.Order order, TaskQuery.Cursor after, int pageSize) {
-        allow(Operation.LIST, queue);
+        access.allow(Operation.LIST, queue);
         return operations.search(queue, state, tag, order, after, pageSize);
     }
 
     /** The operator's override: the named tasks become due now (leases given back, delayed tasks run now). */
     public List<ErrorCode> runNow(String queue, List<String> names) {
-        Identity who = allow(Operation.RUN_NOW, queue);
+        Identity who = access.allow(Operation.RUN_NOW, queue);
         List<ErrorCode> results = operations.runNow(queue, names);
         Audit.log(
                 who,
@@ -307,19 +270,19 @@ public class QueueService {
 
     /** The queue's samples over the last {@code seconds}. */
     public QueueHistory history(String queue, long seconds) {
-        allow(Operation.VIEW, queue);
+        access.allow(Operation.VIEW, queue);
         return operations.history(queue, seconds);
     }
 
     /** Which queue.yaml is in force and the last reload's outcome. */
     public ConfigStatus configStatus() {
-        requireAdmin("read the queue.yaml status");
+        CallerAccess.requireAdmin("read the queue.yaml status");
         return config.status();
     }
 
     /** The path of queue.yaml. */
     public String configPath() {
-        requireAdmin("read the queue.yaml status");
+        CallerAccess.requireAdmin("read the queue.yaml status");
         return config.path();
     }
 

@@ -88,7 +88,7 @@ class JwtKeySetTest {
         assertTrue(v.reloadIfChanged(0));
         assertEquals(
                 java.util.Set.of("a", "b"),
-                JwtVerifier.parse(Files.readString(file)).byKid().keySet(),
+                JwtKeySet.parse(Files.readString(file)).byKid().keySet(),
                 "encryption and EC keys are passed over");
         assertEquals(
                 "w@example.com",
@@ -110,11 +110,11 @@ class JwtKeySetTest {
 
     @Test
     void aSingleJwkIsAKeySetOfOneAndASetWithoutRsaSigningKeysIsRefused() throws Exception {
-        assertEquals(1, JwtVerifier.parse(jwk(a, "a", "")).all().size());
+        assertEquals(1, JwtKeySet.parse(jwk(a, "a", "")).all().size());
         GeneralSecurityException e = assertThrows(
-                GeneralSecurityException.class, () -> JwtVerifier.parse(jwks(jwk(a, "a", ",\"alg\":\"RS512\""))));
+                GeneralSecurityException.class, () -> JwtKeySet.parse(jwks(jwk(a, "a", ",\"alg\":\"RS512\""))));
         assertTrue(e.getMessage().contains("no RSA signing key"), e.getMessage());
-        assertThrows(GeneralSecurityException.class, () -> JwtVerifier.parse("{\"keys\":[{\"kty\":\"RSA\"}]}"));
+        assertThrows(GeneralSecurityException.class, () -> JwtKeySet.parse("{\"keys\":[{\"kty\":\"RSA\"}]}"));
     }
 
     @Test
