@@ -2,22 +2,20 @@ package io.pullqueue.api.http;
 
 import jakarta.inject.Inject;
 import jakarta.servlet.RequestDispatcher;
-import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 
 /**
- * The application's error page (WEB-INF/web.xml sends every error status and every uncaught exception here): the
+ * The application's error page at {@code /_error}, declared in WEB-INF/web.xml next to the error pages that send
+ * every error status and every uncaught exception here: the
  * web container's own errors, such as an unknown path, {@code /WEB-INF/...}, an encoded slash or dot in a path, an
  * unparsable Content-Type or an unsupported method, get the shape of the door the path belongs to, with a fixed
  * message per status. Nothing of the container's message, exception or stack is passed on.
  */
-@WebServlet(name = "error-page", urlPatterns = ErrorPage.PATH)
 public class ErrorPage extends HttpServlet {
     private static final long serialVersionUID = 1L;
-    static final String PATH = "/_error";
 
     @Inject
     transient ErrorShapes shapes;

@@ -2,10 +2,8 @@ package io.pullqueue.api.rest;
 
 import io.pullqueue.api.http.ErrorResponses;
 import io.pullqueue.api.http.Jsons;
-import io.pullqueue.core.QueueException;
 import jakarta.json.JsonObjectBuilder;
 import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.Response;
 
 /**
  * The one error shape of the native API:
@@ -16,14 +14,6 @@ final class ApiError extends ErrorResponses {
 
     private ApiError() {
         super("no such resource; see /openapi for the API");
-    }
-
-    static Response of(QueueException e) {
-        return SHAPE.response(e);
-    }
-
-    static Response of(int status, String reason, String message, String field) {
-        return SHAPE.response(status, reason, message, field);
     }
 
     @Override

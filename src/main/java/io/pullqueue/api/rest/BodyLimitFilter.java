@@ -16,7 +16,7 @@ public class BodyLimitFilter implements ContainerRequestFilter {
         try {
             ctx.setEntityStream(BodyLimits.decode(ctx, maxBytes));
         } catch (BodyLimits.RejectedBody r) {
-            ctx.abortWith(ApiError.of(
+            ctx.abortWith(ApiError.SHAPE.response(
                     r.status,
                     r.status == 413 ? "REQUEST_TOO_LARGE" : "INVALID_REQUEST",
                     r.status == 413 ? BodyLimits.tooLarge(maxBytes) : r.getMessage(),

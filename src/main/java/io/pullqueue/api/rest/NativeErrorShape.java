@@ -20,7 +20,7 @@ public class NativeErrorShape implements ErrorShape {
 
     @Override
     public void write(HttpServletRequest req, HttpServletResponse resp, EdgeError e) throws IOException {
-        Response r = ApiError.of(e.status(), e.reason(), e.message(), e.field());
+        Response r = ApiError.SHAPE.response(e.status(), e.reason(), e.message(), e.field());
         ErrorShapes.send(
                 resp, r.getStatus(), r.getStringHeaders(), ((String) r.getEntity()).getBytes(StandardCharsets.UTF_8));
     }

@@ -3,6 +3,7 @@ package io.pullqueue.api.rest;
 import io.pullqueue.api.http.JsonInput;
 import io.pullqueue.api.http.Jsons;
 import io.pullqueue.core.AddResult;
+import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.Limits;
 import io.pullqueue.core.QueueSpec;
 import io.pullqueue.core.TagFilter;
@@ -16,6 +17,7 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -32,6 +34,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /** Queues and their tasks: {@code /api/v1/queues/...}. See docs/api.md and /openapi. */
 @Path("v1/queues")
@@ -148,22 +151,9 @@ public class QueueResource {
 
     @GET
     @Path("{queue}/tasks")
-    public Response list(
-            @PathParam("queue") String queue,
-            @QueryParam("pageSize") String pageSize,
-            @QueryParam("pageToken") String pageToken,
-            @QueryParam("state") String state,
-            @QueryParam("tag") String tag,
-            @QueryParam("tagBase64") String tagBase64,
-            @QueryParam("order") String order) {
-        TaskQuery.Order o = TaskListParams.order(order);
-        TaskListing page = service.search(
-                queue,
-                TaskListParams.state(state),
-                JsonInput.tag(tag, tagBase64),
-                o,
-                TaskListParams.cursor(o, pageToken),
-                pageSize(pageSize));
+    public Response list(@PathParam("queue") String queue, @BeanParam TaskListParams p) {
+        TaskQuery.Order o = p.order();
+        TaskListing page = service.search(queue, p.state(), p.tag(), o, p.cursor(o), p.pageSize());
         return json(JsonBytes.tasks(page.tasks(), service.nowUsec(), TaskListParams.token(o, page.next())));
     }
 
@@ -171,8 +161,7 @@ public class QueueResource {
     @POST
     @Path("{queue}/tasks:runNow")
     public Response runNow(@PathParam("queue") String queue, InputStream body) {
-        List<String> names = TaskInput.names(JsonInput.object(body));
-        return json(JsonBytes.deleteResults(names, service.runNow(queue, names)));
+        return perName(body, names -> service.runNow(queue, names));
     }
 
     /** The queue's samples over the last {@code seconds} (default an hour, at most a day). */
@@ -180,20 +169,6 @@ public class QueueResource {
     @Path("{queue}/history")
     public JsonObject history(@PathParam("queue") String queue, @QueryParam("seconds") String seconds) {
         return JsonOutput.history(queue, service.history(queue, historySeconds(seconds)));
-    }
-
-    /** {@code pageSize} as given: digits only (the range is the engine's rule), or the default when absent. */
-    private static int pageSize(String s) {
-        if (s == null || s.isEmpty()) {
-            return Limits.DEFAULT_LIST_PAGE_SIZE;
-        }
-        try {
-            return Integer.parseInt(s);
-        } catch (NumberFormatException e) {
-            throw JsonInput.invalid(
-                    "pageSize",
-                    "pageSize must be an integer between 1 and " + Limits.MAX_LIST_PAGE_SIZE + ", got " + s);
-        }
     }
 
     /** {@code seconds} of history as given (the range is the operations' rule), or an hour when absent. */
@@ -224,8 +199,13 @@ public class QueueResource {
     @POST
     @Path("{queue}/tasks:batchDelete")
     public Response batchDelete(@PathParam("queue") String queue, InputStream body) {
+        return perName(body, names -> service.delete(queue, names));
+    }
+
+    /** A call on the tasks named in the body ({@code {"names": [...]}}), answered with one result per name. */
+    private static Response perName(InputStream body, Function<List<String>, List<ErrorCode>> call) {
         List<String> names = TaskInput.names(JsonInput.object(body));
-        return json(JsonBytes.deleteResults(names, service.delete(queue, names)));
+        return json(JsonBytes.deleteResults(names, call.apply(names)));
     }
 
     @POST

@@ -1,19 +1,52 @@
 package io.pullqueue.api.rest;
 
 import io.pullqueue.api.http.JsonInput;
+import io.pullqueue.api.http.TagQuery;
+import io.pullqueue.core.Limits;
+import io.pullqueue.core.Tag;
 import io.pullqueue.core.TaskQuery;
+import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.QueryParam;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Locale;
 
 /**
- * The query parameters of {@code GET .../tasks}: {@code state}, {@code order} and the page token, which carries the
- * last task of the previous page (its name; for the ETA orders its ETA too), base64url-encoded.
+ * The query parameters of {@code GET .../tasks} ({@code @BeanParam}): {@code pageSize}, {@code state}, the tag,
+ * {@code order} and the page token, which carries the last task of the previous page (its name; for the ETA orders
+ * its ETA too), base64url-encoded.
  */
-final class TaskListParams {
-    private TaskListParams() {}
+public class TaskListParams {
+    @QueryParam("pageSize")
+    String pageSize;
 
-    static TaskQuery.State state(String state) {
+    @QueryParam("pageToken")
+    String pageToken;
+
+    @QueryParam("state")
+    String state;
+
+    @BeanParam
+    TagQuery tag;
+
+    @QueryParam("order")
+    String order;
+
+    /** {@code pageSize} as given: digits only (the range is the engine's rule), or the default when absent. */
+    int pageSize() {
+        if (pageSize == null || pageSize.isEmpty()) {
+            return Limits.DEFAULT_LIST_PAGE_SIZE;
+        }
+        try {
+            return Integer.parseInt(pageSize);
+        } catch (NumberFormatException e) {
+            throw JsonInput.invalid(
+                    "pageSize",
+                    "pageSize must be an integer between 1 and " + Limits.MAX_LIST_PAGE_SIZE + ", got " + pageSize);
+        }
+    }
+
+    TaskQuery.State state() {
         if (state == null || state.isEmpty()) {
             return TaskQuery.State.ANY;
         }
@@ -26,7 +59,11 @@ final class TaskListParams {
         };
     }
 
-    static TaskQuery.Order order(String order) {
+    Tag tag() {
+        return tag.tag();
+    }
+
+    TaskQuery.Order order() {
         if (order == null || order.isEmpty()) {
             return TaskQuery.Order.NAME;
         }
@@ -47,13 +84,13 @@ final class TaskListParams {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** The cursor a token carries, or null for none; a token this server did not give out for the order is refused. */
-    static TaskQuery.Cursor cursor(TaskQuery.Order order, String token) {
-        if (token == null || token.isEmpty()) {
+    /** The cursor the page token carries, or null for none; one this server did not give out for the order is refused. */
+    TaskQuery.Cursor cursor(TaskQuery.Order order) {
+        if (pageToken == null || pageToken.isEmpty()) {
             return null;
         }
         try {
-            String raw = new String(Base64.getUrlDecoder().decode(token), StandardCharsets.UTF_8);
+            String raw = new String(Base64.getUrlDecoder().decode(pageToken), StandardCharsets.UTF_8);
             if (order == TaskQuery.Order.NAME) {
                 return new TaskQuery.Cursor(0, raw);
             }

@@ -25,7 +25,7 @@ public class GoogleErrorShape implements ErrorShape {
 
     @Override
     public void write(HttpServletRequest req, HttpServletResponse resp, EdgeError e) throws IOException {
-        Response r = GoogleErrors.of(e.status(), e.reason(), e.message(), e.field());
+        Response r = GoogleErrors.SHAPE.response(e.status(), e.reason(), e.message(), e.field());
         ErrorShapes.send(
                 resp, r.getStatus(), r.getStringHeaders(), ((String) r.getEntity()).getBytes(StandardCharsets.UTF_8));
     }

@@ -16,34 +16,20 @@ import jakarta.ws.rs.ext.ExceptionMapper;
  * of the native API, except that a deleted (tombstoned) task is "not found" here.
  */
 final class GoogleErrors extends ErrorResponses {
-    private static final GoogleErrors SHAPE = new GoogleErrors();
+    static final GoogleErrors SHAPE = new GoogleErrors();
 
     private GoogleErrors() {
         super("no such resource; the API is under /taskqueue/v1beta2/projects/{project}/taskqueues/{taskqueue}");
     }
 
-    static Response of(QueueException e) {
-        return SHAPE.response(e);
-    }
-
     /**
-     * An error response.
+     * An exception carrying an error response, for failures that have no App Engine error code.
      *
-     * @param appEngineError the App Engine error name (or our own, such as REQUEST_TOO_LARGE)
+     * @param appEngineError the App Engine error name (or our own, such as UNKNOWN_PROJECT)
      * @param field the parameter or body field at fault, or {@code null}
      */
-    static Response of(int status, String appEngineError, String message, String field) {
-        return SHAPE.response(status, appEngineError, message, field);
-    }
-
-    /** An exception carrying an error response, for failures that have no App Engine error code. */
     static WebApplicationException web(int status, String appEngineError, String message, String field) {
-        return new WebApplicationException(message, of(status, appEngineError, message, field));
-    }
-
-    /** Errors the JAX-RS runtime raises itself (unknown path, wrong method), and our own prepared ones. */
-    static Response web(WebApplicationException w) {
-        return SHAPE.runtimeError(w);
+        return new WebApplicationException(message, SHAPE.response(status, appEngineError, message, field));
     }
 
     static QueueException invalid(String field, String message) {

@@ -1,6 +1,7 @@
 package io.pullqueue.api.v1beta2;
 
 import io.pullqueue.api.http.JsonInput;
+import io.pullqueue.api.http.TagQuery;
 import io.pullqueue.core.AddResult;
 import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.Limits;
@@ -12,6 +13,7 @@ import io.pullqueue.service.QueueService;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonObject;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -86,12 +88,11 @@ public class TaskqueueResource {
             @QueryParam("numTasks") String numTasks,
             @QueryParam("leaseSecs") String leaseSecs,
             @QueryParam("groupByTag") String groupByTag,
-            @QueryParam("tag") String tag,
-            @QueryParam("tagBase64") String tagBase64) {
+            @BeanParam TagQuery tag) {
         String q = queue(project, queue);
         int max = Params.requiredInt(numTasks, "numTasks", 1, Limits.MAX_TASKS_PER_LEASE);
         int seconds = Params.requiredInt(leaseSecs, "leaseSecs", 0, Limits.MAX_LEASE_SECONDS);
-        TagFilter filter = TagFilter.of(Params.bool(groupByTag, "groupByTag"), JsonInput.tag(tag, tagBase64));
+        TagFilter filter = TagFilter.of(Params.bool(groupByTag, "groupByTag"), tag.tag());
         return TaskJson.tasks(TaskJson.LEASED_KIND, renaming(PATH_NAMES, () -> service.lease(q, max, seconds, filter)));
     }
 
@@ -107,21 +108,15 @@ public class TaskqueueResource {
 
     @GET
     @Path("tasks/{task}")
-    public JsonObject get(
-            @PathParam("project") String project,
-            @PathParam("taskqueue") String queue,
-            @PathParam("task") String task) {
-        return TaskJson.task(renaming(PATH_NAMES, () -> service.get(queue(project, queue), task)));
+    public JsonObject get(@BeanParam TaskPath t) {
+        return TaskJson.task(renaming(PATH_NAMES, () -> service.get(queue(t.project, t.queue), t.task)));
     }
 
     @DELETE
     @Path("tasks/{task}")
-    public Response delete(
-            @PathParam("project") String project,
-            @PathParam("taskqueue") String queue,
-            @PathParam("task") String task) {
+    public Response delete(@BeanParam TaskPath t) {
         renaming(PATH_NAMES, () -> {
-            service.deleteOne(queue(project, queue), task);
+            service.deleteOne(queue(t.project, t.queue), t.task);
             return null;
         });
         return Response.noContent().build();
@@ -130,26 +125,17 @@ public class TaskqueueResource {
     /** tasks.patch: NetHttpTransport sends it as a POST with {@code X-HTTP-Method-Override: PATCH}. */
     @PATCH
     @Path("tasks/{task}")
-    public JsonObject patch(
-            @PathParam("project") String project,
-            @PathParam("taskqueue") String queue,
-            @PathParam("task") String task,
-            @QueryParam("newLeaseSeconds") String newLeaseSeconds,
-            InputStream body) {
-        return update(project, queue, task, newLeaseSeconds, body);
+    public JsonObject patch(@BeanParam TaskPath t, @QueryParam("newLeaseSeconds") String seconds, InputStream body) {
+        return update(t, seconds, body);
     }
 
     /** tasks.update: extends the lease (or gives it back with 0); the body's leaseTimestamp is the lease token. */
     @POST
     @Path("tasks/{task}")
-    public JsonObject update(
-            @PathParam("project") String project,
-            @PathParam("taskqueue") String queue,
-            @PathParam("task") String task,
-            @QueryParam("newLeaseSeconds") String newLeaseSeconds,
-            InputStream body) {
-        String q = queue(project, queue);
-        int seconds = Params.requiredInt(newLeaseSeconds, "newLeaseSeconds", 0, Limits.MAX_LEASE_SECONDS);
+    public JsonObject update(@BeanParam TaskPath t, @QueryParam("newLeaseSeconds") String seconds, InputStream body) {
+        String q = queue(t.project, t.queue);
+        String task = t.task;
+        int leaseSeconds = Params.requiredInt(seconds, "newLeaseSeconds", 0, Limits.MAX_LEASE_SECONDS);
         JsonObject o = TaskJson.body(JsonInput.object(body), q, task);
         Long token = JsonInput.int64(o, "leaseTimestamp");
         if (token == null) {
@@ -158,7 +144,7 @@ public class TaskqueueResource {
                     "leaseTimestamp is required: send the task as the lease "
                             + "returned it; its leaseTimestamp is the lease token");
         }
-        renaming(PATH_NAMES, () -> service.modifyLease(q, task, token, seconds));
+        renaming(PATH_NAMES, () -> service.modifyLease(q, task, token, leaseSeconds));
         return TaskJson.task(service.get(q, task));
     }
 

@@ -42,7 +42,7 @@ public class WireFilter implements ContainerRequestFilter {
         if (override != null && !override.isBlank()) {
             String m = override.trim().toUpperCase(Locale.ROOT);
             if (!HttpMethod.POST.equals(ctx.getMethod()) || !METHODS.contains(m)) {
-                ctx.abortWith(GoogleErrors.of(
+                ctx.abortWith(GoogleErrors.SHAPE.response(
                         400,
                         "INVALID_REQUEST",
                         OVERRIDE + " " + override + " is not allowed; only a POST may be overridden, to one of "
@@ -54,8 +54,8 @@ public class WireFilter implements ContainerRequestFilter {
         }
         String alt = ctx.getUriInfo().getQueryParameters().getFirst("alt");
         if (alt != null && !alt.equals("json")) {
-            ctx.abortWith(
-                    GoogleErrors.of(400, "INVALID_REQUEST", "alt=" + alt + " is not supported; only alt=json", "alt"));
+            ctx.abortWith(GoogleErrors.SHAPE.response(
+                    400, "INVALID_REQUEST", "alt=" + alt + " is not supported; only alt=json", "alt"));
             return;
         }
         try {
@@ -63,8 +63,8 @@ public class WireFilter implements ContainerRequestFilter {
         } catch (BodyLimits.RejectedBody r) {
             ctx.abortWith(
                     r.status == 413
-                            ? GoogleErrors.of(413, "REQUEST_TOO_LARGE", tooLarge(), null)
-                            : GoogleErrors.of(r.status, "INVALID_REQUEST", r.getMessage(), r.field));
+                            ? GoogleErrors.SHAPE.response(413, "REQUEST_TOO_LARGE", tooLarge(), null)
+                            : GoogleErrors.SHAPE.response(r.status, "INVALID_REQUEST", r.getMessage(), r.field));
         }
     }
 }

@@ -22,7 +22,7 @@ class GoogleErrorsTest {
     }
 
     private static Response of(ErrorCode code, String field) {
-        return GoogleErrors.of(new QueueException(code, field, "because"));
+        return GoogleErrors.SHAPE.response(new QueueException(code, field, "because"));
     }
 
     @Test
@@ -68,7 +68,7 @@ class GoogleErrorsTest {
 
     @Test
     void runtimeErrorsGetTheEnvelopeToo() {
-        Response r = GoogleErrors.web(new NotAllowedException("GET"));
+        Response r = GoogleErrors.SHAPE.runtimeError(new NotAllowedException("GET"));
         assertEquals(405, r.getStatus());
         assertEquals(
                 "httpMethodNotAllowed",
