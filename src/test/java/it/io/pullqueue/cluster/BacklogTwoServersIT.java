@@ -1,15 +1,16 @@
 package it.io.pullqueue.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import it.io.pullqueue.Http;
 import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /** Both servers on one PostgreSQL database report the same backlog, whichever took the adds and the lease. */
+@EnabledIfSystemProperty(named = "pullqueue.it.store", matches = "postgres")
 class BacklogTwoServersIT {
     private static final String Q = "backlog-cluster";
     private final Node a = new Node("A", Http.base());
@@ -17,7 +18,6 @@ class BacklogTwoServersIT {
 
     @Test
     void everyServerReportsTheClusterWideFigures() throws Exception {
-        assumeTrue(System.getProperty("pullqueue.it.b.http.port") != null, "the PostgreSQL pass only");
         a.post("/api/v1/queues/" + Q + ":purge", "");
         for (int i = 0; i < 5; i++) {
             a.post(

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.microshed.testing.jupiter.MicroShedTest;
 
 /**
@@ -39,6 +40,7 @@ import org.microshed.testing.jupiter.MicroShedTest;
  */
 @MicroShedTest
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@EnabledIfSystemProperty(named = "pullqueue.it.store", matches = "postgres")
 class TwoServersIT {
     private static final int TASKS = 20_000;
     private static final int WORKERS = 16;
