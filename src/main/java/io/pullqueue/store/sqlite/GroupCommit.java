@@ -30,6 +30,8 @@ final class GroupCommit {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ConcurrentLinkedQueue<Pending<?>> queued = new ConcurrentLinkedQueue<>();
     private final AtomicLong transactions = new AtomicLong();
+    /** {@code PRAGMA wal_autocheckpoint} for the writer's connections, or null for SQLite's default. */
+    private volatile String checkpointPragma;
 
     GroupCommit(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -48,6 +50,24 @@ final class GroupCommit {
             writeLock.unlock();
         }
         return mine.result();
+    }
+
+    /**
+     * Runs {@code work} outside any transaction, holding the write lock: no write of this store runs meanwhile
+     * (for statements that cannot run in a transaction, such as a checkpoint).
+     */
+    <T> T alone(String operation, Jdbc.SqlWork<T> work) {
+        writeLock.lock();
+        try {
+            return Jdbc.autoCommit(dataSource, operation, work);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /** Makes SQLite checkpoint the write-ahead log once it holds this many pages (0: SQLite's default). */
+    void checkpointEvery(int pages) {
+        checkpointPragma = pages > 0 ? "PRAGMA wal_autocheckpoint = " + pages : null;
     }
 
     /** Pieces of work waiting for the write lock. */
@@ -70,6 +90,12 @@ final class GroupCommit {
             return;
         }
         try (Connection c = dataSource.getConnection()) {
+            String pragma = checkpointPragma;
+            if (pragma != null) {
+                try (Statement s = c.createStatement()) {
+                    s.execute(pragma); // per connection; pooled connections may be new
+                }
+            }
             Jdbc.begin(c);
             try {
                 runAll(c, group);

@@ -13,6 +13,10 @@ final class SqliteSql {
     static final String FREE_BYTES =
             "SELECT f.freelist_count * s.page_size FROM pragma_freelist_count f, " + "pragma_page_size s";
 
+    static final String PAGE_SIZE = "PRAGMA page_size";
+    /** Copies the write-ahead log into the database and truncates it to nothing, giving its space back. */
+    static final String TRUNCATE_LOG = "PRAGMA wal_checkpoint(TRUNCATE)";
+
     private static final String LIST_PAGE = ", tag, eta_usec, retry_count, created_usec, retry_limit "
             + "FROM task WHERE queue = ? AND name > ? ORDER BY name LIMIT ?";
 

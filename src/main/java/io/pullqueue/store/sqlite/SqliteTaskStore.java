@@ -5,7 +5,6 @@ import io.pullqueue.core.LeaseOutcome;
 import io.pullqueue.core.LeaseQuery;
 import io.pullqueue.core.NewTask;
 import io.pullqueue.core.QueueCounts;
-import io.pullqueue.core.QueueException;
 import io.pullqueue.core.QueueSample;
 import io.pullqueue.core.StorageStatus;
 import io.pullqueue.core.Task;
@@ -17,21 +16,12 @@ import io.pullqueue.store.Jdbc;
 import io.pullqueue.store.OperatorStatements;
 import io.pullqueue.store.StoreException;
 import io.pullqueue.store.TaskReads;
-import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.FileStore;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
@@ -52,16 +42,7 @@ public final class SqliteTaskStore implements TaskStore {
 
     private final DataSource dataSource;
     private final GroupCommit writer;
-    private final long minFreeBytes;
-    private final long reserveBytes;
-    private volatile Path reserve;
-    private volatile boolean reserveHeld;
-    private volatile FileStore disk;
-    private volatile boolean full;
-    /** Room that adds in progress hold (bytes). */
-    private final AtomicLong inFlight = new AtomicLong();
-    /** Bytes the last add needed when it was refused; 0 once an add fitted. */
-    private volatile long refusedNeed;
+    private final DiskRoom room;
 
     public SqliteTaskStore(DataSource dataSource) {
         this(dataSource, DEFAULT_MIN_FREE_BYTES);
@@ -82,8 +63,15 @@ public final class SqliteTaskStore implements TaskStore {
     public SqliteTaskStore(DataSource dataSource, long minFreeBytes, long reserveBytes) {
         this.dataSource = dataSource;
         this.writer = new GroupCommit(dataSource);
-        this.minFreeBytes = minFreeBytes;
-        this.reserveBytes = reserveBytes;
+        this.room = new DiskRoom(
+                minFreeBytes,
+                reserveBytes,
+                () -> read("count the database's free pages", c -> {
+                    try (Statement s = c.createStatement();
+                            ResultSet rs = s.executeQuery(SqliteSql.FREE_BYTES)) {
+                        return rs.next() ? rs.getLong(1) : 0L;
+                    }
+                }));
     }
 
     @Override
@@ -106,21 +94,16 @@ public final class SqliteTaskStore implements TaskStore {
                 return rs.next() ? rs.getString(1) : "";
             }
         });
-        try {
-            disk = file.isEmpty() ? null : Files.getFileStore(Path.of(file));
-            if (disk != null && reserveBytes > 0) {
-                reserve = Path.of(file).resolveSibling("pullqueue.reserve");
-                reserveHeld = Files.size(reserve) >= reserveBytes;
-            }
-        } catch (NoSuchFileException e) {
-            reserveHeld = false;
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot watch the free space of " + file + ": adds are not refused early", e);
-        }
         LOG.info(() -> "SQLite task store ready: schema version " + SqliteSchema.CURRENT_VERSION
                 + (found == SqliteSchema.CURRENT_VERSION ? "" : " (was " + found + ")")
-                + ", journal_mode " + journal + ", adds refused below " + minFreeBytes + " bytes free");
-        measure(0, true); // makes the reserve file if there is room
+                + ", journal_mode " + journal + ", adds refused below " + room.minFreeBytes() + " bytes free");
+        room.watch(file);
+        writer.checkpointEvery(room.checkpointPages(read("read the page size", c -> {
+            try (Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery(SqliteSql.PAGE_SIZE)) {
+                return rs.next() ? rs.getLong(1) : 4096L;
+            }
+        })));
         if (!"wal".equalsIgnoreCase(journal)) {
             LOG.warning(() -> "SQLite journal_mode is " + journal + ", not WAL: reads will wait for writes");
         }
@@ -141,148 +124,29 @@ public final class SqliteTaskStore implements TaskStore {
         }
     }
 
-    /**
-     * Refuses an add that would leave less room than the floor, counting the room that adds in progress hold. The
-     * filesystem's usable space is read on every add (one statfs call); only below the floor are the database's own
-     * free pages counted too (deleted tasks leave their pages to SQLite for reuse, the file does not shrink). A
-     * write needs its bytes twice: once in the WAL, once in the database file when the WAL is checkpointed.
-     */
     @Override
     public Room reserveRoom(long bytes) {
-        long need = 2 * bytes;
-        long held = inFlight.addAndGet(need);
-        StorageStatus s;
-        try {
-            s = measure(held, false);
-        } catch (RuntimeException e) {
-            inFlight.addAndGet(-need);
-            throw e;
-        }
-        if (s != null && s.full()) {
-            inFlight.addAndGet(-need);
-            refusedNeed = need;
-            throw new QueueException(
-                    ErrorCode.STORAGE_FULL,
-                    null,
-                    "storage full: the database's filesystem has "
-                            + s.usableBytes() + " bytes of room; adds that would leave less than " + minFreeBytes
-                            + " bytes (pullqueue.storage.min.free.bytes) are refused, nothing was added; leases and deletes "
-                            + "still work, and adds resume by themselves when room is freed");
-        }
-        refusedNeed = 0;
-        return () -> inFlight.addAndGet(-need);
+        return room.reserveRoom(bytes);
     }
 
-    /**
-     * Full while the room is below the floor, or an add was refused and one of its size would still not fit (so
-     * that readiness does not say OK to a client whose adds are refused).
-     */
     @Override
     public StorageStatus storage() {
-        StorageStatus s = measure(refusedNeed, true);
-        if (s != null && !s.full()) {
-            refusedNeed = 0;
-        }
-        return s;
-    }
-
-    private StorageStatus measure(long needed, boolean exact) {
-        FileStore d = disk;
-        if (d == null) {
-            return null;
-        }
-        long usable;
-        try {
-            usable = d.getUsableSpace();
-        } catch (IOException e) {
-            return null;
-        }
-        if (exact || usable - needed < minFreeBytes) {
-            usable += read("count the database's free pages", c -> {
-                try (Statement s = c.createStatement();
-                        ResultSet rs = s.executeQuery(SqliteSql.FREE_BYTES)) {
-                    return rs.next() ? rs.getLong(1) : 0L;
-                }
-            });
-        }
-        boolean nowFull = usable - needed < minFreeBytes;
-        if (!nowFull && !reserveHeld && reserve != null && usable - reserveBytes >= minFreeBytes) {
-            makeReserve();
-        }
-        if (needed > 0 || nowFull != full) {
-            noteFull(nowFull, usable);
-        }
-        return new StorageStatus(nowFull, usable, minFreeBytes);
-    }
-
-    private void noteFull(boolean nowFull, long usable) {
-        if (nowFull != full) {
-            full = nowFull;
-            if (nowFull) {
-                LOG.warning(() -> "storage full: " + usable + " bytes of room left, adds are refused below "
-                        + minFreeBytes + " (pullqueue.storage.min.free.bytes); leases and deletes go on");
-            } else {
-                LOG.info(() -> "storage has room again: " + usable + " bytes; adds are accepted");
-            }
-        }
-    }
-
-    /** Writes the reserve file, all of its bytes (a sparse file would reserve nothing). */
-    private synchronized void makeReserve() {
-        if (reserveHeld) {
-            return;
-        }
-        try (FileChannel ch = FileChannel.open(reserve, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-            ByteBuffer zeros = ByteBuffer.allocate(64 * 1024);
-            for (long at = 0; at < reserveBytes; at += zeros.capacity()) {
-                zeros.clear().limit((int) Math.min(zeros.capacity(), reserveBytes - at));
-                while (zeros.hasRemaining()) {
-                    ch.write(zeros, at + zeros.position());
-                }
-            }
-            ch.force(true);
-            reserveHeld = true;
-            LOG.info(() -> "storage reserve of " + reserveBytes + " bytes held in " + reserve);
-        } catch (IOException e) {
-            LOG.log(Level.FINE, "cannot make the storage reserve now", e);
-            try {
-                Files.deleteIfExists(reserve);
-            } catch (IOException d) {
-                LOG.log(Level.FINE, "cannot delete the partial storage reserve", d);
-            }
-        }
-    }
-
-    /** Gives the reserve file's space to the database; true if there was one to give. */
-    private synchronized boolean releaseReserve() {
-        if (!reserveHeld) {
-            return false;
-        }
-        try {
-            Files.deleteIfExists(reserve);
-        } catch (IOException e) {
-            LOG.log(Level.WARNING, "cannot delete the storage reserve " + reserve, e);
-            return false;
-        }
-        reserveHeld = false;
-        LOG.warning(() -> "disk full: storage reserve of " + reserveBytes + " bytes released so that leases and "
-                + "deletes go on; it is made again when there is room");
-        return true;
+        return room.storage();
     }
 
     /**
-     * A write that frees room or needs little (lease, lease change, delete, bookkeeping): if the disk is full it
-     * failed having changed nothing, so it runs once more on the reserve's space.
+     * A write that frees room or needs little (lease, lease change, delete, bookkeeping): on a full disk it runs
+     * again on the storage reserve's space, then after the write-ahead log was truncated ({@link DiskRoom#carry}).
      */
     private <T> T writeOnReserve(String operation, Jdbc.SqlWork<T> work) {
-        try {
-            return write(operation, work);
-        } catch (QueueException e) {
-            if (e.code() == ErrorCode.STORAGE_FULL && releaseReserve()) {
-                return write(operation, work);
-            }
-            throw e;
-        }
+        return room.carry(
+                () -> write(operation, work),
+                () -> writer.alone("truncate the write-ahead log", c -> {
+                    try (Statement s = c.createStatement()) {
+                        s.execute(SqliteSql.TRUNCATE_LOG);
+                    }
+                    return null;
+                }));
     }
 
     @Override

@@ -41,6 +41,7 @@ class SqliteFullDiskTest {
     private static final String Q = "q";
 
     private SmallDisk disk;
+    private java.sql.Connection keepOpen;
     private final Set<String> acked = ConcurrentHashMap.newKeySet();
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
     private final Random random = new Random(7);
@@ -52,6 +53,9 @@ class SqliteFullDiskTest {
 
     @AfterEach
     void unmount() throws Exception {
+        if (keepOpen != null) {
+            keepOpen.close();
+        }
         if (disk != null) {
             disk.close();
         }
@@ -192,6 +196,66 @@ class SqliteFullDiskTest {
         Files.delete(filler);
         assertEquals(null, add(store, batch("after", 10, 20_000)), "adds resume once room returns");
         assertTrue(Files.size(disk.dir.resolve("pullqueue.reserve")) >= MIB, "the reserve is made again");
+        assertOutcomesHold();
+    }
+
+    @Test
+    void leasesAndDeletesGoOnLongAfterTheReserveIsSpentOnADiskFilledToTheLastByte() throws Exception {
+        // The reserve is given up once; the WAL then grows with every lease until SQLite checkpoints it (1,000
+        // pages by default, far more than this reserve): leases and deletes must go on all the same.
+        SqliteTaskStore store = open(MIB, 256 * 1024);
+        // A connection held open as the server's pool holds them: else SQLite deletes the log whenever the last
+        // connection closes, and every write starts a new one.
+        keepOpen =
+                SqliteTaskStoreTest.dataSource(disk.dir.resolve("pullqueue.db")).getConnection();
+        for (int b = 0; b < 12; b++) {
+            assertEquals(null, add(store, batch("keep" + b, 10, 20_000)));
+        }
+        disk.fill();
+        long now = NOW;
+        for (int round = 0; round < 300; round++) {
+            now += 7_200_000_000L; // two hours on: every earlier lease has expired, the tasks are due again
+            long at = now;
+            List<Task> leased = store.taskLease(
+                            new LeaseQuery(Q, 10, TagFilter.ANY, at, at + 60_000_000L, null, at + 3_600_000_000L))
+                    .leased();
+            assertEquals(10, leased.size(), "round " + round + ": a lease on a full disk");
+            Task first = leased.get(0);
+            assertEquals(
+                    ErrorCode.OK,
+                    store.taskModifyLease(Q, first.name(), first.etaUsec(), at + 120_000_000L, at),
+                    "round " + round + ": a lease change on a full disk");
+            if (round % 50 == 49) {
+                List<String> names = List.of(leased.get(1).name());
+                assertEquals(
+                        List.of(ErrorCode.OK),
+                        store.taskDeleteMany(Q, names, at, at + 1),
+                        "round " + round + ": a delete on a full disk");
+                acked.removeAll(names);
+            }
+        }
+        // The whole queue drains on the full disk; its pages become free pages of the database, far more than the
+        // floor, but the log's copy of an add needs the filesystem's own space: adds are still refused.
+        while (!acked.isEmpty()) {
+            now += 7_200_000_000L;
+            long at = now;
+            List<String> names =
+                    store
+                            .taskLease(new LeaseQuery(Q, 10, TagFilter.ANY, at, at + 60_000_000L, null, at))
+                            .leased()
+                            .stream()
+                            .map(Task::name)
+                            .toList();
+            assertTrue(!names.isEmpty(), "tasks to lease on the full disk: " + acked.size() + " left");
+            assertEquals(Collections.nCopies(names.size(), ErrorCode.OK), store.taskDeleteMany(Q, names, at, at + 1));
+            acked.removeAll(names);
+        }
+        assertTrue(store.storage().usableBytes() > 2 * MIB, "the drained tasks' pages count as room");
+        disk.fill(); // again: truncating the log gave some space back
+        QueueException refusedAdd = add(store, batch("on-a-full-disk", 1, 1000));
+        assertTrue(
+                refusedAdd != null && refusedAdd.getMessage().contains("pullqueue.storage.min.free.bytes"),
+                "an add on a disk without space of its own for the log is refused before it starts: " + refusedAdd);
         assertOutcomesHold();
     }
 

@@ -34,7 +34,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
@@ -50,14 +49,10 @@ import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
  * and with that one POST of the fill phase once waited past its timeout on a loaded machine (never seen with an
  * HTTP/1.1 client). Every call is bounded; a call that times out fails the test with a thread dump of the server.
  *
- * <p>Disabled until the bug it found is fixed: in one of five runs, a modifyLease on the disk the adds had filled
- * answered 507 STORAGE_FULL. The reserve file is given up once, at the first write that meets a full disk, and the
- * writes after it (leases, deletes, the WAL they grow) can use its space up before room returns; then a lease
- * change is refused, though lease changes must go on while the disk is full. Run it with
- * {@code mvn verify -Dit.test=FullDiskIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false} after removing
- * {@code @Disabled}.
+ * <p>It found a bug once in five runs: a lease change on the disk the adds had filled answered 507 STORAGE_FULL.
+ * The reserve was given up once, and the write-ahead log then grew past it; the store now also truncates the log
+ * when a lease or delete meets a full disk (SqliteFullDiskTest reproduces it deterministically).
  */
-@Disabled("a lease change can answer 507 once the storage reserve is used up: see the class comment")
 @DisabledIfSystemProperty(
         named = "pullqueue.it.store",
         matches = "postgres",
