@@ -12,6 +12,8 @@ package io.pullqueue.store;
  * @param taggedTable the task table as a search with a tag names it
  * @param queueCounts tasks, oldest ETA (null when empty), leased and due counts of a queue, read in one snapshot
  *     (parameters: now, now, queue)
+ * @param skipLocked what a statement that picks rows to change appends so as to pass over rows that another
+ *     transaction holds ({@code ""} where one writer at a time holds them all)
  */
 public record SqlDialect(
         String kind,
@@ -19,4 +21,5 @@ public record SqlDialect(
         String lengthFunction,
         String tagExpression,
         String taggedTable,
-        String queueCounts) {}
+        String queueCounts,
+        String skipLocked) {}

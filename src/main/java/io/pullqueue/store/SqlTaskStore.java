@@ -25,8 +25,8 @@ import javax.sql.DataSource;
  * The skeleton of a SQL {@link TaskStore}: what SQLite and PostgreSQL do alike, on the same tables with the
  * statements of {@link TaskStatements}, {@link OperatorStatements} and {@link QueueSamples}. Reads run in
  * auto-commit mode on a connection of their own; writes go through the store's {@link Writer}. A store adds its
- * schema, the lease, deletes by name, the lease change, the purge, the retry-limit sweep and the expiry of
- * tombstones, each in its own way, and may announce tasks that became leasable
+ * schema, the lease, deletes by name and the retry-limit sweep, each in its own way, may run other writes its own
+ * way too (SQLite runs those that free room on its storage reserve), and may announce tasks that became leasable
  * ({@link #tasksAvailable}). Connections must not be enlisted in global transactions: the store commits and rolls
  * back itself.
  */
@@ -77,6 +77,21 @@ public abstract class SqlTaskStore implements TaskStore {
         });
     }
 
+    /**
+     * Moves a lease if its token still holds; a lease released (new ETA not later than now) makes the task
+     * leasable again.
+     */
+    @Override
+    public ErrorCode taskModifyLease(String queue, String name, long tokenEtaUsec, long newEtaUsec, long nowUsec) {
+        return write("modify the lease of task " + name + " in queue " + queue, c -> {
+            ErrorCode code = TaskStatements.modifyLease(c, queue, name, tokenEtaUsec, newEtaUsec, nowUsec);
+            if (code == ErrorCode.OK && newEtaUsec <= nowUsec) {
+                tasksAvailable(c, queue);
+            }
+            return code;
+        });
+    }
+
     @Override
     public final List<ErrorCode> taskDeleteMany(
             String queue, List<String> names, long nowUsec, long tombstoneExpiresUsec) {
@@ -86,6 +101,17 @@ public abstract class SqlTaskStore implements TaskStore {
     /** {@link #taskDeleteMany} of one name or more, in the store's own way. */
     protected abstract List<ErrorCode> deleteNames(
             String queue, List<String> names, long nowUsec, long tombstoneExpiresUsec);
+
+    @Override
+    public long queuePurge(String queue, long tombstoneExpiresUsec) {
+        return write("purge queue " + queue, c -> TaskStatements.purge(c, queue, tombstoneExpiresUsec));
+    }
+
+    @Override
+    public int tombstoneDeleteExpired(long nowUsec, int batch) {
+        return write(
+                "delete expired tombstones", c -> TaskStatements.deleteExpiredTombstones(c, dialect, nowUsec, batch));
+    }
 
     @Override
     public Optional<Task> taskGet(String queue, String name) {

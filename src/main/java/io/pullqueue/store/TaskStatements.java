@@ -62,6 +62,14 @@ public final class TaskStatements {
         return "SELECT name, " + (withPayloads ? "payload" : dialect.lengthFunction() + "(payload)") + LIST_PAGE;
     }
 
+    /** Deletes up to {@code batch} tombstones that expired by {@code nowUsec}; returns how many. */
+    public static int deleteExpiredTombstones(Connection c, SqlDialect dialect, long nowUsec, int batch)
+            throws SQLException {
+        String sql = "DELETE FROM tombstone WHERE (queue, name) IN "
+                + "(SELECT queue, name FROM tombstone WHERE expires_usec <= ? LIMIT ?" + dialect.skipLocked() + ")";
+        return update(c, sql, nowUsec, batch);
+    }
+
     /** Runs {@code sql} with the parameters in order and says whether it returned a row. */
     public static boolean exists(Connection c, String sql, Object... params) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql);

@@ -89,9 +89,6 @@ final class PostgresSql {
     static final String TOMBSTONES_LIVE =
             "SELECT name FROM tombstone WHERE queue = ? AND name = ANY (?) " + "AND expires_usec > ?";
 
-    static final String DELETE_EXPIRED_TOMBSTONES = "DELETE FROM tombstone WHERE (queue, name) IN "
-            + "(SELECT queue, name FROM tombstone WHERE expires_usec <= ? LIMIT ? FOR UPDATE SKIP LOCKED)";
-
     // ------------------------------------------------------------------------------------------ queues
 
     /** Tasks, oldest ETA, leased and due counts of a queue (parameters: now, now, queue), in one snapshot. */
@@ -128,8 +125,14 @@ final class PostgresSql {
             + "WHERE schemaname = current_schema() AND relname IN ('task', 'tombstone')";
 
     /** PostgreSQL for the shared statements: its tag index is on {@code coalesce(tag, '')}. */
-    static final SqlDialect DIALECT =
-            new SqlDialect("postgres", "PostgreSQL", "octet_length", "coalesce(tag, '')", "task", QUEUE_COUNTS);
+    static final SqlDialect DIALECT = new SqlDialect(
+            "postgres",
+            "PostgreSQL",
+            "octet_length",
+            "coalesce(tag, '')",
+            "task",
+            QUEUE_COUNTS,
+            " FOR UPDATE SKIP LOCKED");
 
     private PostgresSql() {}
 }

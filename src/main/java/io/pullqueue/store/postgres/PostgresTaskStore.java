@@ -8,7 +8,6 @@ import io.pullqueue.core.StoreDiagnostics;
 import io.pullqueue.core.TaskAvailabilityListener;
 import io.pullqueue.core.TaskStore;
 import io.pullqueue.store.SqlTaskStore;
-import io.pullqueue.store.TaskStatements;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -65,26 +64,10 @@ public final class PostgresTaskStore extends SqlTaskStore {
     }
 
     @Override
-    public ErrorCode taskModifyLease(String queue, String name, long tokenEtaUsec, long newEtaUsec, long nowUsec) {
-        return write("modify the lease of task " + name + " in queue " + queue, c -> {
-            ErrorCode code = TaskStatements.modifyLease(c, queue, name, tokenEtaUsec, newEtaUsec, nowUsec);
-            if (code == ErrorCode.OK && newEtaUsec <= nowUsec) {
-                tasksAvailable(c, queue);
-            }
-            return code;
-        });
-    }
-
-    @Override
     protected List<ErrorCode> deleteNames(String queue, List<String> names, long nowUsec, long tombstoneExpiresUsec) {
         return write(
                 "delete tasks of queue " + queue,
                 c -> PostgresDeletes.delete(c, queue, names, nowUsec, tombstoneExpiresUsec));
-    }
-
-    @Override
-    public long queuePurge(String queue, long tombstoneExpiresUsec) {
-        return write("purge queue " + queue, c -> TaskStatements.purge(c, queue, tombstoneExpiresUsec));
     }
 
     @Override
@@ -93,13 +76,6 @@ public final class PostgresTaskStore extends SqlTaskStore {
         return write(
                 "remove tasks past their retry limit from queue " + queue,
                 c -> PostgresSweep.remove(c, queue, queueRetryLimit, nowUsec, tombstoneExpiresUsec, batch));
-    }
-
-    @Override
-    public int tombstoneDeleteExpired(long nowUsec, int batch) {
-        return write(
-                "delete expired tombstones",
-                c -> TaskStatements.update(c, PostgresSql.DELETE_EXPIRED_TOMBSTONES, nowUsec, batch));
     }
 
     // ------------------------------------------------------------------ cluster and operations

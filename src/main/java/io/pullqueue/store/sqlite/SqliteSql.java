@@ -54,9 +54,6 @@ final class SqliteSql {
     static final String PUT_TOMBSTONE = "INSERT INTO tombstone (queue, name, expires_usec) VALUES (?, ?, ?) "
             + "ON CONFLICT (queue, name) DO UPDATE SET expires_usec = excluded.expires_usec";
 
-    static final String DELETE_EXPIRED_TOMBSTONES = "DELETE FROM tombstone WHERE (queue, name) IN "
-            + "(SELECT queue, name FROM tombstone WHERE expires_usec <= ? LIMIT ?)";
-
     // ------------------------------------------------------------------------------------------ queues
 
     /**
@@ -75,7 +72,7 @@ final class SqliteSql {
      * a search with a tag names the tag index.
      */
     static final SqlDialect DIALECT =
-            new SqlDialect("sqlite", "SQLite", "length", "tag", "task INDEXED BY task_tag_due", QUEUE_COUNTS);
+            new SqlDialect("sqlite", "SQLite", "length", "tag", "task INDEXED BY task_tag_due", QUEUE_COUNTS, "");
 
     private SqliteSql() {}
 }

@@ -290,6 +290,6 @@ public final class SqliteTaskStore extends SqlTaskStore {
     public int tombstoneDeleteExpired(long nowUsec, int batch) {
         return writeOnReserve(
                 "delete expired tombstones",
-                c -> TaskStatements.update(c, SqliteSql.DELETE_EXPIRED_TOMBSTONES, nowUsec, batch));
+                c -> TaskStatements.deleteExpiredTombstones(c, SqliteSql.DIALECT, nowUsec, batch));
     }
 }
