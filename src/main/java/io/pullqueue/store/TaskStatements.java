@@ -22,8 +22,8 @@ import java.util.OptionalLong;
  */
 public final class TaskStatements {
 
-    public static final String PING = "SELECT 1";
-    public static final String TASK_EXISTS = "SELECT 1 FROM task WHERE queue = ? AND name = ?";
+    static final String PING = "SELECT 1";
+    static final String TASK_EXISTS = "SELECT 1 FROM task WHERE queue = ? AND name = ?";
     /** Parameters: queue, name, now. */
     public static final String TOMBSTONE_LIVE =
             "SELECT 1 FROM tombstone WHERE queue = ? AND name = ? AND expires_usec > ?";
@@ -84,7 +84,7 @@ public final class TaskStatements {
     }
 
     /** Runs an update with the parameters in order; returns the row count. */
-    public static int update(Connection c, String sql, Object... params) throws SQLException {
+    static int update(Connection c, String sql, Object... params) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             bind(ps, params);
             return ps.executeUpdate();
@@ -212,8 +212,7 @@ public final class TaskStatements {
      * Inserts the tasks in order as one batch; OK per inserted task, else TASK_ALREADY_EXISTS when the name is live,
      * else TOMBSTONED_TASK.
      */
-    public static List<ErrorCode> add(Connection c, String queue, List<NewTask> tasks, long nowUsec)
-            throws SQLException {
+    static List<ErrorCode> add(Connection c, String queue, List<NewTask> tasks, long nowUsec) throws SQLException {
         int[] inserted;
         try (PreparedStatement ps = c.prepareStatement(INSERT_TASK)) {
             for (NewTask t : tasks) {
