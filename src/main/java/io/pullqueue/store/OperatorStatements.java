@@ -1,7 +1,6 @@
 package io.pullqueue.store;
 
 import io.pullqueue.core.ErrorCode;
-import io.pullqueue.core.QueueSample;
 import io.pullqueue.core.Task;
 import io.pullqueue.core.TaskListing;
 import io.pullqueue.core.TaskQuery;
@@ -11,12 +10,12 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
- * The statements behind what an operator reads and does (filtered task pages, making tasks due, queue samples),
- * which both SQL stores share; a store gives only its dialect's payload-length function and the tag expression
- * its tag index is built on. Run on the caller's connection.
+ * The statements behind what an operator reads and does (filtered task pages, making tasks due), which both SQL
+ * stores share; a store's {@link SqlDialect} gives only its payload-length function, the tag expression its tag
+ * index is built on, and how a search with a tag names the table. Run on the caller's connection. The queue
+ * samples are {@link QueueSamples}.
  *
  * <p>Which index serves a search: ETA order uses the due index {@code (queue, eta_usec, ...)}, or the tag index
  * {@code (queue, tag, eta_usec ...)} when a tag is given; the state is a range of that ETA (due: up to now; leased
@@ -24,61 +23,22 @@ import java.util.Map;
  * by the database. Name order uses the primary key.
  */
 public final class OperatorStatements {
-    /** SQLite's dialect. */
-    /**
-     * SQLite's dialect. With a tag its planner, not knowing the values, may prefer the due index for a range
-     * bounded on both sides (state and cursor) and filter the tag, reading every due task of other tags; the tag
-     * index is named.
-     */
-    public static final OperatorStatements SQLITE =
-            new OperatorStatements("length", "tag", "task INDEXED BY task_tag_due");
-    /** PostgreSQL's: its tag index is on coalesce(tag, ''). */
-    public static final OperatorStatements POSTGRES =
-            new OperatorStatements("octet_length", "coalesce(tag, '')", "task");
-
     private static final String SEARCH_COLUMNS =
-            "(payload), tag, eta_usec, retry_count, created_usec, retry_limit " + "FROM ";
+            "(payload), tag, eta_usec, retry_count, created_usec, retry_limit FROM ";
     /** Sets ETA = now (parameter 1) on a named task whose ETA is later (parameters: now, queue, name, now). */
     static final String MAKE_DUE = "UPDATE task SET eta_usec = ? WHERE queue = ? AND name = ? AND eta_usec > ?";
-    /** Adds or (same queue, time and server) updates a sample, summing the activity. */
-    static final String SAMPLE_UPSERT = "INSERT INTO queue_sample (queue, at_usec, server, tasks, due, in_flight, "
-            + "oldest_due_age_usec, added, leased, deleted) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            + "ON CONFLICT (queue, at_usec, server) DO UPDATE SET tasks = excluded.tasks, due = excluded.due, "
-            + "in_flight = excluded.in_flight, oldest_due_age_usec = excluded.oldest_due_age_usec, "
-            + "added = queue_sample.added + excluded.added, leased = queue_sample.leased + excluded.leased, "
-            + "deleted = queue_sample.deleted + excluded.deleted";
-    /** One row per sample time of a queue from a time on: backlog the largest any server counted, activity summed. */
-    static final String SAMPLE_READ = "SELECT at_usec, max(tasks), max(due), max(in_flight), max(oldest_due_age_usec), "
-            + "sum(added), sum(leased), sum(deleted) FROM queue_sample WHERE queue = ? AND at_usec >= ? "
-            + "GROUP BY at_usec ORDER BY at_usec";
 
-    static final String SAMPLE_PRUNE = "DELETE FROM queue_sample WHERE at_usec < ?";
-
-    private final String lengthFunction;
-    private final String tagExpression;
-    private final String taggedTable;
-
-    /**
-     * @param lengthFunction the function giving a blob's length without reading it ({@code length},
-     *     {@code octet_length})
-     * @param tagExpression the expression the tag index is built on ({@code tag}, {@code coalesce(tag, '')})
-     * @param taggedTable the task table as a search with a tag names it
-     */
-    private OperatorStatements(String lengthFunction, String tagExpression, String taggedTable) {
-        this.lengthFunction = lengthFunction;
-        this.tagExpression = tagExpression;
-        this.taggedTable = taggedTable;
-    }
+    private OperatorStatements() {}
 
     /** The statement of a search, and its parameters in order. */
     public record Statement(String sql, List<Object> params) {}
 
     /** The statement {@link #search} runs for the query (public for the stores' query-plan checks). */
-    public Statement searchStatement(TaskQuery q) {
+    public static Statement searchStatement(SqlDialect dialect, TaskQuery q) {
         StringBuilder sql = new StringBuilder("SELECT name, ")
-                .append(lengthFunction)
+                .append(dialect.lengthFunction())
                 .append(SEARCH_COLUMNS)
-                .append(q.tag() == null ? "task" : taggedTable)
+                .append(q.tag() == null ? "task" : dialect.taggedTable())
                 .append(" WHERE queue = ?");
         List<Object> p = new ArrayList<>();
         p.add(q.queue());
@@ -92,7 +52,7 @@ public final class OperatorStatements {
             p.add(q.nowUsec());
         }
         if (q.tag() != null) {
-            sql.append(" AND ").append(tagExpression).append(" = ?");
+            sql.append(" AND ").append(dialect.tagExpression()).append(" = ?");
             p.add(q.tag().bytes());
         }
         TaskQuery.Cursor after = q.after();
@@ -125,8 +85,8 @@ public final class OperatorStatements {
     }
 
     /** A page of {@link io.pullqueue.core.TaskStore#taskSearch}. */
-    public TaskListing search(Connection c, TaskQuery q) throws SQLException {
-        Statement s = searchStatement(q);
+    static TaskListing search(Connection c, SqlDialect dialect, TaskQuery q) throws SQLException {
+        Statement s = searchStatement(dialect, q);
         List<Task> tasks = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(s.sql())) {
             for (int i = 0; i < s.params().size(); i++) {
@@ -143,12 +103,9 @@ public final class OperatorStatements {
 
     /**
      * {@link io.pullqueue.core.TaskStore#taskMakeDue}: one update per name; a name it did not change is OK when the
-     * task exists ({@code taskExists}: queue, name), else TOMBSTONED_TASK or UNKNOWN_TASK ({@code tombstoneLive}:
-     * queue, name, now).
+     * task exists, else TOMBSTONED_TASK or UNKNOWN_TASK.
      */
-    public static List<ErrorCode> makeDue(
-            Connection c, String taskExists, String tombstoneLive, String queue, List<String> names, long nowUsec)
-            throws SQLException {
+    static List<ErrorCode> makeDue(Connection c, String queue, List<String> names, long nowUsec) throws SQLException {
         int[] changed;
         try (PreparedStatement ps = c.prepareStatement(MAKE_DUE)) {
             for (String name : names) {
@@ -164,61 +121,12 @@ public final class OperatorStatements {
         for (int i = 0; i < names.size(); i++) {
             String name = names.get(i);
             results.add(
-                    changed[i] > 0 || TaskReads.exists(c, taskExists, queue, name)
+                    changed[i] > 0 || TaskStatements.exists(c, TaskStatements.TASK_EXISTS, queue, name)
                             ? ErrorCode.OK
-                            : TaskReads.exists(c, tombstoneLive, queue, name, nowUsec)
+                            : TaskStatements.exists(c, TaskStatements.TOMBSTONE_LIVE, queue, name, nowUsec)
                                     ? ErrorCode.TOMBSTONED_TASK
                                     : ErrorCode.UNKNOWN_TASK);
         }
         return results;
-    }
-
-    /** {@link io.pullqueue.core.TaskStore#sampleAdd}, one batch. */
-    public static void sampleAdd(Connection c, String server, Map<String, QueueSample> byQueue) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(SAMPLE_UPSERT)) {
-            for (Map.Entry<String, QueueSample> e : byQueue.entrySet()) {
-                QueueSample s = e.getValue();
-                ps.setString(1, e.getKey());
-                ps.setLong(2, s.atUsec());
-                ps.setString(3, server);
-                ps.setLong(4, s.tasks());
-                ps.setLong(5, s.due());
-                ps.setLong(6, s.inFlight());
-                ps.setLong(7, s.oldestDueAgeUsec());
-                ps.setLong(8, s.added());
-                ps.setLong(9, s.leased());
-                ps.setLong(10, s.deleted());
-                ps.addBatch();
-            }
-            ps.executeBatch();
-        }
-    }
-
-    /** {@link io.pullqueue.core.TaskStore#sampleRead}. */
-    public static List<QueueSample> sampleRead(Connection c, String queue, long fromUsec) throws SQLException {
-        List<QueueSample> out = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(SAMPLE_READ)) {
-            ps.setString(1, queue);
-            ps.setLong(2, fromUsec);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new QueueSample(
-                            rs.getLong(1),
-                            rs.getLong(2),
-                            rs.getLong(3),
-                            rs.getLong(4),
-                            rs.getLong(5),
-                            rs.getLong(6),
-                            rs.getLong(7),
-                            rs.getLong(8)));
-                }
-            }
-        }
-        return out;
-    }
-
-    /** {@link io.pullqueue.core.TaskStore#samplePrune}. */
-    public static int samplePrune(Connection c, long beforeUsec) throws SQLException {
-        return TaskReads.update(c, SAMPLE_PRUNE, beforeUsec);
     }
 }

@@ -2,11 +2,13 @@ package io.pullqueue.store.postgres;
 
 import io.pullqueue.core.LeaseFigures;
 import io.pullqueue.core.Limits;
+import io.pullqueue.store.Jdbc;
 import io.pullqueue.store.StoreException;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.util.logging.Level;
 import java.util.logging.Logger;
+import javax.sql.DataSource;
 
 /**
  * The lease throttle and the leased-task figures in the shared database, so that every server sharing it sees the
@@ -18,10 +20,12 @@ import java.util.logging.Logger;
 final class PostgresLeaseFigures implements LeaseFigures {
     private static final Logger LOG = Logger.getLogger(PostgresLeaseFigures.class.getName());
 
-    private final PostgresTaskStore store;
+    private final DataSource dataSource;
+    private final RetryingWriter writer;
 
-    PostgresLeaseFigures(PostgresTaskStore store) {
-        this.store = store;
+    PostgresLeaseFigures(DataSource dataSource) {
+        this.dataSource = dataSource;
+        this.writer = new RetryingWriter(dataSource);
     }
 
     @Override
@@ -29,7 +33,7 @@ final class PostgresLeaseFigures implements LeaseFigures {
         if (perSecond <= 0) {
             return true;
         }
-        long calls = store.read("count a lease call of queue " + queue, c -> {
+        long calls = Jdbc.autoCommit(dataSource, "count a lease call of queue " + queue, c -> {
             try (PreparedStatement ps = c.prepareStatement(PostgresSql.COUNT_LEASE_CALL)) {
                 ps.setString(1, queue);
                 ps.setLong(2, second(nowUsec));
@@ -48,7 +52,7 @@ final class PostgresLeaseFigures implements LeaseFigures {
             return;
         }
         try {
-            store.read("count the tasks leased from queue " + queue, c -> {
+            Jdbc.autoCommit(dataSource, "count the tasks leased from queue " + queue, c -> {
                 try (PreparedStatement ps = c.prepareStatement(PostgresSql.COUNT_LEASED_TASKS)) {
                     ps.setString(1, queue);
                     ps.setLong(2, second(nowUsec));
@@ -67,7 +71,7 @@ final class PostgresLeaseFigures implements LeaseFigures {
     @Override
     public Leased leased(String queue, long nowUsec) {
         long now = second(nowUsec);
-        return store.read("read the leased-task figures of queue " + queue, c -> {
+        return Jdbc.autoCommit(dataSource, "read the leased-task figures of queue " + queue, c -> {
             try (PreparedStatement ps = c.prepareStatement(PostgresSql.LEASED_TASKS)) {
                 ps.setLong(1, now - 60);
                 ps.setString(2, queue);
@@ -83,7 +87,7 @@ final class PostgresLeaseFigures implements LeaseFigures {
     @Override
     public int forget(long nowUsec, int batch) {
         long before = second(nowUsec) - 3600;
-        return store.write("forget lease figures older than an hour", c -> {
+        return writer.write("forget lease figures older than an hour", c -> {
             try (PreparedStatement ps = c.prepareStatement(PostgresSql.FORGET_LEASE_SECONDS)) {
                 ps.setLong(1, before);
                 ps.setInt(2, batch);

@@ -1,5 +1,6 @@
 package io.pullqueue.store.postgres;
 
+import io.pullqueue.store.QueueSamples;
 import io.pullqueue.store.SchemaMigrations;
 import java.util.List;
 
@@ -68,18 +69,6 @@ final class PostgresSchema {
             + "WITH (fillfactor = 50, autovacuum_vacuum_scale_factor = 0.05, autovacuum_vacuum_cost_delay = 1)";
 
     /**
-     * Each queue's history, one row per queue, sample time and server: every server writes its own rows, so no
-     * two ever update the same one (see {@code OperatorStatements}); the time index serves the pruning.
-     */
-    static final String CREATE_QUEUE_SAMPLE = "CREATE TABLE queue_sample ("
-            + "queue text NOT NULL, at_usec bigint NOT NULL, server text NOT NULL, "
-            + "tasks bigint NOT NULL, due bigint NOT NULL, in_flight bigint NOT NULL, "
-            + "oldest_due_age_usec bigint NOT NULL, added bigint NOT NULL, leased bigint NOT NULL, "
-            + "deleted bigint NOT NULL, PRIMARY KEY (queue, at_usec, server))";
-
-    static final String CREATE_QUEUE_SAMPLE_AT_INDEX = "CREATE INDEX queue_sample_at ON queue_sample (at_usec)";
-
-    /**
      * Tags become bytes (App Engine's tags are bytes): each text tag becomes its UTF-8. The tag index is dropped
      * first and built again afterwards, on the same expression (its '' is now the empty bytea).
      */
@@ -100,7 +89,7 @@ final class PostgresSchema {
                             CREATE_TOMBSTONE_EXPIRY_INDEX,
                             CREATE_QUEUE_STATE),
                     List.of(CREATE_LEASE_SECOND),
-                    List.of(CREATE_QUEUE_SAMPLE, CREATE_QUEUE_SAMPLE_AT_INDEX),
+                    QueueSamples.schema("text", "bigint", ""),
                     TAGS_AS_BYTES));
 
     /** Taken (for the transaction) before migrating: one instance at a time creates or upgrades the schema. */

@@ -1,13 +1,15 @@
 package io.pullqueue.store.postgres;
 
+import io.pullqueue.store.SqlDialect;
+
 /**
- * Every data statement of the PostgreSQL store. Times are µs since the epoch, always bound as parameters. Rows
+ * The data statements of the PostgreSQL store that are its own (those it shares with SQLite are in
+ * {@code TaskStatements}). Times are µs since the epoch, always bound as parameters. Rows
  * that several instances may go for at once are taken with {@code FOR UPDATE SKIP LOCKED}: a statement never
  * waits for another instance's lease, and never takes a row another transaction holds.
  */
 final class PostgresSql {
 
-    static final String PING = "SELECT 1";
     /** Channel of the task-availability notifications; the payload is the queue name. */
     static final String CHANNEL = "pullqueue_tasks";
 
@@ -17,12 +19,6 @@ final class PostgresSql {
 
     // ------------------------------------------------------------------------------------------ tasks
 
-    /** Inserts a task unless its name is live (no-op on conflict) or held by a tombstone that has not expired. */
-    static final String INSERT_TASK = "INSERT INTO task "
-            + "(queue, name, eta_usec, tag, retry_count, retry_limit, created_usec, payload) "
-            + "SELECT ?, ?, ?, ?, 0, ?, ?, ? WHERE NOT EXISTS "
-            + "(SELECT 1 FROM tombstone WHERE queue = ? AND name = ? AND expires_usec > ?) "
-            + "ON CONFLICT (queue, name) DO NOTHING";
     /**
      * The common table expression that tombstones the names a preceding {@code deleted} expression returned
      * (parameters: queue, expiry), replacing the expiry of an existing tombstone.
@@ -31,18 +27,6 @@ final class PostgresSql {
             + "expires_usec) SELECT ?, name, ? FROM deleted "
             + "ON CONFLICT (queue, name) DO UPDATE SET expires_usec = excluded.expires_usec) ";
 
-    static final String TASK_EXISTS = "SELECT 1 FROM task WHERE queue = ? AND name = ?";
-    static final String SELECT_TASK = "SELECT name, payload, tag, eta_usec, retry_count, created_usec, retry_limit "
-            + "FROM task WHERE queue = ? AND name = ?";
-    private static final String LIST_PAGE = ", tag, eta_usec, retry_count, created_usec, retry_limit "
-            + "FROM task WHERE queue = ? AND name > ? ORDER BY name LIMIT ?";
-    /** A page of the listing, in name order; the payload is left out, only its length is read. */
-    static final String LIST_TASKS = "SELECT name, octet_length(payload)" + LIST_PAGE;
-    /** {@link #LIST_TASKS} with the payloads. */
-    static final String LIST_TASKS_WITH_PAYLOADS = "SELECT name, payload" + LIST_PAGE;
-    /** Moves a lease: the token check (stored ETA = token, still in the future) is part of the WHERE. */
-    static final String MODIFY_LEASE =
-            "UPDATE task SET eta_usec = ? " + "WHERE queue = ? AND name = ? AND eta_usec = ? AND eta_usec > ?";
     /**
      * Deletes the named tasks (parameters: queue, names[], queue, tombstone expiry) and tombstones what it deleted,
      * in one statement; returns the deleted names.
@@ -101,31 +85,16 @@ final class PostgresSql {
 
     // ------------------------------------------------------------------------------------- tombstones
 
-    static final String TOMBSTONE_LIVE = "SELECT 1 FROM tombstone WHERE queue = ? AND name = ? AND expires_usec > ?";
     /** Which of the names (parameter 2, an array) hold a tombstone that is live at parameter 3. */
     static final String TOMBSTONES_LIVE =
             "SELECT name FROM tombstone WHERE queue = ? AND name = ANY (?) " + "AND expires_usec > ?";
 
-    static final String DELETE_EXPIRED_TOMBSTONES = "DELETE FROM tombstone WHERE (queue, name) IN "
-            + "(SELECT queue, name FROM tombstone WHERE expires_usec <= ? LIMIT ? FOR UPDATE SKIP LOCKED)";
-
     // ------------------------------------------------------------------------------------------ queues
 
-    /** Tombstones every task name of the queue until parameter 1, then (second statement) deletes them. */
-    static final String PURGE_TOMBSTONES = "INSERT INTO tombstone (queue, name, expires_usec) "
-            + "SELECT queue, name, ? FROM task WHERE queue = ? "
-            + "ON CONFLICT (queue, name) DO UPDATE SET expires_usec = excluded.expires_usec";
-
-    static final String PURGE_TASKS = "DELETE FROM task WHERE queue = ?";
-    /** Tasks, oldest ETA, leased and due counts of a queue (parameters: queue, now, now), in one snapshot. */
+    /** Tasks, oldest ETA, leased and due counts of a queue (parameters: now, now, queue), in one snapshot. */
     static final String QUEUE_COUNTS = "SELECT count(*), min(eta_usec), "
             + "count(*) FILTER (WHERE eta_usec > ? AND retry_count > 0), count(*) FILTER (WHERE eta_usec <= ?) "
             + "FROM task WHERE queue = ?";
-
-    static final String QUEUE_NEXT_ETA = "SELECT min(eta_usec) FROM task WHERE queue = ?";
-    static final String QUEUE_PAUSED = "SELECT paused FROM queue_state WHERE queue = ?";
-    static final String SET_QUEUE_PAUSED = "INSERT INTO queue_state (queue, paused) VALUES (?, ?) "
-            + "ON CONFLICT (queue) DO UPDATE SET paused = excluded.paused";
 
     // ----------------------------------------------------------------------------------- lease figures
 
@@ -154,6 +123,16 @@ final class PostgresSql {
     /** Live and dead row versions of the store's tables, as the statistics collector last counted them. */
     static final String TABLE_ROWS = "SELECT relname, n_live_tup, n_dead_tup FROM pg_stat_user_tables "
             + "WHERE schemaname = current_schema() AND relname IN ('task', 'tombstone')";
+
+    /** PostgreSQL for the shared statements: its tag index is on {@code coalesce(tag, '')}. */
+    static final SqlDialect DIALECT = new SqlDialect(
+            "postgres",
+            "PostgreSQL",
+            "octet_length",
+            "coalesce(tag, '')",
+            "task",
+            QUEUE_COUNTS,
+            " FOR UPDATE SKIP LOCKED");
 
     private PostgresSql() {}
 }

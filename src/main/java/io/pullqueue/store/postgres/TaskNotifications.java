@@ -2,6 +2,7 @@ package io.pullqueue.store.postgres;
 
 import io.pullqueue.core.TaskAvailabilityListener;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicLong;
@@ -12,7 +13,8 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /**
- * Listens on {@link PostgresSql#CHANNEL} with one connection of its own and passes each notification's queue name
+ * Announces tasks that became leasable ({@link #announce}, a {@code NOTIFY} sent at commit) and listens on
+ * {@link PostgresSql#CHANNEL} with one connection of its own and passes each notification's queue name
  * to the listener, so a lease waiting on this instance wakes when another instance adds tasks. Only a shortcut:
  * waiting leases also look again on their own every second, so a lost connection delays them but loses nothing.
  * The connection is re-opened after a failure (one log line per outage, not per attempt).
@@ -31,6 +33,14 @@ final class TaskNotifications {
     TaskNotifications(DataSource dataSource, TaskAvailabilityListener listener) {
         this.dataSource = dataSource;
         this.listener = listener;
+    }
+
+    /** Tells every listening instance (this one too) that the queue may have leasable tasks, at commit. */
+    static void announce(Connection c, String queue) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(PostgresSql.NOTIFY)) {
+            ps.setString(1, queue);
+            ps.execute();
+        }
     }
 
     void start() {

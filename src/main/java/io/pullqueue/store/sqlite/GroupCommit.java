@@ -2,6 +2,7 @@ package io.pullqueue.store.sqlite;
 
 import io.pullqueue.store.Jdbc;
 import io.pullqueue.store.StoreException;
+import io.pullqueue.store.Writer;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Savepoint;
@@ -22,7 +23,7 @@ import javax.sql.DataSource;
  * its change, so "acknowledged means durable" holds exactly as with one transaction per call. A lone caller runs at
  * once: grouping only happens while a commit is already in progress, so it adds no latency.
  */
-final class GroupCommit {
+final class GroupCommit implements Writer {
     /** The most pieces of work in one transaction; bounds the time a transaction holds the write lock. */
     static final int MAX_GROUP = 64;
 
@@ -38,7 +39,8 @@ final class GroupCommit {
     }
 
     /** Runs {@code work} in a committed transaction (possibly shared with other callers' work) and returns its result. */
-    <T> T write(String operation, Jdbc.SqlWork<T> work) {
+    @Override
+    public <T> T write(String operation, Jdbc.SqlWork<T> work) {
         Pending<T> mine = new Pending<>(operation, work);
         queued.add(mine);
         writeLock.lock();

@@ -143,6 +143,6 @@ final class SqliteLease {
             }
             ps.executeBatch();
         }
-        Names.put(c, queue, names, tombstoneExpiresUsec);
+        SqliteDeletes.tombstone(c, queue, names, tombstoneExpiresUsec);
     }
 }

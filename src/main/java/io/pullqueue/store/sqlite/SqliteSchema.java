@@ -1,5 +1,6 @@
 package io.pullqueue.store.sqlite;
 
+import io.pullqueue.store.QueueSamples;
 import io.pullqueue.store.SchemaMigrations;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -49,18 +50,6 @@ final class SqliteSchema {
             + "paused INTEGER NOT NULL) WITHOUT ROWID, STRICT";
 
     /**
-     * Each queue's history, one row per queue, sample time and server (see {@code OperatorStatements}); the
-     * time index serves the pruning of old samples.
-     */
-    static final String CREATE_QUEUE_SAMPLE = "CREATE TABLE queue_sample ("
-            + "queue TEXT NOT NULL, at_usec INTEGER NOT NULL, server TEXT NOT NULL, "
-            + "tasks INTEGER NOT NULL, due INTEGER NOT NULL, in_flight INTEGER NOT NULL, "
-            + "oldest_due_age_usec INTEGER NOT NULL, added INTEGER NOT NULL, leased INTEGER NOT NULL, "
-            + "deleted INTEGER NOT NULL, PRIMARY KEY (queue, at_usec, server)) WITHOUT ROWID, STRICT";
-
-    static final String CREATE_QUEUE_SAMPLE_AT_INDEX = "CREATE INDEX queue_sample_at ON queue_sample (at_usec)";
-
-    /**
      * Tags become bytes (App Engine's tags are bytes): a STRICT table cannot change a column's type, so the text
      * column is replaced by a BLOB column holding each tag's UTF-8, and the tag index is built again on it.
      * Every statement names its columns, so the new column's place at the end of the row does not matter.
@@ -84,7 +73,7 @@ final class SqliteSchema {
                             CREATE_TOMBSTONE,
                             CREATE_TOMBSTONE_EXPIRY_INDEX,
                             CREATE_QUEUE_STATE),
-                    List.of(CREATE_QUEUE_SAMPLE, CREATE_QUEUE_SAMPLE_AT_INDEX),
+                    QueueSamples.schema("TEXT", "INTEGER", " WITHOUT ROWID, STRICT"),
                     TAGS_AS_BYTES));
 
     /** The version a fully migrated database has. */

@@ -1,12 +1,15 @@
 package io.pullqueue.store.sqlite;
 
+import io.pullqueue.store.SqlDialect;
+
 /**
- * Every data statement of the SQLite store. Times are µs since the epoch, always bound as parameters.
- * Numbered parameters ({@code ?1}) are used where a value appears twice.
+ * The data statements of the SQLite store that are its own (those it shares with PostgreSQL are in
+ * {@code TaskStatements}). Times are µs since the epoch, always bound as parameters. Numbered parameters
+ * ({@code ?1}) are used where a value appears twice.
  */
 final class SqliteSql {
 
-    static final String PING = "SELECT 1";
+    static final String JOURNAL_MODE = "PRAGMA journal_mode";
     /** The path of the main database file. */
     static final String DATABASE_FILE = "SELECT file FROM pragma_database_list WHERE name = 'main'";
     /** Bytes of the database's free pages, which new rows reuse before the file grows. */
@@ -17,30 +20,9 @@ final class SqliteSql {
     /** Copies the write-ahead log into the database and truncates it to nothing, giving its space back. */
     static final String TRUNCATE_LOG = "PRAGMA wal_checkpoint(TRUNCATE)";
 
-    private static final String LIST_PAGE = ", tag, eta_usec, retry_count, created_usec, retry_limit "
-            + "FROM task WHERE queue = ? AND name > ? ORDER BY name LIMIT ?";
-
     // ------------------------------------------------------------------------------------------ tasks
 
-    /** Inserts a task unless its name is live (upsert no-op) or held by a tombstone that has not expired. */
-    static final String INSERT_TASK = "INSERT INTO task "
-            + "(queue, name, eta_usec, tag, retry_count, retry_limit, created_usec, payload) "
-            + "SELECT ?1, ?2, ?3, ?4, 0, ?5, ?6, ?7 WHERE NOT EXISTS "
-            + "(SELECT 1 FROM tombstone WHERE queue = ?1 AND name = ?2 AND expires_usec > ?6) "
-            + "ON CONFLICT (queue, name) DO NOTHING";
-
-    static final String TASK_EXISTS = "SELECT 1 FROM task WHERE queue = ? AND name = ?";
-    static final String SELECT_TASK = "SELECT name, payload, tag, eta_usec, retry_count, created_usec, retry_limit "
-            + "FROM task WHERE queue = ? AND name = ?";
-    /** A page of the listing, in name order; the payload is left out, only its length is read. */
-    static final String LIST_TASKS = "SELECT name, length(payload)" + LIST_PAGE;
-    /** {@link #LIST_TASKS} with the payloads. */
-    static final String LIST_TASKS_WITH_PAYLOADS = "SELECT name, payload" + LIST_PAGE;
-
     static final String DELETE_TASK = "DELETE FROM task WHERE queue = ? AND name = ?";
-    /** Moves a lease: the token check (stored ETA = token, still in the future) is part of the WHERE. */
-    static final String MODIFY_LEASE =
-            "UPDATE task SET eta_usec = ? " + "WHERE queue = ? AND name = ? AND eta_usec = ? AND eta_usec > ?";
 
     // ------------------------------------------------------------------------------------------ lease
 
@@ -76,29 +58,25 @@ final class SqliteSql {
     static final String PUT_TOMBSTONE = "INSERT INTO tombstone (queue, name, expires_usec) VALUES (?, ?, ?) "
             + "ON CONFLICT (queue, name) DO UPDATE SET expires_usec = excluded.expires_usec";
 
-    static final String TOMBSTONE_LIVE = "SELECT 1 FROM tombstone WHERE queue = ? AND name = ? AND expires_usec > ?";
-    static final String DELETE_EXPIRED_TOMBSTONES = "DELETE FROM tombstone WHERE (queue, name) IN "
-            + "(SELECT queue, name FROM tombstone WHERE expires_usec <= ? LIMIT ?)";
-
     // ------------------------------------------------------------------------------------------ queues
 
-    /** Tombstones every task name of queue ?1 until ?2 (run before {@link #PURGE_TASKS}). */
-    static final String PURGE_TOMBSTONES = "INSERT INTO tombstone (queue, name, expires_usec) "
-            + "SELECT queue, name, ?2 FROM task WHERE queue = ?1 "
-            + "ON CONFLICT (queue, name) DO UPDATE SET expires_usec = excluded.expires_usec";
-
-    static final String PURGE_TASKS = "DELETE FROM task WHERE queue = ?";
-    /** Tasks, oldest ETA, leased and due counts of queue ?1 at time ?2, read in one snapshot. */
+    /**
+     * Tasks, oldest ETA, leased and due counts of queue ?3 at time ?1 (= ?2), read in one snapshot, each from the
+     * due index alone. (PostgreSQL's takes the same parameters.)
+     */
     static final String QUEUE_COUNTS = "SELECT "
-            + "(SELECT count(*) FROM task WHERE queue = ?1), "
-            + "(SELECT min(eta_usec) FROM task WHERE queue = ?1), "
-            + "(SELECT count(*) FROM task WHERE queue = ?1 AND eta_usec > ?2 AND retry_count > 0), "
-            + "(SELECT count(*) FROM task WHERE queue = ?1 AND eta_usec <= ?2)";
+            + "(SELECT count(*) FROM task WHERE queue = ?3), "
+            + "(SELECT min(eta_usec) FROM task WHERE queue = ?3), "
+            + "(SELECT count(*) FROM task WHERE queue = ?3 AND eta_usec > ?1 AND retry_count > 0), "
+            + "(SELECT count(*) FROM task WHERE queue = ?3 AND eta_usec <= ?2)";
 
-    static final String QUEUE_NEXT_ETA = "SELECT min(eta_usec) FROM task WHERE queue = ?";
-    static final String QUEUE_PAUSED = "SELECT paused FROM queue_state WHERE queue = ?";
-    static final String SET_QUEUE_PAUSED = "INSERT INTO queue_state (queue, paused) VALUES (?, ?) "
-            + "ON CONFLICT (queue) DO UPDATE SET paused = excluded.paused";
+    /**
+     * SQLite for the shared statements. With a tag its planner, not knowing the values, may prefer the due index for
+     * a range bounded on both sides (state and cursor) and filter the tag, reading every due task of other tags; so
+     * a search with a tag names the tag index.
+     */
+    static final SqlDialect DIALECT =
+            new SqlDialect("sqlite", "SQLite", "length", "tag", "task INDEXED BY task_tag_due", QUEUE_COUNTS, "");
 
     private SqliteSql() {}
 }

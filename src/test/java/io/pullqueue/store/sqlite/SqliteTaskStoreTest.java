@@ -85,8 +85,8 @@ class SqliteTaskStoreTest extends TaskStoreContract {
             for (TaskQuery.Order order : List.of(TaskQuery.Order.ETA, TaskQuery.Order.ETA_DESC)) {
                 for (String tag : java.util.Arrays.asList(null, "red")) {
                     TaskQuery q = new TaskQuery(Q, state, Tag.of(tag), order, new TaskQuery.Cursor(NOW, "n"), 50, NOW);
-                    String plan = queryPlan(
-                            OperatorStatements.SQLITE.searchStatement(q).sql());
+                    String plan = queryPlan(OperatorStatements.searchStatement(SqliteSql.DIALECT, q)
+                            .sql());
                     String index = tag == null ? "task_due" : "task_tag_due";
                     assertTrue(plan.contains("SEARCH task USING INDEX " + index + " (queue=?"), q + "\n" + plan);
                     assertFalse(plan.contains("SCAN task"), plan);

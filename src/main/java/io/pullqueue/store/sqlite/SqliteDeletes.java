@@ -1,5 +1,7 @@
 package io.pullqueue.store.sqlite;
 
+import io.pullqueue.core.ErrorCode;
+import io.pullqueue.store.TaskStatements;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -7,13 +9,35 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
-/** What holds a task name: tombstones (written and checked) and live tasks, on the caller's connection. */
-final class Names {
+/**
+ * Deletes by name and the tombstones they leave, on the caller's connection inside its write transaction: each
+ * delete is one JDBC batch, then one batch tombstones the deleted names; only the names that changed nothing are
+ * looked at again to explain why.
+ */
+final class SqliteDeletes {
 
-    private Names() {}
+    private SqliteDeletes() {}
+
+    /**
+     * Deletes the named tasks and tombstones each deleted name; OK, TOMBSTONED_TASK (a live tombstone, also for a
+     * name given twice) or UNKNOWN_TASK per name.
+     */
+    static List<ErrorCode> delete(
+            Connection c, String queue, List<String> names, long nowUsec, long tombstoneExpiresUsec)
+            throws SQLException {
+        int[] deleted = deleteAndTombstone(c, SqliteSql.DELETE_TASK, queue, names, tombstoneExpiresUsec);
+        List<ErrorCode> results = new ArrayList<>(names.size());
+        for (int i = 0; i < names.size(); i++) {
+            boolean tombstoned = deleted[i] == 0
+                    && TaskStatements.exists(c, TaskStatements.TOMBSTONE_LIVE, queue, names.get(i), nowUsec);
+            results.add(
+                    deleted[i] > 0 ? ErrorCode.OK : tombstoned ? ErrorCode.TOMBSTONED_TASK : ErrorCode.UNKNOWN_TASK);
+        }
+        return results;
+    }
 
     /** Reserves each name until {@code expiresUsec}, replacing the expiry of an existing tombstone. */
-    static void put(Connection c, String queue, Collection<String> names, long expiresUsec) throws SQLException {
+    static void tombstone(Connection c, String queue, Collection<String> names, long expiresUsec) throws SQLException {
         if (names.isEmpty()) {
             return;
         }
@@ -58,7 +82,7 @@ final class Names {
                 gone.add(names.get(i));
             }
         }
-        put(c, queue, gone, tombstoneExpiresUsec);
+        tombstone(c, queue, gone, tombstoneExpiresUsec);
         return deleted;
     }
 }

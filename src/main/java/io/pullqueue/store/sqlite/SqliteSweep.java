@@ -1,6 +1,6 @@
 package io.pullqueue.store.sqlite;
 
-import io.pullqueue.store.TaskRows;
+import io.pullqueue.store.TaskStatements;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,22 +10,19 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The retry-limit sweep: due tasks that have used up their retry limit are deleted and tombstoned. Finding them
+ * The retry-limit sweep of SQLite: due tasks that have used up their retry limit are deleted and tombstoned. Finding them
  * is a read (it may scan the queue's due tasks, so it runs without the write lock); removing them re-checks the
  * condition in the DELETE, so a task leased, deleted or re-added in between is left alone.
  */
-final class ExhaustedTasks {
+final class SqliteSweep {
 
-    private ExhaustedTasks() {}
+    private SqliteSweep() {}
 
     /** Names of up to {@code batch} due tasks past their retry limit, oldest first. */
     static List<String> find(Connection c, String queue, Integer queueRetryLimit, long nowUsec, int batch)
             throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(SqliteSql.EXHAUSTED_TASKS)) {
-            ps.setString(1, queue);
-            ps.setLong(2, nowUsec);
-            TaskRows.setNullableInt(ps, 3, queueRetryLimit);
-            ps.setInt(4, batch);
+            TaskStatements.bindSweep(ps, queue, nowUsec, queueRetryLimit, batch);
             List<String> names = new ArrayList<>();
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
@@ -45,7 +42,7 @@ final class ExhaustedTasks {
             long nowUsec,
             long tombstoneExpiresUsec)
             throws SQLException {
-        int[] deleted = Names.deleteAndTombstone(
+        int[] deleted = SqliteDeletes.deleteAndTombstone(
                 c, SqliteSql.DELETE_EXHAUSTED_TASK, queue, names, tombstoneExpiresUsec, nowUsec, queueRetryLimit);
         return Arrays.stream(deleted).sum();
     }

@@ -12,18 +12,13 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** Names of tasks and tombstones, deletes by name, and the availability notification, on the caller's connection. */
-final class PgNames {
+/**
+ * Deletes by name and the tombstones they leave, on the caller's connection inside its transaction: one statement
+ * deletes and tombstones, one more explains the names that changed nothing.
+ */
+final class PostgresDeletes {
 
-    private PgNames() {}
-
-    /** Tells every listening instance (this one too) that the queue may have leasable tasks, at commit. */
-    static void notifyAvailable(Connection c, String queue) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(PostgresSql.NOTIFY)) {
-            ps.setString(1, queue);
-            ps.execute();
-        }
-    }
+    private PostgresDeletes() {}
 
     /**
      * Deletes the named tasks and tombstones them in one statement; then one query explains the names that were
