@@ -1,6 +1,8 @@
 package io.pullqueue.store;
 
 import io.pullqueue.core.ErrorCode;
+import io.pullqueue.core.LeaseOutcome;
+import io.pullqueue.core.LeaseQuery;
 import io.pullqueue.core.NewTask;
 import io.pullqueue.core.QueueCounts;
 import io.pullqueue.core.QueueSample;
@@ -83,7 +85,7 @@ public abstract class SqlTaskStore implements TaskStore {
      */
     @Override
     public ErrorCode taskModifyLease(String queue, String name, long tokenEtaUsec, long newEtaUsec, long nowUsec) {
-        return write("modify the lease of task " + name + " in queue " + queue, c -> {
+        return writeFreeing("modify the lease of task " + name + " in queue " + queue, c -> {
             ErrorCode code = TaskStatements.modifyLease(c, queue, name, tokenEtaUsec, newEtaUsec, nowUsec);
             if (code == ErrorCode.OK && newEtaUsec <= nowUsec) {
                 tasksAvailable(c, queue);
@@ -93,23 +95,36 @@ public abstract class SqlTaskStore implements TaskStore {
     }
 
     @Override
-    public final List<ErrorCode> taskDeleteMany(
-            String queue, List<String> names, long nowUsec, long tombstoneExpiresUsec) {
-        return names.isEmpty() ? List.of() : deleteNames(queue, names, nowUsec, tombstoneExpiresUsec);
+    public final LeaseOutcome taskLease(LeaseQuery query) {
+        return writeFreeing("lease tasks of queue " + query.queue(), c -> lease(c, query));
     }
 
-    /** {@link #taskDeleteMany} of one name or more, in the store's own way. */
+    /** {@link #taskLease} in the store's own way, inside a write transaction. */
+    protected abstract LeaseOutcome lease(Connection c, LeaseQuery query) throws SQLException;
+
+    @Override
+    public final List<ErrorCode> taskDeleteMany(
+            String queue, List<String> names, long nowUsec, long tombstoneExpiresUsec) {
+        if (names.isEmpty()) {
+            return List.of();
+        }
+        return writeFreeing(
+                "delete tasks of queue " + queue, c -> deleteNames(c, queue, names, nowUsec, tombstoneExpiresUsec));
+    }
+
+    /** {@link #taskDeleteMany} of one name or more, in the store's own way, inside a write transaction. */
     protected abstract List<ErrorCode> deleteNames(
-            String queue, List<String> names, long nowUsec, long tombstoneExpiresUsec);
+            Connection c, String queue, List<String> names, long nowUsec, long tombstoneExpiresUsec)
+            throws SQLException;
 
     @Override
     public long queuePurge(String queue, long tombstoneExpiresUsec) {
-        return write("purge queue " + queue, c -> TaskStatements.purge(c, queue, tombstoneExpiresUsec));
+        return writeFreeing("purge queue " + queue, c -> TaskStatements.purge(c, queue, tombstoneExpiresUsec));
     }
 
     @Override
     public int tombstoneDeleteExpired(long nowUsec, int batch) {
-        return write(
+        return writeFreeing(
                 "delete expired tombstones", c -> TaskStatements.deleteExpiredTombstones(c, dialect, nowUsec, batch));
     }
 
@@ -206,6 +221,14 @@ public abstract class SqlTaskStore implements TaskStore {
     /** Runs {@code work} in a committed write transaction of the store's {@link Writer}. */
     protected final <T> T write(String operation, Jdbc.SqlWork<T> work) {
         return writer.write(operation, work);
+    }
+
+    /**
+     * A write that frees room or needs little (lease, lease change, delete, purge, bookkeeping): a plain
+     * {@link #write} here; a store whose disk it manages itself may carry it on a full disk (SQLite's reserve).
+     */
+    protected <T> T writeFreeing(String operation, Jdbc.SqlWork<T> work) {
+        return write(operation, work);
     }
 
     /** Runs {@code work} in auto-commit mode: one statement, one snapshot, no write lock and no locks held after. */

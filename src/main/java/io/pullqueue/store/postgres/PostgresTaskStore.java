@@ -59,15 +59,15 @@ public final class PostgresTaskStore extends SqlTaskStore {
     }
 
     @Override
-    public LeaseOutcome taskLease(LeaseQuery query) {
-        return write("lease tasks of queue " + query.queue(), c -> PostgresLease.lease(c, query));
+    protected LeaseOutcome lease(Connection c, LeaseQuery query) throws SQLException {
+        return PostgresLease.lease(c, query);
     }
 
     @Override
-    protected List<ErrorCode> deleteNames(String queue, List<String> names, long nowUsec, long tombstoneExpiresUsec) {
-        return write(
-                "delete tasks of queue " + queue,
-                c -> PostgresDeletes.delete(c, queue, names, nowUsec, tombstoneExpiresUsec));
+    protected List<ErrorCode> deleteNames(
+            Connection c, String queue, List<String> names, long nowUsec, long tombstoneExpiresUsec)
+            throws SQLException {
+        return PostgresDeletes.delete(c, queue, names, nowUsec, tombstoneExpiresUsec);
     }
 
     @Override

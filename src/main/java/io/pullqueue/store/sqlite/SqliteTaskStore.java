@@ -7,8 +7,9 @@ import io.pullqueue.core.StorageStatus;
 import io.pullqueue.core.TaskStore;
 import io.pullqueue.store.Jdbc;
 import io.pullqueue.store.SqlTaskStore;
-import io.pullqueue.store.TaskStatements;
+import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.logging.Logger;
@@ -105,10 +106,11 @@ public final class SqliteTaskStore extends SqlTaskStore {
     }
 
     /**
-     * A write that frees room or needs little (lease, lease change, delete, bookkeeping): on a full disk it runs
-     * again on the storage reserve's space, then after the write-ahead log was truncated ({@link DiskRoom#carry}).
+     * On a full disk, runs again on the storage reserve's space, then after the write-ahead log was truncated
+     * ({@link DiskRoom#carry}).
      */
-    private <T> T writeOnReserve(String operation, Jdbc.SqlWork<T> work) {
+    @Override
+    protected <T> T writeFreeing(String operation, Jdbc.SqlWork<T> work) {
         return room.carry(
                 () -> write(operation, work),
                 () -> writer.alone("truncate the write-ahead log", c -> {
@@ -120,27 +122,15 @@ public final class SqliteTaskStore extends SqlTaskStore {
     }
 
     @Override
-    public LeaseOutcome taskLease(LeaseQuery query) {
-        return writeOnReserve("lease tasks of queue " + query.queue(), c -> SqliteLease.lease(c, query));
+    protected LeaseOutcome lease(Connection c, LeaseQuery query) throws SQLException {
+        return SqliteLease.lease(c, query);
     }
 
     @Override
-    public ErrorCode taskModifyLease(String queue, String name, long tokenEtaUsec, long newEtaUsec, long nowUsec) {
-        return writeOnReserve("modify the lease of task " + name + " in queue " + queue, c -> {
-            return TaskStatements.modifyLease(c, queue, name, tokenEtaUsec, newEtaUsec, nowUsec);
-        });
-    }
-
-    @Override
-    protected List<ErrorCode> deleteNames(String queue, List<String> names, long nowUsec, long tombstoneExpiresUsec) {
-        return writeOnReserve(
-                "delete tasks of queue " + queue,
-                c -> SqliteDeletes.delete(c, queue, names, nowUsec, tombstoneExpiresUsec));
-    }
-
-    @Override
-    public long queuePurge(String queue, long tombstoneExpiresUsec) {
-        return writeOnReserve("purge queue " + queue, c -> TaskStatements.purge(c, queue, tombstoneExpiresUsec));
+    protected List<ErrorCode> deleteNames(
+            Connection c, String queue, List<String> names, long nowUsec, long tombstoneExpiresUsec)
+            throws SQLException {
+        return SqliteDeletes.delete(c, queue, names, nowUsec, tombstoneExpiresUsec);
     }
 
     @Override
@@ -151,14 +141,7 @@ public final class SqliteTaskStore extends SqlTaskStore {
         if (names.isEmpty()) {
             return 0;
         }
-        return writeOnReserve(
+        return writeFreeing(
                 operation, c -> SqliteSweep.remove(c, queue, names, queueRetryLimit, nowUsec, tombstoneExpiresUsec));
-    }
-
-    @Override
-    public int tombstoneDeleteExpired(long nowUsec, int batch) {
-        return writeOnReserve(
-                "delete expired tombstones",
-                c -> TaskStatements.deleteExpiredTombstones(c, SqliteSql.DIALECT, nowUsec, batch));
     }
 }
