@@ -25,8 +25,7 @@ class SqliteTagsAsBytesTest {
     @Test
     void textTagsBecomeTheirUtf8BytesAndLeaseByTagUsesTheTagIndex() throws SQLException {
         DataSource ds = SqliteTaskStoreTest.dataSource(dir.resolve("old.db"));
-        try (Connection c = ds.getConnection();
-                Statement s = c.createStatement()) {
+        try (Connection c = ds.getConnection()) {
             c.setAutoCommit(false);
             SqliteSchema.MIGRATIONS.upTo(SqliteSchema.CURRENT_VERSION - 1).migrate(c);
             TagsAsBytesMigration.insertTextTags(c);
