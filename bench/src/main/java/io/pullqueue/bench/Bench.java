@@ -12,7 +12,9 @@ import java.util.Map;
 /**
  * Runs every workload against pullqueue and each peer, one system at a time on 127.0.0.1, and writes the report.
  * Usage (normally through bench/run): {@code Bench [--quick|--medium|--full] [--peers a,b] [--pullqueue-store NAME]
- * [--pullqueue-env KEY=VALUE]... [--out DIR]}.
+ * [--pullqueue-env KEY=VALUE]... [--out DIR] [--only ceiling] [--ceiling-workers 1,4,16] [--ceiling-seconds N]}.
+ * {@code --only ceiling} runs only the ceiling section (ping vs lease-1 per connection count, no API-key sibling):
+ * the quick, targeted way to compare a lease call with the no-op endpoint of the same server.
  */
 public final class Bench {
     static final int PULLQUEUE_PORT = 9190;
@@ -27,6 +29,9 @@ public final class Bench {
     /** Largest backlog each peer is filled to in the backlog workload (filling is bounded by its add rate). */
     static final Map<String, Long> MAX_BACKLOG = Map.of("elasticmq", 100_000L, "beanstalkd -f 0", 100_000L);
 
+    /** {@code --only ceiling}: the ceiling section alone, without the API-key sibling. */
+    private static boolean CEILING_ONLY;
+
     private Bench() {
     }
 
@@ -38,6 +43,9 @@ public final class Bench {
         Path repo = Path.of(System.getProperty("bench.repo", ".")).toAbsolutePath().normalize();
         Path out = null;
         int payloadBytes = -1;
+        boolean ceilingOnly = false;
+        List<Integer> ceilingWorkers = null;
+        int ceilingSeconds = -1;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--quick" -> mode = "quick";
@@ -51,10 +59,25 @@ public final class Bench {
                 }
                 case "--out" -> out = Path.of(args[++i]).toAbsolutePath();
                 case "--payload" -> payloadBytes = Integer.parseInt(args[++i]);
+                case "--only" -> {
+                    String only = args[++i];
+                    if (!only.equals("ceiling")) {
+                        throw new IllegalArgumentException("--only knows one workload so far: ceiling, got " + only);
+                    }
+                    ceilingOnly = true;
+                }
+                case "--ceiling-workers" -> ceilingWorkers = java.util.Arrays.stream(args[++i].split(","))
+                        .map(Integer::valueOf).toList();
+                case "--ceiling-seconds" -> ceilingSeconds = Integer.parseInt(args[++i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }
         }
         Settings settings = payloadBytes < 0 ? Settings.of(mode) : Settings.of(mode).withPayload(payloadBytes);
+        if (ceilingWorkers != null || ceilingSeconds > 0) {
+            settings = settings.withCeiling(ceilingWorkers == null ? settings.ceilingWorkers() : ceilingWorkers,
+                    ceilingSeconds > 0 ? ceilingSeconds : settings.ceilingSeconds());
+        }
+        CEILING_ONLY = ceilingOnly;
         if (out == null) {
             out = repo.resolve(mode.equals("quick") ? "bench/results/tmp" : "bench/results");
         }
@@ -101,7 +124,7 @@ public final class Bench {
         double minutes = (System.nanoTime() - t0) / 60e9;
         String date = LocalDate.now(ZoneOffset.UTC).toString();
         String host = java.net.InetAddress.getLocalHost().getHostName();
-        String base = date + "-" + host + (mode.equals("full") ? "" : "-" + mode)
+        String base = date + "-" + host + (mode.equals("full") ? "" : "-" + mode) + (ceilingOnly ? "-ceiling" : "")
                 + (payloadBytes < 0 ? "" : "-payload" + payloadBytes);
         if (!mode.equals("quick")) {
             String first = base;
@@ -130,7 +153,7 @@ public final class Bench {
         r.rssEmpty.put(peer.name(), Procs.rss(peer.pid()));
         r.loadAverage.put(peer.name(), loadAverage());
 
-        for (int workers : s.drainWorkers()) {
+        for (int workers : CEILING_ONLY ? List.<Integer>of() : s.drainWorkers()) {
             for (int batch : s.drainBatches()) {
                 if (batch > peer.maxLeaseBatch() && s.drainBatches().contains(peer.maxLeaseBatch())) {
                     continue;
@@ -148,7 +171,7 @@ public final class Bench {
         if (peer instanceof PullqueuePeer pq) {
             // The embedded store's ceiling is measured twice side by side: as it is (no credential checked, the
             // loopback default) and on a sibling server that asks for an API key on every call.
-            PullqueuePeer withKey = peer.name().equals("pullqueue")
+            PullqueuePeer withKey = peer.name().equals("pullqueue") && !CEILING_ONLY
                     ? PullqueuePeer.withApiKey(pq.repo(), work(), PULLQUEUE_AUTH_PORT) : null;
             try {
                 if (withKey != null) {
@@ -168,6 +191,9 @@ public final class Bench {
                     withKey.close();
                 }
             }
+        }
+        if (CEILING_ONLY) {
+            return;
         }
         Workloads.Steady st = w.steady(peer);
         r.steadies.add(st);

@@ -100,6 +100,18 @@ final class Procs {
     }
 
     /** Resident set size of a process in bytes (Linux), or -1. */
+    /** CPU time (user + system) the process has used so far, in nanoseconds (/proc/PID/stat; -1 when unknown). */
+    static long cpuNanos(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // fields 14 and 15 of stat (utime, stime), in clock ticks (100 per second on Linux)
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L;
+        } catch (IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     static long rss(long pid) {
         if (pid <= 0) {
             return -1;

@@ -154,6 +154,25 @@ final class PullqueuePeer implements Peer {
         }
     }
 
+    /**
+     * With -Dbench.jfr.phases=DIR, each ceiling phase (ping, lease of one) is recorded on its own: DIR/PEER-PHASE.jfr
+     * (JFR settings: -Dbench.jfr.settings=FILE.jfc, default profile).
+     */
+    private static final String JFR_PHASES = System.getProperty("bench.jfr.phases");
+
+    /** Starts or stops (and dumps) a flight recording of one phase, with -Dbench.jfr.phases=DIR. */
+    void recordPhase(String phase, boolean start) {
+        if (JFR_PHASES == null) {
+            return;
+        }
+        if (start) {
+            jcmd("JFR.start", "name=" + phase, "settings=" + System.getProperty("bench.jfr.settings", "profile"));
+        } else {
+            Path file = Path.of(JFR_PHASES).toAbsolutePath().resolve(name + "-" + phase + ".jfr");
+            jcmd("JFR.stop", "name=" + phase, "filename=" + file);
+        }
+    }
+
     /** With -Dbench.jfr=FILE, the first server JVM records a flight recording, dumped to FILE when the peer closes. */
     private static final String JFR = System.getProperty("bench.jfr");
 

@@ -12,6 +12,11 @@ record Settings(String mode, int drainTasks, List<Integer> drainWorkers, List<In
                 steadySeconds, backlogSizes, backlogIterations, ceilingWorkers, ceilingSeconds, bytes);
     }
 
+    Settings withCeiling(List<Integer> workers, int seconds) {
+        return new Settings(mode, drainTasks, drainWorkers, drainBatches, drainCapSeconds, steadyProducers, steadyWorkers,
+                steadySeconds, backlogSizes, backlogIterations, workers, seconds, payloadBytes);
+    }
+
     static Settings of(String mode) {
         return switch (mode) {
             case "quick" -> new Settings(mode, 5_000, List.of(4), List.of(10, 1000), 2,

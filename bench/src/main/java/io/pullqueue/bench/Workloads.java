@@ -209,12 +209,17 @@ final class Workloads {
      */
     Ceiling ceiling(PullqueuePeer peer, int workers) throws Exception {
         long seconds = settings.ceilingSeconds();
+        // Enough for the warm-up second and the measured seconds at 20,000 lease calls/s.
+        topUp(peer, Math.max(settings.drainTasks(), (seconds + 2) * 20_000L));
+        peer.recordPhase("ping-" + workers, true);
         double ping = rate(peer, workers, seconds, s -> {
             peer.ping(((Pinger) s).http);
             return true;
         }, true);
-        topUp(peer, Math.max(settings.drainTasks(), 20_000L));
+        peer.recordPhase("ping-" + workers, false);
+        peer.recordPhase("lease1-" + workers, true);
         double lease = rate(peer, workers, seconds, s -> !s.lease(1).isEmpty(), false);
+        peer.recordPhase("lease1-" + workers, false);
         return new Ceiling(peer.name(), workers, ping, lease);
     }
 
@@ -278,9 +283,15 @@ final class Workloads {
             Thread.sleep(1000);
             counting.set(true);
             long t0 = System.nanoTime();
+            long cpu0 = Procs.cpuNanos(peer.pid());
             Thread.sleep(seconds * 1000);
             long n = count.sum();
             double elapsed = (System.nanoTime() - t0) / 1e9;
+            long cpu1 = Procs.cpuNanos(peer.pid());
+            if (cpu0 >= 0 && cpu1 >= 0 && n > 0) {
+                Bench.log("%s %s W=%d: %.0f calls/s, server CPU %.0f µs per call (%.2f cores)", peer.name(),
+                        ping ? "ping" : "lease-1", workers, n / elapsed, (cpu1 - cpu0) / 1e3 / n, (cpu1 - cpu0) / 1e9 / elapsed);
+            }
             stop.set(true);
             for (Future<?> f : done) {
                 f.get();

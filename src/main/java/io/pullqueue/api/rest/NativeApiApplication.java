@@ -18,6 +18,7 @@ public class NativeApiApplication extends Application {
                 ConfigResource.class,
                 PingResource.class,
                 BodyLimitFilter.class,
+                LeaseRouting.class,
                 ExceptionMappers.Any.class,
                 ExceptionMappers.Web.class);
     }

@@ -13,13 +13,15 @@ import io.pullqueue.core.TaskQuery;
 import io.pullqueue.service.LeaseRequest;
 import io.pullqueue.service.LongPollLeaser;
 import io.pullqueue.service.QueueService;
-import jakarta.enterprise.context.RequestScoped;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -27,6 +29,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.Suspended;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
@@ -36,10 +39,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-/** Queues and their tasks: {@code /api/v1/queues/...}. See docs/api.md and /openapi. */
+/**
+ * Queues and their tasks: {@code /api/v1/queues/...}. See docs/api.md and /openapi. One instance serves every
+ * request (it keeps no per-request state): a request-scoped one was built, injected and given its own EJB reference
+ * on every call, a fifth of a lease call's CPU (docs/performance.md).
+ */
 @Path("v1/queues")
 @Produces(MediaType.APPLICATION_JSON)
-@RequestScoped
+@ApplicationScoped
 public class QueueResource {
 
     @Inject
@@ -112,25 +119,12 @@ public class QueueResource {
         return Jsons.BUILDERS.createObjectBuilder().add("results", a).build();
     }
 
+    /** A lease that may wait (long poll): the request is suspended, so a waiting call holds no thread. */
     @POST
     @Path("{queue}/tasks:lease")
     public void lease(@PathParam("queue") String queue, InputStream body, @Suspended AsyncResponse async) {
-        JsonObject o = JsonInput.object(body);
-        Long max = JsonInput.integer(o, "maxTasks");
-        Double seconds = JsonInput.number(o, "leaseSeconds");
-        if (max == null) {
-            throw JsonInput.invalid("maxTasks", "maxTasks is required (1.." + Limits.MAX_TASKS_PER_LEASE + ")");
-        }
-        if (seconds == null) {
-            throw JsonInput.invalid("leaseSeconds", "leaseSeconds is required (0.." + Limits.MAX_LEASE_SECONDS + ")");
-        }
-        Double wait = JsonInput.number(o, "waitSeconds");
-        // A tag field, even an empty one (the oldest task's tag), implies grouping by tag.
-        boolean tagGiven = JsonInput.string(o, "tag") != null || JsonInput.string(o, "tagBase64") != null;
-        TagFilter filter = TagFilter.of(JsonInput.bool(o, "groupByTag") || tagGiven, JsonInput.tag(o));
-        LeaseRequest r = new LeaseRequest(
-                queue, max, seconds, filter, Duration.ofMillis(Math.round((wait == null ? 0 : wait) * 1000)));
-        CompletableFuture<List<Task>> result = leaser.lease(r).toCompletableFuture();
+        CompletableFuture<List<Task>> result =
+                leaser.lease(leaseRequest(queue, JsonInput.object(body))).toCompletableFuture();
         if (!result.isDone()) {
             // Only a lease that really waits gets a safety timeout: a timer armed for every call would keep each
             // answered response reachable until it fired.
@@ -143,6 +137,38 @@ public class QueueResource {
                 async.resume(json(JsonBytes.tasks(tasks, service.nowUsec(), null)));
             }
         });
+    }
+
+    /**
+     * A lease that does not ask to wait, answered on the request's thread ({@link LeaseRouting} sends such calls
+     * here; the same answer as {@link #lease}, without suspending the request).
+     */
+    @LeaseRouting.Now
+    @Path("{queue}/tasks:lease")
+    public Response leaseNow(@PathParam("queue") String queue, InputStream body, @Context HttpServletRequest request) {
+        if (request.getAttribute(LeaseRouting.ROUTED) == null) {
+            throw new NotAllowedException("POST"); // the internal method, asked for by a client
+        }
+        LeaseRequest r = leaseRequest(queue, JsonInput.object(body));
+        List<Task> tasks = leaser.lease(r).toCompletableFuture().getNow(null); // a call that does not wait is done
+        return json(JsonBytes.tasks(tasks, service.nowUsec(), null));
+    }
+
+    private static LeaseRequest leaseRequest(String queue, JsonObject o) {
+        Long max = JsonInput.integer(o, "maxTasks");
+        Double seconds = JsonInput.number(o, "leaseSeconds");
+        if (max == null) {
+            throw JsonInput.invalid("maxTasks", "maxTasks is required (1.." + Limits.MAX_TASKS_PER_LEASE + ")");
+        }
+        if (seconds == null) {
+            throw JsonInput.invalid("leaseSeconds", "leaseSeconds is required (0.." + Limits.MAX_LEASE_SECONDS + ")");
+        }
+        Double wait = JsonInput.number(o, "waitSeconds");
+        // A tag field, even an empty one (the oldest task's tag), implies grouping by tag.
+        boolean tagGiven = JsonInput.string(o, "tag") != null || JsonInput.string(o, "tagBase64") != null;
+        TagFilter filter = TagFilter.of(JsonInput.bool(o, "groupByTag") || tagGiven, JsonInput.tag(o));
+        return new LeaseRequest(
+                queue, max, seconds, filter, Duration.ofMillis(Math.round((wait == null ? 0 : wait) * 1000)));
     }
 
     private static Response json(byte[] body) {

@@ -153,6 +153,18 @@ class ErrorsIT {
     void unknownPathsAndMethodsUseTheErrorShape() {
         assertError(Http.get("/api/v1/nothing-here"), 404, "NOT_FOUND", null);
         assertError(Http.delete("/api/v1/queues/" + Q), 405, "METHOD_NOT_ALLOWED", null);
+        String lease = "/api/v1/queues/" + Q + "/tasks:lease";
+        assertError(Http.get(lease), 405, "METHOD_NOT_ALLOWED", null);
+        // The method the server gives a lease that does not wait, internally, cannot be asked for.
+        assertError(
+                Http.send(HttpRequest.newBuilder(Http.uri(lease))
+                        .header("Content-Type", "application/json")
+                        .method(
+                                "PULLQUEUE-LEASE-NOW",
+                                HttpRequest.BodyPublishers.ofString("{\"maxTasks\":1,\"leaseSeconds\":60}"))),
+                405,
+                "METHOD_NOT_ALLOWED",
+                null);
     }
 
     /** A body of n bytes produced on demand, so the test never holds it in memory either. */

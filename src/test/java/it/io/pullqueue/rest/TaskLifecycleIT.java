@@ -9,6 +9,8 @@ import it.io.pullqueue.Http;
 import jakarta.json.Json;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
@@ -62,6 +64,47 @@ class TaskLifecycleIT {
         Http.Resp readd = NativeApi.add(Q, NativeApi.task("x").add("name", name));
         assertEquals(409, readd.status());
         assertEquals("TOMBSTONED_TASK", readd.reason());
+    }
+
+    /**
+     * A lease that does not wait is answered on the request's thread, one that may wait on a suspended request, and
+     * a body the server cannot size up front (chunked, no Content-Length) goes the long way: every framing of the
+     * same call leases the same way.
+     */
+    @Test
+    void aLeaseIsAnsweredAlikeWhateverItsBodyLooksLike() {
+        String uri = "/api/v1/queues/" + Q + "/tasks:lease";
+        String[] bodies = {
+            "{\"maxTasks\":1,\"leaseSeconds\":60}",
+            "{\"maxTasks\":1,\"leaseSeconds\":60,\"waitSeconds\":0}",
+            "{\"maxTasks\":1,\"leaseSeconds\":60,\"waitSeconds\":0.0001}",
+            "{\"maxTasks\":1,\"leaseSeconds\":60,\"waitSeconds\":1}",
+        };
+        for (String body : bodies) {
+            for (boolean chunked : new boolean[] {false, true}) {
+                String name = NativeApi.unique("framing");
+                assertEquals(
+                        201,
+                        NativeApi.add(Q, NativeApi.task("x").add("name", name)).status());
+                byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+                HttpRequest.BodyPublisher publisher = chunked
+                        ? HttpRequest.BodyPublishers.fromPublisher(HttpRequest.BodyPublishers.ofByteArray(bytes))
+                        : HttpRequest.BodyPublishers.ofByteArray(bytes);
+                Http.Resp r = Http.send(HttpRequest.newBuilder(Http.uri(uri))
+                        .header("Content-Type", "application/json")
+                        .POST(publisher));
+                String what = body + (chunked ? " chunked" : "");
+                assertEquals(200, r.status(), what + ": " + r.body());
+                JsonArray tasks = r.json().getJsonArray("tasks");
+                assertEquals(1, tasks.size(), what + ": " + r.body());
+                assertEquals(name, tasks.getJsonObject(0).getString("name"), what);
+                assertTrue(tasks.getJsonObject(0).getBoolean("leased"), what);
+            }
+        }
+        Http.Resp bad = NativeApi.lease(
+                Q, Json.createObjectBuilder().add("maxTasks", "1").add("leaseSeconds", 60));
+        assertEquals(400, bad.status(), bad.body());
+        assertEquals("maxTasks", bad.field());
     }
 
     @Test
