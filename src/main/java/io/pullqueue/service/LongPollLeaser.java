@@ -3,7 +3,9 @@ package io.pullqueue.service;
 import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.Identity;
 import io.pullqueue.core.QueueException;
+import io.pullqueue.core.TagFilter;
 import io.pullqueue.core.Task;
+import io.pullqueue.core.Validation;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
@@ -66,13 +68,7 @@ public class LongPollLeaser {
 
     /** Leases at once; if nothing is due and the request may wait, completes when tasks come or time is up. */
     public CompletionStage<List<Task>> lease(LeaseRequest r) {
-        if (r.maxWait().isNegative() || r.maxWait().compareTo(MAX_WAIT) > 0) {
-            throw new QueueException(
-                    ErrorCode.INVALID_REQUEST,
-                    "waitSeconds",
-                    "waitSeconds must be between 0 and " + MAX_WAIT.toSeconds() + ", got "
-                            + r.maxWait().toSeconds());
-        }
+        checkWait(r);
         List<Task> now = service.lease(r.queue(), r.maxTasks(), r.leaseSeconds(), r.filter());
         if (!now.isEmpty() || r.maxWait().isZero()) {
             return CompletableFuture.completedFuture(now);
@@ -88,6 +84,31 @@ public class LongPollLeaser {
                 new Waiter(r, Caller.current(), service.nowUsec() + r.maxWait().toNanos() / 1000);
         park(w);
         return w.result;
+    }
+
+    /**
+     * The first half of a lease call that also deletes ({@code deleteNames}): checks the whole lease request (so a
+     * bad one changes nothing), then deletes the names exactly as a batch delete would. The caller then calls
+     * {@link #lease}; whatever that answers, these deletes are committed.
+     */
+    public List<ErrorCode> deleteBeforeLease(LeaseRequest r, List<String> names) {
+        checkWait(r);
+        Validation.checkMaxTasks(r.maxTasks());
+        Validation.checkLeaseSeconds(r.leaseSeconds(), "leaseSeconds");
+        if (r.filter().kind() == TagFilter.Kind.TAG) {
+            Validation.checkTag(r.filter().tag(), "tag");
+        }
+        return service.deleteBeforeLease(r.queue(), names);
+    }
+
+    private static void checkWait(LeaseRequest r) {
+        if (r.maxWait().isNegative() || r.maxWait().compareTo(MAX_WAIT) > 0) {
+            throw new QueueException(
+                    ErrorCode.INVALID_REQUEST,
+                    "waitSeconds",
+                    "waitSeconds must be between 0 and " + MAX_WAIT.toSeconds() + ", got "
+                            + r.maxWait().toSeconds());
+        }
     }
 
     private void park(Waiter w) {

@@ -164,6 +164,16 @@ public class QueueService {
         return engine.delete(queue, names);
     }
 
+    /**
+     * The deletes of a lease call that also deletes the previous batch ({@code deleteNames}): allowed only to a
+     * caller who may both lease and delete on the queue, checked before anything is deleted; then exactly
+     * {@link #delete}.
+     */
+    public List<ErrorCode> deleteBeforeLease(String queue, List<String> names) {
+        access.allow(Operation.LEASE, queue);
+        return delete(queue, names);
+    }
+
     /** Deletes one task; any outcome but OK is thrown (see {@link PullQueueEngine#deleteOne}). */
     public void deleteOne(String queue, String name) {
         access.allow(Operation.DELETE, queue);

@@ -5,6 +5,7 @@ import io.pullqueue.core.QueueException;
 import io.pullqueue.service.Failures;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObjectBuilder;
+import jakarta.json.JsonValue;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -82,20 +83,38 @@ public abstract class ErrorResponses {
      * lists them as {@code error.names}.
      */
     public final Response response(QueueException e) {
-        return response(statusOf(e.code()), e.code().name(), e.getMessage(), e.field(), e.taskNames());
+        return response(statusOf(e.code()), e.code().name(), e.getMessage(), e.field(), e.taskNames(), null, null);
+    }
+
+    /**
+     * The response for a domain error with one more member in the {@code error} object: what the call did before
+     * it failed (e.g. {@code deleted}, the deletes a lease call committed before its lease failed).
+     */
+    public final Response response(QueueException e, String member, JsonValue value) {
+        return response(statusOf(e.code()), e.code().name(), e.getMessage(), e.field(), e.taskNames(), member, value);
     }
 
     /** An error response; {@code message} defaults to {@code reason}. */
     public final Response response(int status, String reason, String message, String field) {
-        return response(status, reason, message, field, List.of());
+        return response(status, reason, message, field, List.of(), null, null);
     }
 
-    private Response response(int status, String reason, String message, String field, List<String> names) {
+    private Response response(
+            int status,
+            String reason,
+            String message,
+            String field,
+            List<String> names,
+            String member,
+            JsonValue value) {
         JsonObjectBuilder err = error(status, reason, message == null ? reason : message, field);
         if (!names.isEmpty()) {
             JsonArrayBuilder a = Jsons.BUILDERS.createArrayBuilder();
             names.forEach(a::add);
             err.add("names", a);
+        }
+        if (member != null) {
+            err.add(member, value);
         }
         Response.ResponseBuilder r = Response.status(status)
                 .type(MediaType.APPLICATION_JSON_TYPE)

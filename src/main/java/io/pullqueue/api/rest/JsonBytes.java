@@ -31,7 +31,20 @@ final class JsonBytes {
 
     /** {@code {"tasks":[...]}} plus {@code "nextPageToken"} when there is one. */
     static byte[] tasks(List<Task> tasks, long nowUsec, String nextPageToken) {
-        int estimate = 16;
+        return tasks(tasks, nowUsec, nextPageToken, null, null);
+    }
+
+    /**
+     * A lease call's answer: the leased tasks and, for a call with {@code deleteNames}, {@code "deleted"}: one
+     * result per name, as a batch delete answers ({@code names} {@code null} for a call without deleteNames).
+     */
+    static byte[] leased(List<Task> tasks, long nowUsec, List<String> names, List<ErrorCode> codes) {
+        return tasks(tasks, nowUsec, null, names, codes);
+    }
+
+    private static byte[] tasks(
+            List<Task> tasks, long nowUsec, String nextPageToken, List<String> names, List<ErrorCode> codes) {
+        int estimate = 16 + resultsSize(names);
         for (Task t : tasks) {
             estimate += size(t);
         }
@@ -47,6 +60,10 @@ final class JsonBytes {
         if (nextPageToken != null) {
             w.ascii(",\"nextPageToken\":");
             w.string(nextPageToken);
+        }
+        if (names != null) {
+            w.ascii(",\"deleted\":");
+            w.results(names, codes);
         }
         w.put((byte) '}');
         return w.bytes();
@@ -70,21 +87,34 @@ final class JsonBytes {
 
     /** {@code {"results":[{"name":...,"status":...},...]}}, one entry per name in order. */
     static byte[] deleteResults(List<String> names, List<ErrorCode> codes) {
-        int estimate = 16;
-        for (String n : names) {
-            estimate += n.length() * 3 + 48;
-        }
-        JsonBytes w = new JsonBytes(estimate);
-        w.ascii("{\"results\":[");
-        for (int i = 0; i < names.size(); i++) {
-            w.ascii(i == 0 ? "{\"name\":" : ",{\"name\":");
-            w.string(names.get(i));
-            w.ascii(",\"status\":\"");
-            w.ascii(codes.get(i).name());
-            w.ascii("\"}");
-        }
-        w.ascii("]}");
+        JsonBytes w = new JsonBytes(16 + resultsSize(names));
+        w.ascii("{\"results\":");
+        w.results(names, codes);
+        w.put((byte) '}');
         return w.bytes();
+    }
+
+    private static int resultsSize(List<String> names) {
+        int estimate = 0;
+        if (names != null) {
+            for (String n : names) {
+                estimate += n.length() * 3 + 48;
+            }
+        }
+        return estimate;
+    }
+
+    /** {@code [{"name":...,"status":"OK"},...]}: one result per name. */
+    private void results(List<String> names, List<ErrorCode> codes) {
+        put((byte) '[');
+        for (int i = 0; i < names.size(); i++) {
+            ascii(i == 0 ? "{\"name\":" : ",{\"name\":");
+            string(names.get(i));
+            ascii(",\"status\":\"");
+            ascii(codes.get(i).name());
+            ascii("\"}");
+        }
+        put((byte) ']');
     }
 
     private void writeTask(Task t, long nowUsec) {

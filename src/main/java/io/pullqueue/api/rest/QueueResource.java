@@ -4,13 +4,10 @@ import io.pullqueue.api.http.JsonInput;
 import io.pullqueue.api.http.Jsons;
 import io.pullqueue.core.AddResult;
 import io.pullqueue.core.ErrorCode;
-import io.pullqueue.core.Limits;
 import io.pullqueue.core.QueueSpec;
-import io.pullqueue.core.TagFilter;
 import io.pullqueue.core.Task;
 import io.pullqueue.core.TaskListing;
 import io.pullqueue.core.TaskQuery;
-import io.pullqueue.service.LeaseRequest;
 import io.pullqueue.service.LongPollLeaser;
 import io.pullqueue.service.QueueService;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,9 +30,9 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -119,24 +116,22 @@ public class QueueResource {
         return Jsons.BUILDERS.createObjectBuilder().add("results", a).build();
     }
 
-    /** A lease that may wait (long poll): the request is suspended, so a waiting call holds no thread. */
+    /**
+     * A lease that may wait (long poll): the request is suspended, so a waiting call holds no thread. With
+     * {@code deleteNames}, those tasks are deleted first (see {@link LeaseCall}), then the lease waits.
+     */
     @POST
     @Path("{queue}/tasks:lease")
     public void lease(@PathParam("queue") String queue, InputStream body, @Suspended AsyncResponse async) {
-        CompletableFuture<List<Task>> result =
-                leaser.lease(leaseRequest(queue, JsonInput.object(body))).toCompletableFuture();
+        LeaseCall call = LeaseCall.start(leaser, queue, JsonInput.object(body));
+        CompletableFuture<List<Task>> result = call.lease().toCompletableFuture();
         if (!result.isDone()) {
             // Only a lease that really waits gets a safety timeout: a timer armed for every call would keep each
             // answered response reachable until it fired.
             async.setTimeout(LongPollLeaser.MAX_WAIT.toSeconds() + 40, TimeUnit.SECONDS);
         }
-        result.whenComplete((tasks, err) -> {
-            if (err != null) {
-                async.resume(err);
-            } else {
-                async.resume(json(JsonBytes.tasks(tasks, service.nowUsec(), null)));
-            }
-        });
+        result.whenComplete((tasks, err) ->
+                async.resume(err != null ? call.failed(err) : json(call.answer(tasks, service.nowUsec()))));
     }
 
     /**
@@ -149,29 +144,17 @@ public class QueueResource {
         if (request.getAttribute(LeaseRouting.ROUTED) == null) {
             throw new NotAllowedException("POST"); // the internal method, asked for by a client
         }
-        LeaseRequest r = leaseRequest(queue, JsonInput.object(body));
-        List<Task> tasks = leaser.lease(r).toCompletableFuture().getNow(null); // a call that does not wait is done
-        return json(JsonBytes.tasks(tasks, service.nowUsec(), null));
+        LeaseCall call = LeaseCall.start(leaser, queue, JsonInput.object(body));
+        List<Task> tasks;
+        try {
+            tasks = call.lease().toCompletableFuture().getNow(null); // a call that does not wait is done
+        } catch (CompletionException e) {
+            return call.failed(e);
+        }
+        return json(call.answer(tasks, service.nowUsec()));
     }
 
-    private static LeaseRequest leaseRequest(String queue, JsonObject o) {
-        Long max = JsonInput.integer(o, "maxTasks");
-        Double seconds = JsonInput.number(o, "leaseSeconds");
-        if (max == null) {
-            throw JsonInput.invalid("maxTasks", "maxTasks is required (1.." + Limits.MAX_TASKS_PER_LEASE + ")");
-        }
-        if (seconds == null) {
-            throw JsonInput.invalid("leaseSeconds", "leaseSeconds is required (0.." + Limits.MAX_LEASE_SECONDS + ")");
-        }
-        Double wait = JsonInput.number(o, "waitSeconds");
-        // A tag field, even an empty one (the oldest task's tag), implies grouping by tag.
-        boolean tagGiven = JsonInput.string(o, "tag") != null || JsonInput.string(o, "tagBase64") != null;
-        TagFilter filter = TagFilter.of(JsonInput.bool(o, "groupByTag") || tagGiven, JsonInput.tag(o));
-        return new LeaseRequest(
-                queue, max, seconds, filter, Duration.ofMillis(Math.round((wait == null ? 0 : wait) * 1000)));
-    }
-
-    private static Response json(byte[] body) {
+    static Response json(byte[] body) {
         return Response.ok(body, MediaType.APPLICATION_JSON_TYPE).build();
     }
 

@@ -1,8 +1,10 @@
 package io.pullqueue.api.rest;
 
 import io.pullqueue.api.http.JsonInput;
+import io.pullqueue.core.Limits;
 import io.pullqueue.core.QueueException;
 import io.pullqueue.core.TaskDraft;
+import io.pullqueue.core.Validation;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
@@ -60,11 +62,40 @@ final class TaskInput {
     }
 
     static List<String> names(JsonObject body) {
-        JsonArray a = JsonInput.array(body, "names");
+        return strings(JsonInput.array(body, "names"), "names");
+    }
+
+    /**
+     * A lease call's {@code deleteNames}: {@code null} when absent, else at most {@link Limits#MAX_NAMES_PER_DELETE}
+     * valid task names. Unlike a batch delete, which answers INVALID_TASK_NAME per name, a bad name here refuses the
+     * whole call (400) before anything is deleted or leased: the names come from a lease, so a bad one is a bug.
+     */
+    static List<String> deleteNames(JsonObject body) {
+        JsonValue v = body.get("deleteNames");
+        if (v == null || v.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        JsonArray a = JsonInput.array(body, "deleteNames");
+        if (a.size() > Limits.MAX_NAMES_PER_DELETE) {
+            throw JsonInput.invalid(
+                    "deleteNames", "at most " + Limits.MAX_NAMES_PER_DELETE + " names in deleteNames, got " + a.size());
+        }
+        List<String> names = strings(a, "deleteNames");
+        for (int i = 0; i < names.size(); i++) {
+            if (!Validation.isValidTaskName(names.get(i))) {
+                throw JsonInput.invalid(
+                        "deleteNames[" + i + "]",
+                        "deleteNames[" + i + "] is not a task name: task names match [a-zA-Z0-9_-]{1,500}");
+            }
+        }
+        return names;
+    }
+
+    private static List<String> strings(JsonArray a, String field) {
         List<String> names = new ArrayList<>(a.size());
         for (int i = 0; i < a.size(); i++) {
             if (a.get(i).getValueType() != JsonValue.ValueType.STRING) {
-                throw JsonInput.invalid("names[" + i + "]", "names[" + i + "] must be a string");
+                throw JsonInput.invalid(field + "[" + i + "]", field + "[" + i + "] must be a string");
             }
             names.add(a.getString(i));
         }

@@ -1,6 +1,7 @@
 package it.io.pullqueue.edge;
 
 import it.io.pullqueue.Http;
+import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -55,6 +56,12 @@ class NativeFuzzIT extends Fuzzer {
                 "a number as a string"));
         c.add(raw(
                 "POST",
+                BASE + "/tasks:lease",
+                "application/json",
+                "{\"maxTasks\":1,\"leaseSeconds\":1,\"deleteNames\":[\"a\",{\"b\":1},null]}",
+                "deleteNames with an object and a null"));
+        c.add(raw(
+                "POST",
                 BASE + "/tasks",
                 "application/json",
                 "{\"payload\":\"aGk=\",\"tag\":\"\\ud800\"}",
@@ -88,6 +95,15 @@ class NativeFuzzIT extends Fuzzer {
 
     private String name(Random r) {
         return "f" + runId + "-" + r.nextInt(400);
+    }
+
+    /** One to four names, for a batch delete or a lease's deleteNames. */
+    private List<Object> names(Random r) {
+        List<Object> names = new ArrayList<>();
+        for (int k = r.nextInt(4) + 1; k > 0; k--) {
+            names.add(name(r));
+        }
+        return names;
     }
 
     private Map<String, Object> taskBody(Random r) {
@@ -133,7 +149,9 @@ class NativeFuzzIT extends Fuzzer {
                     "tag",
                     r.nextInt(4) == 0 ? "t" + r.nextInt(3) : null,
                     "groupByTag",
-                    r.nextInt(5) == 0 ? true : null);
+                    r.nextInt(5) == 0 ? true : null,
+                    "deleteNames",
+                    r.nextInt(3) == 0 ? names(r) : null);
         } else if (p < 65) {
             op = "modify";
             target = name(r);
@@ -151,11 +169,7 @@ class NativeFuzzIT extends Fuzzer {
         } else if (p < 80) {
             op = "batchDelete";
             path = BASE + "/tasks:batchDelete";
-            List<Object> names = new ArrayList<>();
-            for (int k = r.nextInt(4) + 1; k > 0; k--) {
-                names.add(name(r));
-            }
-            body = Json.obj("names", names);
+            body = Json.obj("names", names(r));
         } else if (p < 88) {
             op = "list";
             method = "GET";
@@ -232,6 +246,13 @@ class NativeFuzzIT extends Fuzzer {
         int status = resp.statusCode();
         String body = new String(resp.body(), StandardCharsets.UTF_8);
         if (status >= 400) {
+            // A lease whose lease part failed after its deletes tells of them (error.deleted).
+            JsonObject error = "lease".equals(c.op()) ? jsonObject(body) : null;
+            if (error != null
+                    && error.get("error") instanceof JsonObject e
+                    && e.get("deleted") instanceof JsonArray d) {
+                recordDeletes(d);
+            }
             return jsonError(
                     status,
                     body,
@@ -256,19 +277,27 @@ class NativeFuzzIT extends Fuzzer {
                         added.add(v.asJsonObject().getString("name"));
                     }
                 });
-            case "lease" ->
+            case "lease" -> {
+                if (o.get("deleted") instanceof JsonArray d) {
+                    recordDeletes(d);
+                }
                 o.getJsonArray("tasks").forEach(v -> leased(v.asJsonObject().getString("name")));
-            case "batchDelete" ->
-                o.getJsonArray("results").forEach(v -> {
-                    if (v.asJsonObject().getString("status").equals("OK")) {
-                        deleted.add(v.asJsonObject().getString("name"));
-                    }
-                });
+            }
+            case "batchDelete" -> recordDeletes(o.getJsonArray("results"));
             default -> {
                 // reads change nothing
             }
         }
         return null;
+    }
+
+    /** The names a batch delete or a lease's deleteNames deleted ({@code status} OK). */
+    private void recordDeletes(JsonArray results) {
+        results.forEach(v -> {
+            if (v.asJsonObject().getString("status").equals("OK")) {
+                deleted.add(v.asJsonObject().getString("name"));
+            }
+        });
     }
 
     @Override

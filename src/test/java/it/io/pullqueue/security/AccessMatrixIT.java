@@ -30,7 +30,8 @@ import org.junit.jupiter.api.TestFactory;
  * nothing.
  */
 class AccessMatrixIT {
-    private static final Set<Op> CONSUME = EnumSet.of(Op.LEASE, Op.MODIFY_LEASE, Op.DELETE, Op.GET, Op.LIST, Op.SEARCH);
+    private static final Set<Op> CONSUME =
+            EnumSet.of(Op.LEASE, Op.LEASE_AND_DELETE, Op.MODIFY_LEASE, Op.DELETE, Op.GET, Op.LIST, Op.SEARCH);
     /** Seeing a queue: its statistics and its history. */
     private static final Set<Op> SEE = EnumSet.of(Op.VIEW, Op.HISTORY);
 

@@ -39,6 +39,8 @@ final class Doors {
     enum Op {
         ADD,
         LEASE,
+        /** A lease that also deletes a task (native {@code deleteNames}): needs both rights. */
+        LEASE_AND_DELETE,
         MODIFY_LEASE,
         DELETE,
         GET,
@@ -81,6 +83,12 @@ final class Doors {
         switch (op) {
             case ADD -> r = AuthServer.post(q + "/tasks", who, "{\"payload\":\"aGk=\"}");
             case LEASE -> r = AuthServer.post(q + "/tasks:lease", who, "{\"maxTasks\":1,\"leaseSeconds\":1}");
+            case LEASE_AND_DELETE ->
+                r = AuthServer.post(
+                        q + "/tasks:lease",
+                        who,
+                        "{\"maxTasks\":1,\"leaseSeconds\":1,\"tag\":\"" + task[2] + "\",\"deleteNames\":[\"" + task[0]
+                                + "\"]}");
             case MODIFY_LEASE ->
                 r = AuthServer.post(
                         q + "/tasks/" + task[0] + ":modifyLease",
@@ -313,7 +321,12 @@ final class Doors {
     }
 
     static boolean needsTask(Op op) {
-        return op == Op.MODIFY_LEASE || op == Op.DELETE || op == Op.GET || op == Op.SEARCH || op == Op.RUN_NOW;
+        return op == Op.MODIFY_LEASE
+                || op == Op.LEASE_AND_DELETE
+                || op == Op.DELETE
+                || op == Op.GET
+                || op == Op.SEARCH
+                || op == Op.RUN_NOW;
     }
 
     private static void assertChallenge(Http.Resp r) {
