@@ -208,6 +208,26 @@ public final class PullQueueClient {
 
     /** Leases due tasks, in ETA order; an empty list when none is due (after waiting, with a wait). */
     public List<LeasedTask> lease(String queue, LeaseOptions options) throws InterruptedException {
+        return leaseCall(queue, options, null).tasks();
+    }
+
+    /**
+     * Deletes {@code deleteNames} (at most 1000: typically the batch a worker just finished), then leases as
+     * {@link #lease(String, LeaseOptions)}, in one call: a worker in steady state makes one round trip per batch.
+     * The deletes are a batch delete's, one result per name ({@link DeleteResult#gone()}). The call is retried like
+     * a lease (a delete repeated answers TOMBSTONED_TASK, which is gone too). When it fails, the deletes may or may
+     * not have been done (the server did them first unless it refused the request): delete those names again.
+     */
+    public LeaseResult lease(String queue, LeaseOptions options, Collection<String> deleteNames)
+            throws InterruptedException {
+        if (deleteNames.size() > MAX_DELETE) {
+            throw new IllegalArgumentException("at most " + MAX_DELETE + " names to delete, got " + deleteNames.size());
+        }
+        return leaseCall(queue, options, List.copyOf(deleteNames));
+    }
+
+    private LeaseResult leaseCall(String queue, LeaseOptions options, List<String> deleteNames)
+            throws InterruptedException {
         JsonObjectBuilder body = Json.createObjectBuilder()
                 .add("maxTasks", options.maxTasks())
                 .add("leaseSeconds", seconds(options.lease()));
@@ -220,6 +240,11 @@ public final class PullQueueClient {
         if (!options.pollWait().isZero()) {
             body.add("waitSeconds", seconds(options.pollWait()));
         }
+        if (deleteNames != null) {
+            JsonArrayBuilder names = Json.createArrayBuilder();
+            deleteNames.forEach(names::add);
+            body.add("deleteNames", names);
+        }
         JsonObject answer = call("POST", path(queue) + "/tasks:lease", body.build(), options.pollWait(), true);
         JsonArray tasks = answer.getJsonArray("tasks");
         List<LeasedTask> leased = new ArrayList<>(tasks.size());
@@ -229,7 +254,8 @@ public final class PullQueueClient {
                     t.getString("tag", null), usec(t, "etaUsec"), t.getString("leaseToken"),
                     t.getInt("retryCount", 0), usec(t, "createdUsec")));
         }
-        return leased;
+        JsonArray deleted = deleteNames == null ? JsonValue.EMPTY_JSON_ARRAY : answer.getJsonArray("deleted");
+        return new LeaseResult(leased, deleteResults(deleted));
     }
 
     /**
@@ -261,10 +287,16 @@ public final class PullQueueClient {
             all.subList(from, Math.min(all.size(), from + MAX_DELETE)).forEach(array::add);
             JsonObject body = Json.createObjectBuilder().add("names", array).build();
             JsonObject answer = call("POST", path(queue) + "/tasks:batchDelete", body, Duration.ZERO, true);
-            for (JsonValue v : answer.getJsonArray("results")) {
-                JsonObject r = v.asJsonObject();
-                results.add(new DeleteResult(r.getString("name"), r.getString("status")));
-            }
+            results.addAll(deleteResults(answer.getJsonArray("results")));
+        }
+        return results;
+    }
+
+    private static List<DeleteResult> deleteResults(JsonArray a) {
+        List<DeleteResult> results = new ArrayList<>(a.size());
+        for (JsonValue v : a) {
+            JsonObject r = v.asJsonObject();
+            results.add(new DeleteResult(r.getString("name"), r.getString("status")));
         }
         return results;
     }

@@ -26,6 +26,12 @@ import java.util.logging.Logger;
  * {@link BatchHandler}), delete what succeeded (grouped into batch deletes), give back what failed so that it is
  * leased again after a backoff, and renew the lease of a task whose handler is still busy.
  *
+ * <p>With a batch handler, the next lease call carries the names of the batches that finished since the last one
+ * ({@code deleteNames}: the server deletes them, then leases), so that a worker in steady state makes one call per
+ * batch. A finished task whose next lease call does not come soon (all handlers busy, or a lease call waiting for
+ * tasks) is deleted on its own after {@link #PIGGYBACK_HOLD} (a quarter of the lease at most), and so is everything
+ * still to delete at shutdown.
+ *
  * <ul>
  * <li>At most {@code limit} handlers run at once; the loop leases only as many tasks as there are free slots
  * (backpressure: nothing waits in a buffer while its lease runs). With adaptive concurrency the limit grows with
@@ -39,6 +45,8 @@ import java.util.logging.Logger;
 public final class Worker implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Worker.class.getName());
+    /** How long a finished batch's names wait for the next lease call to delete them before a delete call does. */
+    static final Duration PIGGYBACK_HOLD = Duration.ofMillis(500);
 
     private final PullQueueClient client;
     private final String queue;
@@ -59,7 +67,9 @@ public final class Worker implements AutoCloseable {
     private final ScheduledExecutorService renewals;
     private final Thread leaseLoop;
     private final Thread deleteLoop;
-    private final LinkedBlockingQueue<String> toDelete = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Finished> toDelete = new LinkedBlockingQueue<>();
+    /** How long finished names wait for a lease call to carry them (zero: deleted at once, as with a task handler). */
+    private final long holdNanos;
     private final Set<Unit> running = ConcurrentHashMap.newKeySet();
     private final AtomicInteger busy = new AtomicInteger();
     private final ReentrantLock slots = new ReentrantLock();
@@ -84,6 +94,7 @@ public final class Worker implements AutoCloseable {
         this.grace = b.grace;
         this.backlogInterval = b.backlogInterval;
         this.adaptive = b.minConcurrency < b.maxConcurrency;
+        this.holdNanos = batchHandler == null ? 0 : Math.min(PIGGYBACK_HOLD.toNanos(), b.lease.toNanos() / 4);
         this.metrics = b.metrics;
         this.concurrency = new AdaptiveConcurrency(b.minConcurrency, b.maxConcurrency, b.minConcurrency);
         this.limit = concurrency.limit();
@@ -319,7 +330,7 @@ public final class Worker implements AutoCloseable {
                 }
                 List<LeasedTask> tasks;
                 try {
-                    tasks = client.lease(queue, options);
+                    tasks = lease(options);
                 } finally {
                     synchronized (inLeaseCall) {
                         inLeaseCall[0] = false;
@@ -365,6 +376,44 @@ public final class Worker implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * One lease call; with a batch handler, it also deletes the batches finished since the last one. If it fails,
+     * those names go back to be deleted again (a second delete of a deleted task answers TOMBSTONED_TASK).
+     */
+    private List<LeasedTask> lease(LeaseOptions options) throws InterruptedException {
+        if (holdNanos == 0) {
+            return client.lease(queue, options);
+        }
+        List<Finished> done = new ArrayList<>();
+        toDelete.drainTo(done, PullQueueClient.MAX_DELETE);
+        if (done.isEmpty()) {
+            return client.lease(queue, options);
+        }
+        List<String> names = done.stream().map(Finished::name).toList();
+        LeaseResult r;
+        try {
+            r = client.lease(queue, options, names);
+        } catch (InterruptedException | RuntimeException e) { // PullQueueException included
+            toDelete.addAll(done);
+            throw e;
+        }
+        deleted(r.deleted());
+        return r.tasks();
+    }
+
+    /** Counts the deletes that took and logs the others. */
+    private void deleted(List<DeleteResult> results) {
+        int gone = 0;
+        for (DeleteResult r : results) {
+            if (r.gone()) {
+                gone++;
+            } else {
+                LOG.warning("Worker on queue " + queue + ": task " + r.name() + " not deleted: " + r.status());
+            }
+        }
+        metrics.deleted(queue, gone);
     }
 
     /** Waits until fewer handlers than the limit run; returns how many more may start. */
@@ -490,8 +539,9 @@ public final class Worker implements AutoCloseable {
                 }
                 if (error == null) {
                     metrics.done(queue, mine.size(), time);
+                    long now = System.nanoTime();
                     for (LeasedTask t : mine) {
-                        toDelete.add(t.name());
+                        toDelete.add(new Finished(t.name(), now));
                     }
                 } else {
                     metrics.failed(queue, mine.size(), time, error);
@@ -593,9 +643,15 @@ public final class Worker implements AutoCloseable {
         }
     }
 
-    /** Deletes finished tasks in batches: whatever has gathered while the previous delete ran, up to 1000. */
+    /** A finished task's name, to be deleted, and when it finished ({@link System#nanoTime()}). */
+    private record Finished(String name, long atNanos) {}
+
+    /**
+     * Deletes finished tasks in batches: whatever has gathered while the previous delete ran, up to 1000. With a
+     * batch handler, only names the lease loop has not carried within the hold time (and all of them at shutdown).
+     */
     private void deleteLoop() {
-        List<String> batch = new ArrayList<>();
+        List<Finished> batch = new ArrayList<>();
         int errors = 0;
         while (true) {
             try {
@@ -605,25 +661,29 @@ public final class Worker implements AutoCloseable {
                         if (batch.isEmpty()) {
                             return;
                         }
-                    } else {
-                        String first = toDelete.poll(200, TimeUnit.MILLISECONDS);
+                    } else if (holdNanos == 0) {
+                        Finished first = toDelete.poll(200, TimeUnit.MILLISECONDS);
                         if (first == null) {
                             continue;
+                        }
+                        batch.add(first);
+                    } else {
+                        Finished first = toDelete.peek();
+                        long left = first == null ? holdNanos / 2 : first.atNanos() + holdNanos - System.nanoTime();
+                        if (first == null || left > 0) {
+                            // Nothing to delete yet, or the next lease call may still carry it.
+                            Thread.sleep(Math.max(1, Math.min(200, left / 1_000_000)));
+                            continue;
+                        }
+                        first = toDelete.poll();
+                        if (first == null) {
+                            continue; // the lease loop took it
                         }
                         batch.add(first);
                     }
                 }
                 toDelete.drainTo(batch, PullQueueClient.MAX_DELETE - batch.size());
-                List<DeleteResult> results = client.delete(queue, batch);
-                int gone = 0;
-                for (DeleteResult r : results) {
-                    if (r.gone()) {
-                        gone++;
-                    } else {
-                        LOG.warning("Worker on queue " + queue + ": task " + r.name() + " not deleted: " + r.status());
-                    }
-                }
-                metrics.deleted(queue, gone);
+                deleted(client.delete(queue, batch.stream().map(Finished::name).toList()));
                 batch.clear();
                 errors = 0;
             } catch (InterruptedException e) {

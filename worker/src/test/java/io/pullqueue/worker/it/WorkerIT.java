@@ -7,8 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.pullqueue.worker.Backlog;
 import io.pullqueue.worker.Backoff;
 import io.pullqueue.worker.Credentials;
+import io.pullqueue.worker.DeleteResult;
 import io.pullqueue.worker.LeaseOptions;
 import io.pullqueue.worker.LeaseRenewal;
+import io.pullqueue.worker.LeaseResult;
 import io.pullqueue.worker.LeasedTask;
 import io.pullqueue.worker.NewTask;
 import io.pullqueue.worker.PermanentException;
@@ -102,6 +104,17 @@ class WorkerIT {
         assertTrue(client.delete("client", both.stream().map(LeasedTask::name).toList()).stream()
                 .allMatch(r -> "OK".equals(r.status())));
         assertEquals("TOMBSTONED_TASK", client.delete("client", List.of("c-1")).get(0).status());
+
+        // One call deletes the finished batch and leases the next.
+        client.add("client", List.of(NewTask.of("d").withName("c-2"), NewTask.of("e").withName("c-3")));
+        LeasedTask first = client.lease("client", LeaseOptions.of(1, Duration.ofSeconds(30))).get(0);
+        LeaseResult next = client.lease("client", LeaseOptions.of(10, Duration.ofSeconds(30)),
+                List.of(first.name(), "c-1"));
+        assertEquals(List.of(new DeleteResult(first.name(), "OK"), new DeleteResult("c-1", "TOMBSTONED_TASK")),
+                next.deleted());
+        assertEquals(1, next.tasks().size());
+        assertTrue(!next.tasks().get(0).name().equals(first.name()), "the deleted task is not leased again");
+        assertTrue(client.delete("client", List.of(next.tasks().get(0).name())).get(0).gone());
         await("the backlog shows the empty queue", () -> backlog("client").due() == 0, 30);
 
         PermanentException unknown = assertThrows(PermanentException.class, () -> client.statistics("nope"));
