@@ -168,6 +168,20 @@ public final class Bench {
                         d.tasks(), d.seconds(), d.rate(), d.leaseCallsPerSecond(), d.capped() ? " (time cap)" : "");
             }
         }
+        if (peer instanceof PullqueuePeer && !CEILING_ONLY) {
+            // Issue #16: a lease that also deletes the previous batch, against the plain drain of the same cell
+            // measured just before it (batch 1 and 10, where the delete call is half of the calls).
+            int workers = s.drainWorkers().contains(4) ? 4 : s.drainWorkers().get(0);
+            for (int b : List.of(1, 10)) {
+                Workloads.Drain plain = w.drain(peer, workers, b, false);
+                Workloads.Drain combined = w.drain(peer, workers, b, true);
+                Workloads.LeaseDelete ld = new Workloads.LeaseDelete(plain, combined);
+                r.leaseDeletes.add(ld);
+                log("%s drain W=%d B=%d: plain %.0f tasks/s (%.0f calls/s), lease+delete %.0f tasks/s (%.0f calls/s): %.2f×",
+                        peer.name(), workers, b, plain.rate(), plain.leaseCallsPerSecond(), combined.rate(),
+                        combined.leaseCallsPerSecond(), ld.ratio());
+            }
+        }
         if (peer instanceof PullqueuePeer pq) {
             // The embedded store's ceiling is measured twice side by side: as it is (no credential checked, the
             // loopback default) and on a sibling server that asks for an API key on every call.

@@ -61,6 +61,14 @@ interface Peer extends AutoCloseable {
         /** Deletes what {@link #lease} returned. */
         void delete(List<Object> handles) throws Exception;
 
+        /**
+         * Deletes {@code previous} (what the last call returned) and leases up to n tasks in one call; only peers
+         * with such a call (pullqueue's {@code deleteNames}) have it.
+         */
+        default List<Object> leaseDeleting(int n, List<Object> previous) throws Exception {
+            throw new UnsupportedOperationException("no lease call that also deletes");
+        }
+
         /** Adds n tasks (n at most {@link Peer#maxAddBatch()}). */
         void add(int n, byte[] payload) throws Exception;
 

@@ -340,6 +340,21 @@ final class PullqueuePeer implements Peer {
         });
     }
 
+    private static List<Object> names(String body, int n) {
+        List<Object> names = new ArrayList<>(n);
+        Matcher m = NAME.matcher(body);
+        while (m.find()) {
+            names.add(m.group(1));
+        }
+        return names;
+    }
+
+    private static void appendNames(StringBuilder sb, List<Object> names) {
+        for (int i = 0; i < names.size(); i++) {
+            sb.append(i == 0 ? "\"" : ",\"").append(names.get(i)).append('"');
+        }
+    }
+
     private final class PqSession implements Session {
         private final Http http;
         private final Map<Integer, String> leaseBodies = new HashMap<>();
@@ -351,13 +366,21 @@ final class PullqueuePeer implements Peer {
         @Override
         public List<Object> lease(int n) throws Exception {
             String body = leaseBodies.computeIfAbsent(n, k -> "{\"maxTasks\":" + k + ",\"leaseSeconds\":600}");
-            Http.Response r = check(http.post(QUEUE_PATH + "/tasks:lease", body), 200);
-            List<Object> names = new ArrayList<>(n);
-            Matcher m = NAME.matcher(r.body());
-            while (m.find()) {
-                names.add(m.group(1));
+            return names(check(http.post(QUEUE_PATH + "/tasks:lease", body), 200).body(), n);
+        }
+
+        @Override
+        public List<Object> leaseDeleting(int n, List<Object> previous) throws Exception {
+            if (previous.isEmpty()) {
+                return lease(n);
             }
-            return names;
+            StringBuilder sb = new StringBuilder(previous.size() * 28 + 64)
+                    .append("{\"maxTasks\":").append(n).append(",\"leaseSeconds\":600,\"deleteNames\":[");
+            appendNames(sb, previous);
+            String answer = check(http.post(QUEUE_PATH + "/tasks:lease", sb.append("]}").toString()), 200).body();
+            // The leased tasks come first; the per-name delete results after them name tasks too.
+            int deleted = answer.lastIndexOf(",\"deleted\":[");
+            return names(deleted < 0 ? answer : answer.substring(0, deleted), n);
         }
 
         @Override
@@ -367,9 +390,7 @@ final class PullqueuePeer implements Peer {
                 return;
             }
             StringBuilder sb = new StringBuilder(handles.size() * 28 + 16).append("{\"names\":[");
-            for (int i = 0; i < handles.size(); i++) {
-                sb.append(i == 0 ? "\"" : ",\"").append(handles.get(i)).append('"');
-            }
+            appendNames(sb, handles);
             check(http.post(QUEUE_PATH + "/tasks:batchDelete", sb.append("]}").toString()), 200);
         }
 

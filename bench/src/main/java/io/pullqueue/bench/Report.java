@@ -236,6 +236,21 @@ final class Report {
             }
         }
         line("\n– = above that system's per-call maximum (ElasticMQ 10, beanstalkd 1): its best is in the rows with its maximum.\n");
+        if (!r.leaseDeletes.isEmpty()) {
+            line("### Drain with lease+delete (pullqueue)\n");
+            line("Each lease call also deletes the batch leased by the previous one (`deleteNames`): one call per batch "
+                    + "instead of a lease and a delete. Each pair measured back to back, the plain drain first.\n");
+            line("| system | workers × batch | plain tasks/s | lease+delete tasks/s | ratio | calls/s plain → lease+delete |");
+            line("|---|---|---|---|---|---|");
+            for (Workloads.LeaseDelete ld : r.leaseDeletes) {
+                Workloads.Drain p = ld.plain();
+                Workloads.Drain c = ld.combined();
+                line("| %s | %d × %d | %s%s | %s%s | %.2f× | %s → %s |", p.peer(), p.workers(), p.batch(), num(p.rate()),
+                        p.capped() ? "*" : "", num(c.rate()), c.capped() ? "*" : "", ld.ratio(),
+                        num(p.leaseCallsPerSecond() * 2), num(c.leaseCallsPerSecond()));
+            }
+            line("");
+        }
     }
 
     private void steadyTable() {

@@ -11,6 +11,8 @@ final class Results {
     final Map<String, Map<String, String>> peers = new LinkedHashMap<>();
     final Map<String, String> loadAverage = new LinkedHashMap<>();
     final List<Workloads.Drain> drains = new ArrayList<>();
+    /** pullqueue only: plain drains against lease+delete drains of the same cells (issue #16). */
+    final List<Workloads.LeaseDelete> leaseDeletes = new ArrayList<>();
     final List<Workloads.Steady> steadies = new ArrayList<>();
     final List<Workloads.Backlog> backlogs = new ArrayList<>();
     final List<Workloads.Ceiling> ceilings = new ArrayList<>();

@@ -66,8 +66,23 @@ final class Workloads {
         }
     }
 
+    /** A plain drain and the lease+delete drain of the same cell, measured back to back. */
+    record LeaseDelete(Drain plain, Drain combined) {
+        double ratio() {
+            return combined.rate() / plain.rate();
+        }
+    }
+
     /** W workers lease B and delete until the queue is empty (or the time cap is reached). */
     Drain drain(Peer peer, int workers, int batch) throws Exception {
+        return drain(peer, workers, batch, false);
+    }
+
+    /**
+     * The drain, and with {@code leaseDelete} its variant where each lease call also deletes the previous batch
+     * ({@link Peer.Session#leaseDeleting}): one call per batch instead of two.
+     */
+    Drain drain(Peer peer, int workers, int batch, boolean leaseDelete) throws Exception {
         topUp(peer, settings.drainTasks());
         long capNanos = settings.drainCapSeconds() * 1_000_000_000L;
         LongAdder tasks = new LongAdder();
@@ -83,16 +98,26 @@ final class Workloads {
                 done.add(pool.submit(() -> {
                     go.await();
                     long deadline = start[0] + capNanos;
+                    List<Object> previous = List.of();
                     while (true) {
-                        List<Object> got = s.lease(batch);
+                        List<Object> got = leaseDelete ? s.leaseDeleting(batch, previous) : s.lease(batch);
                         calls.increment();
+                        tasks.add(previous.size()); // with leaseDelete: deleted by this call
                         if (got.isEmpty()) {
                             return null;
                         }
-                        s.delete(got);
-                        tasks.add(got.size());
+                        if (leaseDelete) {
+                            previous = got;
+                        } else {
+                            s.delete(got);
+                            tasks.add(got.size());
+                        }
                         if (System.nanoTime() > deadline) {
                             capped.set(true);
+                            if (!previous.isEmpty()) {
+                                s.delete(previous);
+                                tasks.add(previous.size());
+                            }
                             return null;
                         }
                     }
@@ -104,7 +129,8 @@ final class Workloads {
                 f.get();
             }
             double seconds = (System.nanoTime() - start[0]) / 1e9;
-            return new Drain(peer.name(), workers, batch, tasks.sum(), seconds, calls.sum(), capped.get());
+            return new Drain(peer.name() + (leaseDelete ? " (lease+delete)" : ""), workers, batch, tasks.sum(), seconds,
+                    calls.sum(), capped.get());
         } finally {
             pool.shutdownNow();
             sessions.forEach(Peer.Session::close);
