@@ -39,15 +39,12 @@ import jakarta.ejb.TransactionManagementType;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.faulttolerance.Bulkhead;
-import org.eclipse.microprofile.faulttolerance.Timeout;
 
 /**
  * The owner of the engine: the one bean every door, the long-poll leaser, the maintenance timer, health checks and
@@ -65,10 +62,9 @@ import org.eclipse.microprofile.faulttolerance.Timeout;
  * is swapped in only when no call is running, so a call sees one version of the queues from start to end.</li>
  * <li>{@code @TransactionManagement(BEAN)}: the store controls commit, so a response is sent only after its change
  * is durable.</li>
- * <li>{@code @Timeout} and {@code @Bulkhead} (MicroProfile Fault Tolerance) on {@link #lease} and
- * {@link #modifyLease}: App Engine's 10 s lease deadline, and a bound on concurrent lease calls. Their rejections
- * surface as {@link ErrorCode#TRANSIENT_ERROR} through {@link Failures#translate(Throwable)}. Tune them with
- * MicroProfile Config, e.g. {@code io.pullqueue.service.QueueService/lease/Bulkhead/value=128}.</li>
+ * <li>{@link #lease} and {@link #modifyLease} run inside {@link LeaseGuard}, whose Fault Tolerance
+ * {@code @Timeout} and {@code @Bulkhead} give App Engine's 10 s lease deadline and bound concurrent lease calls
+ * (on a CDI bean of its own: on this EJB, Liberty leaked an interceptor per call; see {@link LeaseGuard}).</li>
  * </ul>
  * Every queue operation is checked against the {@link Caller} ({@link CallerAccess}) before anything is read or
  * changed, whichever door it came through; admin actions are written to the audit log.
@@ -95,6 +91,9 @@ public class QueueService {
 
     @Inject
     QueueMetrics metrics;
+
+    @Inject
+    LeaseGuard guard;
 
     @Inject
     @ConfigProperty(name = "pullqueue.tombstone.ttl.hours")
@@ -142,21 +141,21 @@ public class QueueService {
         return engine.bulkAdd(queue, tasks, refusals, pullTasks);
     }
 
-    @Timeout(value = 10, unit = ChronoUnit.SECONDS)
-    @Bulkhead(64)
     public List<Task> lease(String queue, long maxTasks, double leaseSeconds, TagFilter filter) {
-        access.allow(Operation.LEASE, queue);
-        long start = System.nanoTime();
-        List<Task> leased = engine.lease(queue, maxTasks, leaseSeconds, filter);
-        metrics.recordLease(queue, Duration.ofNanos(System.nanoTime() - start), leased.size());
-        return leased;
+        return guard.lease(() -> {
+            access.allow(Operation.LEASE, queue);
+            long start = System.nanoTime();
+            List<Task> leased = engine.lease(queue, maxTasks, leaseSeconds, filter);
+            metrics.recordLease(queue, Duration.ofNanos(System.nanoTime() - start), leased.size());
+            return leased;
+        });
     }
 
-    @Timeout(value = 10, unit = ChronoUnit.SECONDS)
-    @Bulkhead(64)
     public long modifyLease(String queue, String name, long token, double leaseSeconds) {
-        access.allow(Operation.MODIFY_LEASE, queue);
-        return engine.modifyLease(queue, name, token, leaseSeconds);
+        return guard.modifyLease(() -> {
+            access.allow(Operation.MODIFY_LEASE, queue);
+            return engine.modifyLease(queue, name, token, leaseSeconds);
+        });
     }
 
     public List<ErrorCode> delete(String queue, List<String> names) {

@@ -54,7 +54,7 @@ class OperationsIT {
         Http.post("/api/v1/queues/" + Q + ":purge", "");
     }
 
-    /** The README's tuning key (io.pullqueue.service.QueueService/lease/Bulkhead/value) names a live bulkhead. */
+    /** The README's tuning key (io.pullqueue.service.LeaseGuard/lease/Bulkhead/value) names a live bulkhead. */
     @Test
     void leaseRunsUnderTheFaultToleranceBulkhead() {
         Http.post(
@@ -67,7 +67,7 @@ class OperationsIT {
         assertTrue(
                 base.lines()
                         .anyMatch(l -> l.startsWith("ft_bulkhead_calls_total{")
-                                && l.contains("method=\"io.pullqueue.service.QueueService.lease\"")),
+                                && l.contains("method=\"io.pullqueue.service.LeaseGuard.lease\"")),
                 base);
     }
 
