@@ -124,14 +124,25 @@ class ConsoleBrowserIT {
                         term);
     }
 
+    /**
+     * Each row's cell texts of a table's body, read inside the page in one step: the console redraws its tables on
+     * every refresh, and reading them cell by cell over the driver met a redrawn (stale) row on every try for 20 s
+     * once on a loaded machine.
+     */
+    @SuppressWarnings("unchecked")
+    private static List<List<String>> tableRows(WebDriver d, String tableId) {
+        return (List<List<String>>) ((JavascriptExecutor) d)
+                .executeScript(
+                        "return Array.from(document.querySelectorAll('#' + arguments[0] + ' tbody tr'))"
+                                + ".map(tr => Array.from(tr.cells).map(td => td.innerText.trim()));",
+                        tableId);
+    }
+
     /** The task table's rows: each row's cell texts, once the table shows {@code expected} rows. */
     private static List<List<String>> taskRows(int expected) {
         return await(d -> {
             List<List<String>> rows = new ArrayList<>();
-            for (WebElement tr : d.findElements(By.cssSelector("#tasks tbody tr"))) {
-                List<String> cells = tr.findElements(By.tagName("td")).stream()
-                        .map(WebElement::getText)
-                        .toList();
+            for (List<String> cells : tableRows(d, "tasks")) {
                 if (cells.size() > 1) {
                     rows.add(cells);
                 }
@@ -199,11 +210,8 @@ class ConsoleBrowserIT {
         oneOfEach();
         browser.get(Http.base() + "/");
         List<String> row = await(d -> {
-            for (WebElement tr : d.findElements(By.cssSelector("#queues tbody tr"))) {
-                List<String> cells = tr.findElements(By.tagName("td")).stream()
-                        .map(WebElement::getText)
-                        .toList();
-                if (cells.get(0).equals(Q)) {
+            for (List<String> cells : tableRows(d, "queues")) {
+                if (!cells.isEmpty() && cells.get(0).equals(Q)) {
                     return cells;
                 }
             }
