@@ -1,6 +1,7 @@
 package io.pullqueue.service;
 
 import io.pullqueue.core.StorageStatus;
+import io.pullqueue.core.TaskStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
@@ -18,8 +19,9 @@ import org.eclipse.microprofile.health.Readiness;
 @ApplicationScoped
 public class HealthChecks {
 
+    /** The store itself for its health: reachable, its kind, its room (QueueService owns the engine, not these). */
     @Inject
-    QueueService service;
+    TaskStore taskStore;
 
     @Inject
     ConfigWatcher config;
@@ -35,12 +37,12 @@ public class HealthChecks {
     HealthCheck store() {
         return () -> {
             HealthCheckResponseBuilder b = HealthCheckResponse.named("store")
-                    .status(service.storeReachable())
-                    .withData("kind", service.storeKind());
+                    .status(taskStore.isReachable())
+                    .withData("kind", taskStore.kind());
             // Table bloat, as of the last maintenance pass: dead row versions autovacuum has not reclaimed yet.
             // Full storage keeps the server ready on purpose: workers must go on leasing and deleting, which is
             // what frees room; adds are refused with STORAGE_FULL meanwhile.
-            StorageStatus room = service.storage();
+            StorageStatus room = taskStore.storage();
             if (room != null) {
                 b.withData("storage", room.full() ? "FULL" : "OK")
                         .withData("storage.usableBytes", room.usableBytes())

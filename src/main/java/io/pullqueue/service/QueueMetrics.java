@@ -5,6 +5,7 @@ import io.pullqueue.core.QueueMode;
 import io.pullqueue.core.QueueSpec;
 import io.pullqueue.core.QueueStats;
 import io.pullqueue.core.StoreDiagnostics;
+import io.pullqueue.core.TaskStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -33,6 +34,9 @@ public class QueueMetrics {
 
     @Inject
     QueueService service;
+
+    @Inject
+    TaskStore taskStore;
 
     private final Map<String, QueueStats> latest = new ConcurrentHashMap<>();
     private volatile StoreDiagnostics store = StoreDiagnostics.NONE;
@@ -69,7 +73,7 @@ public class QueueMetrics {
      * dead rows that autovacuum has not reclaimed yet) and the task notifications this server received.
      */
     private void refreshStore() {
-        StoreDiagnostics d = service.storeDiagnostics();
+        StoreDiagnostics d = taskStore.diagnostics();
         store = d;
         for (String table : d.tables().keySet()) {
             if (tablesRegistered.add(table)) {

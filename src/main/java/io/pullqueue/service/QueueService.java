@@ -16,8 +16,6 @@ import io.pullqueue.core.QueueOperations;
 import io.pullqueue.core.QueueRegistry;
 import io.pullqueue.core.QueueSpec;
 import io.pullqueue.core.QueueStats;
-import io.pullqueue.core.StorageStatus;
-import io.pullqueue.core.StoreDiagnostics;
 import io.pullqueue.core.Tag;
 import io.pullqueue.core.TagFilter;
 import io.pullqueue.core.Task;
@@ -236,25 +234,6 @@ public class QueueService {
 
     public long nowUsec() {
         return engine.nowUsec();
-    }
-
-    public boolean storeReachable() {
-        return store.isReachable();
-    }
-
-    /** The store's room for new tasks as measured now, or {@code null} when it cannot measure it. */
-    public StorageStatus storage() {
-        return store.storage();
-    }
-
-    /** Which store serves the queues ({@code sqlite} or {@code postgres}). */
-    public String storeKind() {
-        return store.kind();
-    }
-
-    /** The store's health figures (live and dead rows per table, ...); read by the maintenance timer only. */
-    public StoreDiagnostics storeDiagnostics() {
-        return store.diagnostics();
     }
 
     // ----------------------------------------------- what an operator reads and does (QueueOperations)
