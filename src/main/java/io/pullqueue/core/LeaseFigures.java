@@ -16,8 +16,14 @@ public interface LeaseFigures {
      */
     boolean tryAcquire(String queue, int perSecond, long nowUsec);
 
-    /** Records that a lease call at {@code nowUsec} leased {@code tasks} tasks. Never fails the lease. */
+    /**
+     * Records that a lease call at {@code nowUsec} leased {@code tasks} tasks. Never fails the lease. A shared
+     * implementation may hold the count for a moment and write it with others ({@link #flush}).
+     */
     void record(String queue, int tasks, long nowUsec);
+
+    /** Writes counts that {@link #record} holds back, if any (called every second, and before every read). */
+    default void flush() {}
 
     /** Tasks leased in the 60 and the 3600 seconds up to and including the second of {@code nowUsec}. */
     Leased leased(String queue, long nowUsec);

@@ -217,6 +217,11 @@ public final class PullQueueEngine {
                 spec, store.queuePaused(queue), store.queueCounts(queue, now), leased.lastMinute(), leased.lastHour());
     }
 
+    /** Writes the lease figures that {@link LeaseFigures#record} held back. */
+    public void flushLeaseFigures() {
+        figures.flush();
+    }
+
     /**
      * Bookkeeping: removes due tasks past their retry limit and expired tombstones, in bounded batches, then lets
      * the store reclaim the space that dead rows take (where the store needs that).

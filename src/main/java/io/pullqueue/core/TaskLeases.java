@@ -34,7 +34,6 @@ final class TaskLeases {
         if (filter.kind() == TagFilter.Kind.TAG) {
             Validation.checkTag(filter.tag(), "tag");
         }
-        requireRunning(queue);
         if (!figures.tryAcquire(queue, spec.leaseRequestsPerSecond(), now)) {
             return List.of();
         }
@@ -59,6 +58,9 @@ final class TaskLeases {
                     "the database may or may not have committed "
                             + "this lease; tasks it may have leased are due again when the lease would end, in "
                             + Validation.leaseUsec(leaseSeconds) / Limits.USEC_PER_SECOND + " s; lease again");
+        }
+        if (outcome.paused()) {
+            throw paused(queue);
         }
         figures.record(queue, outcome.leased().size(), now);
         activity.leased(queue, outcome.leased().size());
@@ -107,7 +109,11 @@ final class TaskLeases {
 
     private void requireRunning(String queue) {
         if (store.queuePaused(queue)) {
-            throw new QueueException(ErrorCode.QUEUE_PAUSED, "queue", "queue " + queue + " is paused");
+            throw paused(queue);
         }
+    }
+
+    private static QueueException paused(String queue) {
+        return new QueueException(ErrorCode.QUEUE_PAUSED, "queue", "queue " + queue + " is paused");
     }
 }

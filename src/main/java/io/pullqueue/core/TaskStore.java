@@ -33,7 +33,8 @@ public interface TaskStore {
     /**
      * Leases up to {@code maxTasks} due tasks (eta ≤ now) in (eta, creation) order that match the filter:
      * sets their ETA to {@code newEtaUsec} and adds one to their retry count. A due candidate whose retry
-     * limit forbids another lease is deleted and tombstoned instead, and is not replaced.
+     * limit forbids another lease is deleted and tombstoned instead, and is not replaced. Answers
+     * {@link LeaseOutcome#PAUSED}, leasing nothing, when the queue is paused (read in the same transaction).
      */
     LeaseOutcome taskLease(LeaseQuery query);
 

@@ -64,6 +64,7 @@ public class MaintenanceTimer {
         try {
             config.changedIfDue(ticks).ifPresent(service::swapQueues);
             authenticator.reloadIfDue(ticks);
+            service.flushLeaseFigures();
             boolean maintenanceDue = ticks % Math.max(1, maintenanceSeconds) == 0;
             boolean sampleDue = ticks % Math.max(1, sampleSeconds) == 0;
             if (maintenanceDue) {

@@ -279,6 +279,11 @@ public class QueueService {
         operations.sample(server, counts);
     }
 
+    /** Writes the lease figures held back in memory (LeaseFigures.flush); for the maintenance timer, every tick. */
+    public void flushLeaseFigures() {
+        engine.flushLeaseFigures();
+    }
+
     /** Bookkeeping for the maintenance timer; reads and writes in bounded batches. */
     public MaintenanceReport maintain(int batch) {
         return engine.maintain(batch);

@@ -96,7 +96,16 @@ public abstract class SqlTaskStore implements TaskStore {
 
     @Override
     public final LeaseOutcome taskLease(LeaseQuery query) {
-        return writeFreeing("lease tasks of queue " + query.queue(), c -> lease(c, query));
+        return writeFreeing("lease tasks of queue " + query.queue(), c -> leaseUnlessPaused(c, query));
+    }
+
+    /**
+     * {@link #lease}, or {@link LeaseOutcome#PAUSED} when the queue is paused. The flag is read in the lease's own
+     * transaction: no second connection per lease, and a pause committed before this transaction began is always
+     * seen (on every server sharing the database). A store may read it in its lease statement instead.
+     */
+    protected LeaseOutcome leaseUnlessPaused(Connection c, LeaseQuery query) throws SQLException {
+        return TaskStatements.paused(c, query.queue()) ? LeaseOutcome.PAUSED : lease(c, query);
     }
 
     /** {@link #taskLease} in the store's own way, inside a write transaction. */

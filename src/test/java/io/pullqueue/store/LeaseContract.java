@@ -3,6 +3,7 @@ package io.pullqueue.store;
 import static io.pullqueue.core.ErrorCode.TOMBSTONED_TASK;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -53,6 +54,25 @@ public interface LeaseContract extends StoreFixture {
         Task stored = stored(Q, "a");
         assertEquals(NOW + LEASE, stored.etaUsec());
         assertEquals(1, stored.retryCount());
+    }
+
+    @Test
+    default void aPausedQueueLeasesNothingAndSaysSoInTheSameTransaction() {
+        add(Q, task("a", NOW - 10));
+        add(OTHER, task("b", NOW - 10));
+        store().queueSetPaused(Q, true);
+
+        LeaseOutcome paused = lease(Q, 10, TagFilter.ANY, NOW);
+        assertTrue(paused.paused(), "the store answers PAUSED, not an empty lease");
+        assertEquals(List.of(), paused.leased());
+        assertEquals(0, stored(Q, "a").retryCount(), "nothing was leased");
+        assertEquals(NOW - 10, stored(Q, "a").etaUsec());
+        assertEquals(List.of("b"), leaseNames(OTHER, NOW), "other queues lease on");
+
+        store().queueSetPaused(Q, false);
+        LeaseOutcome resumed = lease(Q, 10, TagFilter.ANY, NOW);
+        assertFalse(resumed.paused());
+        assertEquals(List.of("a"), resumed.leased().stream().map(Task::name).toList());
     }
 
     @Test

@@ -109,6 +109,7 @@ public interface MaintenanceContract extends StoreFixture {
         assertTrue(restarted.tombstoneExists(Q, "gone", NOW));
         assertTrue(restarted.queuePaused(Q));
         assertFalse(restarted.queuePaused(OTHER));
+        restarted.queueSetPaused(Q, false); // a paused queue leases nothing
         LeaseQuery query = new LeaseQuery(Q, 10, TagFilter.ANY, NOW + 10, NOW + 10 + LEASE, null, TOMBSTONE_EXPIRES);
         assertEquals(
                 List.of("waiting"),

@@ -30,7 +30,10 @@ import java.lang.annotation.Target;
 public class LeaseRouting implements ContainerRequestFilter {
     /** The internal method of a lease that does not wait; a request cannot ask for it itself (405). */
     static final String NOW = "PULLQUEUE-LEASE-NOW";
-    /** Set on the requests this filter routed: {@link QueueResource#leaseNow} answers only those. */
+    /**
+     * Set on the requests this filter routed, to the body it parsed: {@link QueueResource#leaseNow} answers only
+     * those.
+     */
     static final String ROUTED = "io.pullqueue.lease.now";
     /** A lease body is a handful of fields; a longer one goes the usual way. */
     private static final int MAX_PEEK = 4096;
@@ -60,21 +63,22 @@ public class LeaseRouting implements ContainerRequestFilter {
             throw JsonInput.invalid(null, "the request body could not be read");
         }
         ctx.setEntityStream(new ByteArrayInputStream(body));
-        if (mayWait(body)) {
+        JsonObject now = notWaiting(body);
+        if (now == null) {
             return;
         }
-        ctx.setProperty(ROUTED, Boolean.TRUE);
+        ctx.setProperty(ROUTED, now); // the parsed body: leaseNow does not parse it again
         ctx.setMethod(NOW);
     }
 
-    /** True unless the body is a JSON object whose waitSeconds is absent or rounds to 0 ms. */
-    private static boolean mayWait(byte[] body) {
+    /** The body as parsed if it is a JSON object whose waitSeconds is absent or rounds to 0 ms; else null. */
+    private static JsonObject notWaiting(byte[] body) {
         try {
             JsonObject o = JsonInput.object(new ByteArrayInputStream(body));
             Double wait = JsonInput.number(o, "waitSeconds");
-            return wait != null && Math.round(wait * 1000) != 0;
+            return wait != null && Math.round(wait * 1000) != 0 ? null : o;
         } catch (RuntimeException unreadable) {
-            return true; // the usual way reports it
+            return null; // the usual way reports it
         }
     }
 }

@@ -140,11 +140,11 @@ public class QueueResource {
      */
     @LeaseRouting.Now
     @Path("{queue}/tasks:lease")
-    public Response leaseNow(@PathParam("queue") String queue, InputStream body, @Context HttpServletRequest request) {
-        if (request.getAttribute(LeaseRouting.ROUTED) == null) {
+    public Response leaseNow(@PathParam("queue") String queue, @Context HttpServletRequest request) {
+        if (!(request.getAttribute(LeaseRouting.ROUTED) instanceof JsonObject parsed)) {
             throw new NotAllowedException("POST"); // the internal method, asked for by a client
         }
-        LeaseCall call = LeaseCall.start(leaser, queue, JsonInput.object(body));
+        LeaseCall call = LeaseCall.start(leaser, queue, parsed);
         List<Task> tasks;
         try {
             tasks = call.lease().toCompletableFuture().getNow(null); // a call that does not wait is done

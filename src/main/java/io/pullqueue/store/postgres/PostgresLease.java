@@ -35,6 +35,7 @@ final class PostgresLease {
         }
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
+            ps.setString(i++, q.queue()); // the paused flag
             ps.setString(i++, q.queue());
             ps.setLong(i++, q.nowUsec());
             switch (q.filter().kind()) {
@@ -67,7 +68,11 @@ final class PostgresLease {
         int removed = 0;
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                if (!rs.getBoolean(1)) {
+                boolean wasLeased = rs.getBoolean(1);
+                if (rs.wasNull()) {
+                    return LeaseOutcome.PAUSED; // the only row when the queue is paused
+                }
+                if (!wasLeased) {
                     removed++;
                     continue;
                 }

@@ -41,12 +41,15 @@ final class PostgresSql {
     /**
      * The lease, one statement: picks the first N due tasks in (eta, creation) order that match the filter,
      * skipping rows other transactions hold; moves the ETA and counts the lease of those the retry limit allows;
-     * deletes and tombstones the others. Rows come back leased first, in pick order, then removed (name only).
-     * Parameters: queue, now, [filter values], limit, then {@link #LEASE_TAIL}'s.
+     * deletes and tombstones the others. Rows come back leased first, in pick order, then removed (name only). A
+     * paused queue leases nothing and answers one row whose first column is NULL: the flag is read in the same
+     * statement, so a lease costs one round trip besides its commit.
+     * Parameters: queue (paused flag), queue, now, [filter values], limit, then {@link #LEASE_TAIL}'s.
      */
-    private static final String LEASE_HEAD = "WITH picked AS ("
+    private static final String LEASE_HEAD = "WITH paused AS ("
+            + "SELECT EXISTS (SELECT 1 FROM queue_state WHERE queue = ? AND paused) AS p), picked AS ("
             + "SELECT name, eta_usec AS old_eta, seq, retry_count, retry_limit FROM task "
-            + "WHERE queue = ? AND eta_usec <= ? ";
+            + "WHERE NOT (SELECT p FROM paused) AND queue = ? AND eta_usec <= ? ";
     /** Parameters: new ETA, queue, queue limit ×2, queue, queue limit, queue, tombstone expiry. */
     private static final String LEASE_TAIL = "ORDER BY eta_usec, seq LIMIT ? FOR UPDATE SKIP LOCKED), "
             + "leased AS (UPDATE task t SET eta_usec = ?, retry_count = t.retry_count + 1 FROM picked p "
@@ -59,6 +62,7 @@ final class PostgresSql {
             + "ON CONFLICT (queue, name) DO UPDATE SET expires_usec = excluded.expires_usec) "
             + "SELECT true, old_eta, seq, name, payload, tag, retry_count, retry_limit, created_usec FROM leased "
             + "UNION ALL SELECT false, old_eta, seq, name, NULL, NULL, 0, NULL, 0 FROM removed "
+            + "UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0 FROM paused WHERE p "
             + "ORDER BY 1 DESC, 2, 3";
     /** Any due task. */
     static final String LEASE_ANY = LEASE_HEAD + LEASE_TAIL;

@@ -121,8 +121,12 @@ final class GroupCommit implements Writer {
             group.forEach(p -> p.transactionFailed(e));
         } finally {
             // Whatever happened (even an Error), nobody may wait for work that was taken off the queue.
-            group.forEach(p -> p.transactionFailed(new StoreException(
-                    "task store: " + p.operation + " failed: the transaction did not complete", null)));
+            for (Pending<?> p : group) {
+                if (!p.done) {
+                    p.transactionFailed(new StoreException(
+                            "task store: " + p.operation + " failed: the transaction did not complete", null));
+                }
+            }
         }
     }
 

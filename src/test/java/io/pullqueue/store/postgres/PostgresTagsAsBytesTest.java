@@ -52,6 +52,7 @@ class PostgresTagsAsBytesTest {
     static String leaseByTagPlan(Connection c, Tag tag) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("EXPLAIN " + PostgresSql.LEASE_TAG)) {
             int i = 1;
+            ps.setString(i++, "q"); // the paused flag
             ps.setString(i++, "q");
             ps.setLong(i++, NOW);
             ps.setBytes(i++, tag.bytes());
