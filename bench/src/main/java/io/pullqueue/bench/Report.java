@@ -44,6 +44,7 @@ final class Report {
         peers();
         headline();
         targets();
+        smallCallTargets();
         charts(charts, base);
         drainTable();
         steadyTable();
@@ -166,6 +167,56 @@ final class Report {
                                 100 * extra, yes(extra < 0.10));
                     });
         }
+        line("");
+    }
+
+    /**
+     * Issue #16's goals, for every pullqueue store in the run: a lease call of one task at least half the no-op
+     * endpoint's rate on the embedded store and a third on PostgreSQL, at each connection count; and drains of batch
+     * 1 and 10 at least AppScale's raw SQL on the same PostgreSQL, cell by cell (same workers, same batch).
+     */
+    private void smallCallTargets() {
+        List<String> stores = r.peers.keySet().stream().filter(p -> p.startsWith("pullqueue") && !p.equals("pullqueue-auth"))
+                .toList();
+        if (stores.isEmpty()) {
+            return;
+        }
+        line("## Targets: small calls (issue #16)\n");
+        line("| store | target | measured | met |");
+        line("|---|---|---|---|");
+        int met = 0;
+        int all = 0;
+        for (String store : stores) {
+            double goal = store.equals("pullqueue") ? 0.5 : 1 / 3.0;
+            for (Workloads.Ceiling c : r.ceilings) {
+                if (c.peer().equals(store)) {
+                    boolean ok = c.fraction() >= goal;
+                    line("| %s | lease of one ≥ %s× no-op, %d connection%s | %s vs %s calls/s = %.2f× | %s |", store,
+                            goal == 0.5 ? "0.5" : "0.33", c.workers(), c.workers() == 1 ? "" : "s", num(c.leasePerSecond()),
+                            num(c.pingPerSecond()), c.fraction(), yes(ok));
+                    met += ok ? 1 : 0;
+                    all++;
+                }
+            }
+            for (int batch : List.of(1, 10)) {
+                for (Workloads.Drain d : r.drains) {
+                    if (!d.peer().equals(store) || d.batch() != batch) {
+                        continue;
+                    }
+                    Optional<Workloads.Drain> sql = r.drains.stream().filter(o -> o.peer().equals("postgres-appscale")
+                            && o.batch() == batch && o.workers() == d.workers()).findFirst();
+                    if (sql.isPresent()) {
+                        double x = d.rate() / sql.get().rate();
+                        line("| %s | drain batch %d, %d worker%s ≥ AppScale's SQL | %s vs %s tasks/s = %.2f× | %s |", store, batch,
+                                d.workers(), d.workers() == 1 ? "" : "s", num(d.rate()), num(sql.get().rate()), x, yes(x >= 1));
+                        met += x >= 1 ? 1 : 0;
+                        all++;
+                    }
+                }
+            }
+        }
+        line("");
+        line("%d of %d met.", met, all);
         line("");
     }
 
