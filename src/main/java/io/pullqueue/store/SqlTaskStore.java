@@ -73,11 +73,23 @@ public abstract class SqlTaskStore implements TaskStore {
         return write("add tasks to queue " + queue, c -> {
             List<ErrorCode> results = TaskStatements.add(c, queue, tasks, nowUsec);
             if (results.contains(ErrorCode.OK)) {
+                refuseTombstonedMeanwhile(c, queue, tasks, results, nowUsec);
+            }
+            if (results.contains(ErrorCode.OK)) {
                 tasksAvailable(c, queue);
             }
             return results;
         });
     }
+
+    /**
+     * After the add's insert, in its transaction: a store whose insert can wait for a concurrent delete of the same
+     * name (and then insert it, the delete's tombstone unseen) takes those tasks out again and answers
+     * {@link ErrorCode#TOMBSTONED_TASK} for them in {@code results}. Nothing to do where writers run one at a time.
+     */
+    protected void refuseTombstonedMeanwhile(
+            Connection c, String queue, List<NewTask> tasks, List<ErrorCode> results, long nowUsec)
+            throws SQLException {}
 
     /**
      * Moves a lease if its token still holds; a lease released (new ETA not later than now) makes the task

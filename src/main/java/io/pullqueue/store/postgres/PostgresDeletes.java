@@ -1,6 +1,7 @@
 package io.pullqueue.store.postgres;
 
 import io.pullqueue.core.ErrorCode;
+import io.pullqueue.core.NewTask;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -50,6 +51,36 @@ final class PostgresDeletes {
                             : tombstoned.contains(name) ? ErrorCode.TOMBSTONED_TASK : ErrorCode.UNKNOWN_TASK);
         }
         return results;
+    }
+
+    /**
+     * For {@code PostgresTaskStore.refuseTombstonedMeanwhile}: the tasks this add inserted (OK in {@code results})
+     * whose names a concurrent delete has tombstoned meanwhile are deleted again (in the add's own transaction, so
+     * nobody saw them) and their results become TOMBSTONED_TASK. One query when there are none.
+     */
+    static void refuseTombstoned(Connection c, String queue, List<NewTask> tasks, List<ErrorCode> results, long nowUsec)
+            throws SQLException {
+        List<String> inserted = new ArrayList<>();
+        for (int i = 0; i < tasks.size(); i++) {
+            if (results.get(i) == ErrorCode.OK) {
+                inserted.add(tasks.get(i).name());
+            }
+        }
+        Set<String> tombstoned = liveTombstones(c, queue, c.createArrayOf("text", inserted.toArray()), nowUsec);
+        if (tombstoned.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement ps = c.prepareStatement(PostgresSql.DELETE_INSERTED)) {
+            ps.setString(1, queue);
+            ps.setArray(2, c.createArrayOf("text", new TreeSet<>(tombstoned).toArray()));
+            ps.executeUpdate();
+        }
+        for (int i = 0; i < tasks.size(); i++) {
+            if (results.get(i) == ErrorCode.OK
+                    && tombstoned.contains(tasks.get(i).name())) {
+                results.set(i, ErrorCode.TOMBSTONED_TASK);
+            }
+        }
     }
 
     private static Set<String> liveTombstones(Connection c, String queue, Array names, long nowUsec)

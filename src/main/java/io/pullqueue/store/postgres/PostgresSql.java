@@ -89,6 +89,9 @@ final class PostgresSql {
 
     // ------------------------------------------------------------------------------------- tombstones
 
+    /** Takes out tasks an add inserted over a concurrent delete's tombstone (parameters: queue, names array). */
+    static final String DELETE_INSERTED = "DELETE FROM task WHERE queue = ? AND name = ANY (?)";
+
     /** Which of the names (parameter 2, an array) hold a tombstone that is live at parameter 3. */
     static final String TOMBSTONES_LIVE =
             "SELECT name FROM tombstone WHERE queue = ? AND name = ANY (?) " + "AND expires_usec > ?";

@@ -4,6 +4,7 @@ import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.LeaseFigures;
 import io.pullqueue.core.LeaseOutcome;
 import io.pullqueue.core.LeaseQuery;
+import io.pullqueue.core.NewTask;
 import io.pullqueue.core.StoreDiagnostics;
 import io.pullqueue.core.TaskAvailabilityListener;
 import io.pullqueue.core.TaskStore;
@@ -56,6 +57,19 @@ public final class PostgresTaskStore extends SqlTaskStore {
         int current = PostgresSchema.MIGRATIONS.currentVersion();
         LOG.info(() -> "PostgreSQL task store ready: " + where + ", schema version " + current
                 + (found == current ? "" : " (was " + found + ")"));
+    }
+
+    /**
+     * PostgreSQL's READ COMMITTED insert checks tombstones in the snapshot its statement began with; when it then
+     * waits for a concurrent delete of the same name to commit, it inserts the name over the delete's new tombstone.
+     * A second statement sees that tombstone: those tasks are deleted again before the add commits (nobody saw them)
+     * and refused, as if the add had come after the delete.
+     */
+    @Override
+    protected void refuseTombstonedMeanwhile(
+            Connection c, String queue, List<NewTask> tasks, List<ErrorCode> results, long nowUsec)
+            throws SQLException {
+        PostgresDeletes.refuseTombstoned(c, queue, tasks, results, nowUsec);
     }
 
     /** The lease statement reads the paused flag itself (one round trip). */

@@ -258,6 +258,42 @@ class PostgresTaskStoreTest extends TaskStoreContract {
         }
     }
 
+    /**
+     * An add of a name whose task another instance is deleting: PostgreSQL's insert waits for the delete's row lock,
+     * then finds no row. Once a V1beta2FuzzIT run found the task stored after its delete was acknowledged (the add
+     * had inserted it over the new tombstone); the add must be refused by the tombstone instead.
+     */
+    @Test
+    void anAddThatWaitedForADeleteOfItsNameIsRefusedByTheTombstone() throws Exception {
+        add(Q, task("n"));
+        DataSource ds = TestDatabase.dataSource(schema);
+        CompletableFuture<List<io.pullqueue.core.ErrorCode>> adding;
+        try (Connection deleter = ds.getConnection();
+                Connection watcher = ds.getConnection()) {
+            deleter.setAutoCommit(false);
+            assertEquals(
+                    List.of(io.pullqueue.core.ErrorCode.OK),
+                    PostgresDeletes.delete(deleter, Q, List.of("n"), NOW, TOMBSTONE_EXPIRES));
+            adding = CompletableFuture.supplyAsync(() -> store().taskAddMany(Q, List.of(task("n")), NOW));
+            await(() -> waitsForALock(watcher)); // the add's insert waits for the uncommitted delete
+            deleter.commit();
+        }
+        assertEquals(List.of(io.pullqueue.core.ErrorCode.TOMBSTONED_TASK), adding.get(20, TimeUnit.SECONDS));
+        assertTrue(store().taskGet(Q, "n").isEmpty(), "the deleted name is not stored again");
+        assertTrue(store().tombstoneExists(Q, "n", NOW));
+    }
+
+    private static boolean waitsForALock(Connection c) {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity "
+                        + "WHERE datname = current_database() AND wait_event_type = 'Lock'")) {
+            rs.next();
+            return rs.getInt(1) > 0;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void leaseQueryOnAnotherInstanceSeesTheSameData() {
         add(Q, task("a"));
