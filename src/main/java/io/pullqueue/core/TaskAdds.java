@@ -74,6 +74,7 @@ final class TaskAdds {
     }
 
     /** Inserts the checked tasks within the room their bytes take; one store answer per task. */
+    @SuppressWarnings("try") // the room is held while the add runs: closing it is all it does
     private List<ErrorCode> insert(String queue, List<NewTask> tasks, long now) {
         long bytes = 0;
         for (NewTask t : tasks) {

@@ -52,6 +52,7 @@ public final class Caller {
     }
 
     /** Runs {@code work} as {@code who} on this thread, and restores the previous caller afterwards. */
+    @SuppressWarnings("try") // the resource is a scope: closing it is all it does
     public static <T> T as(Identity who, Supplier<T> work) {
         try (Scope s = bind(who)) {
             return work.get();

@@ -45,6 +45,7 @@ public class QueueMetrics {
     private final Set<String> registered = ConcurrentHashMap.newKeySet();
 
     /** Re-reads every pull queue's statistics and registers gauges for queues seen the first time. */
+    @SuppressWarnings("try") // the resource is a scope: closing it is all it does
     public void refresh() {
         try (Caller.Scope s = Caller.bind(Caller.SERVER)) {
             refreshQueues();

@@ -50,6 +50,7 @@ public class SecurityFilter extends HttpFilter {
     transient ConsoleSessions sessions;
 
     @Override
+    @SuppressWarnings("try") // the resource is a scope: closing it is all it does
     protected void doFilter(HttpServletRequest req, HttpServletResponse resp, FilterChain chain)
             throws IOException, ServletException {
         headers(req, resp);
