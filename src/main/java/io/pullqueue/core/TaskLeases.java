@@ -29,11 +29,7 @@ final class TaskLeases {
             TagFilter filter,
             long now,
             long tombstoneExpiry) {
-        Validation.checkMaxTasks(maxTasks);
-        Validation.checkLeaseSeconds(leaseSeconds, "leaseSeconds");
-        if (filter.kind() == TagFilter.Kind.TAG) {
-            Validation.checkTag(filter.tag(), "tag");
-        }
+        Validation.checkLease(maxTasks, leaseSeconds, filter);
         if (!figures.tryAcquire(queue, spec.leaseRequestsPerSecond(), now)) {
             return List.of();
         }

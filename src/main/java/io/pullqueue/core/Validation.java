@@ -57,6 +57,15 @@ public final class Validation {
         return bytes;
     }
 
+    /** A lease request's own fields: how many tasks, for how long, and the tag when one is asked for. */
+    public static void checkLease(long maxTasks, double leaseSeconds, TagFilter filter) {
+        checkMaxTasks(maxTasks);
+        checkLeaseSeconds(leaseSeconds, "leaseSeconds");
+        if (filter.kind() == TagFilter.Kind.TAG) {
+            checkTag(filter.tag(), "tag");
+        }
+    }
+
     public static void checkMaxTasks(long maxTasks) {
         if (maxTasks < 1 || maxTasks > Limits.MAX_TASKS_PER_LEASE) {
             throw new QueueException(

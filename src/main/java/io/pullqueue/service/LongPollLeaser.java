@@ -3,7 +3,6 @@ package io.pullqueue.service;
 import io.pullqueue.core.ErrorCode;
 import io.pullqueue.core.Identity;
 import io.pullqueue.core.QueueException;
-import io.pullqueue.core.TagFilter;
 import io.pullqueue.core.Task;
 import io.pullqueue.core.Validation;
 import jakarta.annotation.PostConstruct;
@@ -93,11 +92,7 @@ public class LongPollLeaser {
      */
     public List<ErrorCode> deleteBeforeLease(LeaseRequest r, List<String> names) {
         checkWait(r);
-        Validation.checkMaxTasks(r.maxTasks());
-        Validation.checkLeaseSeconds(r.leaseSeconds(), "leaseSeconds");
-        if (r.filter().kind() == TagFilter.Kind.TAG) {
-            Validation.checkTag(r.filter().tag(), "tag");
-        }
+        Validation.checkLease(r.maxTasks(), r.leaseSeconds(), r.filter());
         return service.deleteBeforeLease(r.queue(), names);
     }
 

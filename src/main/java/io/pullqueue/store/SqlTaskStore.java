@@ -108,19 +108,15 @@ public abstract class SqlTaskStore implements TaskStore {
 
     @Override
     public final LeaseOutcome taskLease(LeaseQuery query) {
-        return writeFreeing("lease tasks of queue " + query.queue(), c -> leaseUnlessPaused(c, query));
+        return writeFreeing("lease tasks of queue " + query.queue(), c -> lease(c, query));
     }
 
     /**
-     * {@link #lease}, or {@link LeaseOutcome#PAUSED} when the queue is paused. The flag is read in the lease's own
-     * transaction: no second connection per lease, and a pause committed before this transaction began is always
-     * seen (on every server sharing the database). A store may read it in its lease statement instead.
+     * {@link #taskLease} in the store's own way, inside a write transaction; {@link LeaseOutcome#PAUSED} when the
+     * queue is paused. The flag is read in the lease's own transaction ({@link #pausedIn}, or in the lease
+     * statement): no second connection per lease, and a pause committed before this transaction began is always
+     * seen (on every server sharing the database).
      */
-    protected LeaseOutcome leaseUnlessPaused(Connection c, LeaseQuery query) throws SQLException {
-        return TaskStatements.paused(c, query.queue()) ? LeaseOutcome.PAUSED : lease(c, query);
-    }
-
-    /** {@link #taskLease} in the store's own way, inside a write transaction. */
     protected abstract LeaseOutcome lease(Connection c, LeaseQuery query) throws SQLException;
 
     @Override
@@ -181,6 +177,11 @@ public abstract class SqlTaskStore implements TaskStore {
     @Override
     public boolean queuePaused(String queue) {
         return read("read the paused flag of queue " + queue, c -> TaskStatements.paused(c, queue));
+    }
+
+    /** The queue's paused flag, read on the caller's connection (inside its transaction). */
+    protected static boolean pausedIn(Connection c, String queue) throws SQLException {
+        return TaskStatements.paused(c, queue);
     }
 
     @Override

@@ -74,11 +74,6 @@ public final class PostgresTaskStore extends SqlTaskStore {
 
     /** The lease statement reads the paused flag itself (one round trip). */
     @Override
-    protected LeaseOutcome leaseUnlessPaused(Connection c, LeaseQuery query) throws SQLException {
-        return PostgresLease.lease(c, query);
-    }
-
-    @Override
     protected LeaseOutcome lease(Connection c, LeaseQuery query) throws SQLException {
         return PostgresLease.lease(c, query);
     }

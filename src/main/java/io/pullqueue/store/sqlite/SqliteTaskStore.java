@@ -123,7 +123,7 @@ public final class SqliteTaskStore extends SqlTaskStore {
 
     @Override
     protected LeaseOutcome lease(Connection c, LeaseQuery query) throws SQLException {
-        return SqliteLease.lease(c, query);
+        return pausedIn(c, query.queue()) ? LeaseOutcome.PAUSED : SqliteLease.lease(c, query);
     }
 
     @Override
