@@ -212,6 +212,49 @@ class PostgresTaskStoreTest extends TaskStoreContract {
         assertEquals(0, store().reclaimSpace());
     }
 
+    /**
+     * A VACUUM that a large drain or purge left to do runs for longer than the socket timeout that bounds every
+     * other statement; it must not be cut off by it (and then started again on every maintenance pass). Here the
+     * store's connections give up on a statement after 1 s, and the VACUUM is held for longer by a lock.
+     */
+    @Test
+    void aVacuumOutlastsTheSocketTimeoutOfOrdinaryStatements() throws Exception {
+        addMany((int) TableBloat.MIN_DEAD / 2);
+        List<String> leased = ConcurrentLeasing.leaseUntilEmpty(store(), Q, 2, 1000, NOW, NOW + LEASE);
+        for (int from = 0; from < leased.size(); from += 1000) {
+            store().taskDeleteMany(Q, leased.subList(from, from + 1000), NOW, TOMBSTONE_EXPIRES);
+        }
+        await(() -> dead("task") >= TableBloat.MIN_DEAD);
+        org.postgresql.ds.PGSimpleDataSource impatient =
+                (org.postgresql.ds.PGSimpleDataSource) TestDatabase.dataSource(schema);
+        impatient.setSocketTimeout(1);
+        PostgresTaskStore store = new PostgresTaskStore(impatient);
+        store.initialize();
+        opened.add(store);
+        try (Connection holder = TestDatabase.dataSource(schema).getConnection()) {
+            holder.setAutoCommit(false);
+            try (Statement s = holder.createStatement()) {
+                s.execute("LOCK TABLE task IN SHARE UPDATE EXCLUSIVE MODE"); // what VACUUM needs; leases do not
+            }
+            CompletableFuture<Integer> vacuum = CompletableFuture.supplyAsync(store::reclaimSpace);
+            await(() -> vacuumWaitedSeconds() >= 3); // well past the 1 s socket timeout
+            holder.commit();
+            assertEquals(1, vacuum.get(60, TimeUnit.SECONDS), "the task table was vacuumed");
+        }
+    }
+
+    private double vacuumWaitedSeconds() {
+        try (Connection c = TestDatabase.dataSource(schema).getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT coalesce(max(extract(epoch FROM now() - query_start)), 0) "
+                        + "FROM pg_stat_activity WHERE query LIKE 'VACUUM%' AND wait_event_type = 'Lock'")) {
+            rs.next();
+            return rs.getDouble(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void leaseStatementPicksFromTheIndexInOrder() throws SQLException {
         for (String sql : List.of(PostgresSql.LEASE_ANY, PostgresSql.LEASE_TAG, PostgresSql.LEASE_OLDEST_TAG)) {
