@@ -257,10 +257,82 @@ class PostgresTaskStoreTest extends TaskStoreContract {
 
     @Test
     void leaseStatementPicksFromTheIndexInOrder() throws SQLException {
-        for (String sql : List.of(PostgresSql.LEASE_ANY, PostgresSql.LEASE_TAG, PostgresSql.LEASE_OLDEST_TAG)) {
+        for (String sql : List.of(
+                PostgresSql.LEASE_ANY,
+                PostgresSql.LEASE_ANY_FROM,
+                PostgresSql.LEASE_ANY_BELOW,
+                PostgresSql.LEASE_TAG,
+                PostgresSql.LEASE_OLDEST_TAG)) {
             String plan = plan(sql);
             assertTrue(plan.contains("task_due") || plan.contains("task_tag_due"), plan);
         }
+    }
+
+    @Test
+    void aLeaseFromTheFloorStartsItsIndexScanThereNotAtTheQueuesStart() throws SQLException {
+        // The point of the floor: the index scan descends to it, past the dead entries that taken tasks leave at
+        // the front of the queue, instead of filtering them one by one.
+        String plan = plan(PostgresSql.LEASE_ANY_FROM);
+        assertTrue(
+                plan.matches(
+                        "(?s).*Index Cond: \\(\\(queue = \\$2\\) AND \\(eta_usec <= \\$3\\) AND \\(eta_usec >= \\$4\\)\\).*"),
+                plan);
+    }
+
+    @Test
+    void aTaskAnotherServerAddsBelowTheFloorIsLeasedWithinASecond() {
+        add(Q, task("t1", NOW - 10), task("t2", NOW - 9), task("t3", NOW - 8));
+        assertEquals(List.of("t1"), names(lease(Q, 1, TagFilter.ANY, NOW).leased()), "a full batch: a floor at t1");
+        TaskStore other = reopenStore();
+        other.taskAddMany(Q, List.of(task("old", NOW - 20)), NOW);
+
+        // This server does not know of the other's add: for up to a second its leases start at the floor.
+        assertEquals(
+                List.of("t2"),
+                names(lease(Q, 1, TagFilter.ANY, NOW + SECOND / 2).leased()));
+        assertEquals(
+                List.of("old"),
+                names(lease(Q, 1, TagFilter.ANY, NOW + SECOND).leased()),
+                "a second after the scan that set the floor, a lease scans from the start again");
+    }
+
+    @Test
+    void aShortLeaseFromTheFloorLooksBelowItInTheSameCall() {
+        add(Q, task("t1", NOW - 10), task("t2", NOW - 9));
+        assertEquals(List.of("t1"), names(lease(Q, 1, TagFilter.ANY, NOW).leased()));
+        reopenStore().taskAddMany(Q, List.of(task("old", NOW - 20)), NOW);
+
+        assertEquals(
+                List.of("old", "t2"),
+                names(lease(Q, 5, TagFilter.ANY, NOW).leased()),
+                "never fewer tasks than are due, in ETA order");
+        assertEquals(List.of(), leaseNames(Q, NOW), "none twice");
+    }
+
+    @Test
+    void thisServersAddOfAnOlderTaskLowersItsFloorAtOnce() {
+        add(Q, task("t1", NOW - 10), task("t2", NOW - 9), task("t3", NOW - 8));
+        assertEquals(List.of("t1"), names(lease(Q, 1, TagFilter.ANY, NOW).leased()));
+        add(Q, task("old", NOW - 20));
+
+        assertEquals(List.of("old"), names(lease(Q, 1, TagFilter.ANY, NOW).leased()));
+    }
+
+    @Test
+    void aTaskHeldBelowTheFloorByATransactionThatRollsBackIsLeasedAgain() throws Exception {
+        add(Q, task("held", NOW - 20), task("t1", NOW - 10), task("t2", NOW - 9), task("t3", NOW - 8));
+        try (Connection other = TestDatabase.dataSource(schema).getConnection()) {
+            other.setAutoCommit(false);
+            try (Statement s = other.createStatement()) {
+                s.execute("SELECT name FROM task WHERE name = 'held' FOR UPDATE");
+            }
+            assertEquals(List.of("t1"), names(lease(Q, 1, TagFilter.ANY, NOW).leased()), "held is skipped");
+            other.rollback();
+        }
+        assertEquals(
+                List.of("held", "t2", "t3"),
+                names(lease(Q, 5, TagFilter.ANY, NOW).leased()),
+                "held comes back once the other transaction ends, first in ETA order");
     }
 
     private String plan(String sql) throws SQLException {
