@@ -22,7 +22,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * spread over them, and for each cell what every process spent per task and what PostgreSQL's backends were doing,
  * so that the limit can be named and projected to bigger machines (docs/scaling.md, "Scale-out, measured").
  * Usage (through bench/scale-out): {@code ScaleOut [--servers 1,2,3] [--workers 16] [--batches 1,10,100]
- * [--seconds 20] [--out FILE]}.
+ * [--seconds 20] [--tasks N] [--out FILE]}: {@code --tasks} is the backlog each drain cell starts from (default 25,000
+ * per second of a cell).
  */
 public final class ScaleOut {
     private static final int FIRST_PORT = 9210;
@@ -35,6 +36,10 @@ public final class ScaleOut {
     record Cell(int servers, String load, double tasksPerSecond, double serverCpuUs, double postgresCpuUs,
                 double clientCpuUs, double machineBusy, double commitsPerTask, double walSyncsPerTask,
                 double walBytesPerTask, double indexTuplesPerTask, Map<String, Double> backendStates, int backends) {
+        static Cell failed(int servers, String why) {
+            return new Cell(servers, "**failed**: " + why.replace('|', '/'), Double.NaN, Double.NaN, Double.NaN,
+                    Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Map.of(), 0);
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -42,6 +47,7 @@ public final class ScaleOut {
         int workers = 16;
         List<Integer> batches = List.of(1, 10, 100);
         int seconds = 20;
+        long tasks = -1;
         Path repo = Path.of(System.getProperty("bench.repo", ".")).toAbsolutePath().normalize();
         Path out = repo.resolve("bench/results/" + LocalDate.now(ZoneOffset.UTC) + "-scale-out.md");
         for (int i = 0; i < args.length; i++) {
@@ -50,18 +56,21 @@ public final class ScaleOut {
                 case "--workers" -> workers = Integer.parseInt(args[++i]);
                 case "--batches" -> batches = ints(args[++i]);
                 case "--seconds" -> seconds = Integer.parseInt(args[++i]);
+                case "--tasks" -> tasks = Long.parseLong(args[++i]);
                 case "--out" -> out = Path.of(args[++i]).toAbsolutePath();
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
         // Enough tasks that a drain cell runs for its whole time at the best rate seen here (about 20,000 tasks/s),
         // and no more: the backlog's size changes what a lease costs on PostgreSQL (docs/scaling.md).
-        Settings s = new Settings("scale-out", 25_000 * seconds, List.of(workers), batches, seconds, 2, workers / 2,
+        Settings s = new Settings("scale-out", (int) (tasks > 0 ? tasks : 25_000L * seconds), List.of(workers), batches, seconds, 2, workers / 2,
                 seconds, List.of(), 0, List.of(), 0, 1024);
         Workloads w = new Workloads(s);
         Path work = repo.resolve("bench/target/work");
         List<Cell> cells = new ArrayList<>();
         String load0 = Bench.loadAverage();
+        Files.createDirectories(out.getParent());
+        String command = String.join(" ", args);
         for (int n : counts) {
             try (ServersPeer peer = new ServersPeer(repo, work, FIRST_PORT, n)) {
                 Bench.log("starting %d server(s) on %s", n, ServersPeer.DATABASE);
@@ -74,16 +83,20 @@ public final class ScaleOut {
                     Workloads.Drain d = w.drain(peer, workers, batch, true);
                     cells.add(sampler.stop(n, "drain, lease+delete, batch " + batch, d.tasks(), d.seconds()));
                     Bench.log("%d server(s), batch %d: %.0f tasks/s", n, batch, d.rate());
+                    Files.writeString(out, report(cells, workers, seconds, s.drainTasks(), load0, Bench.loadAverage(), command));
                 }
                 Sampler sampler = Sampler.start(peer);
                 Workloads.Steady st = w.steady(peer);
                 cells.add(sampler.stop(n, "steady: 2 producers (add 100) + " + s.steadyWorkers()
                         + " workers (lease 100, delete)", st.deleted(), st.seconds()));
                 Bench.log("%d server(s), steady: %.0f tasks/s deleted", n, st.deleted() / st.seconds());
+            } catch (Exception e) {
+                // One failed cell is a finding, not the end of the run: it goes into the report.
+                Bench.log("%d server(s): failed: %s", n, e);
+                cells.add(Cell.failed(n, String.valueOf(e.getCause() != null ? e.getCause() : e)));
             }
+            Files.writeString(out, report(cells, workers, seconds, s.drainTasks(), load0, Bench.loadAverage(), command));
         }
-        Files.createDirectories(out.getParent());
-        Files.writeString(out, report(cells, workers, seconds, load0, Bench.loadAverage(), String.join(" ", args)));
         Bench.log("report: %s", out);
     }
 
@@ -268,15 +281,16 @@ public final class ScaleOut {
         }
     }
 
-    private static String report(List<Cell> cells, int workers, int seconds, String load0, String load1,
-                                 String args) {
+    private static String report(List<Cell> cells, int workers, int seconds, long backlog, String load0,
+                                 String load1, String args) {
         StringBuilder r = new StringBuilder();
         r.append("# Scale-out: N pullqueue servers on one PostgreSQL, ").append(LocalDate.now(ZoneOffset.UTC))
                 .append("\n\n");
         r.append("`bench/scale-out ").append(args).append("` on ").append(Runtime.getRuntime().availableProcessors())
                 .append(" cores; load average before ").append(load0).append(", after ").append(load1)
                 .append(". ").append(workers).append(" workers in all, spread evenly over the servers; each drain cell ")
-                .append("runs ").append(seconds).append(" s (lease+delete in one call, `deleteNames`); 1 KiB payloads; ")
+                .append("runs ").append(seconds).append(" s (lease+delete in one call, `deleteNames`) from a backlog of ")
+                .append(String.format("%,d", backlog)).append(" tasks; 1 KiB payloads; ")
                 .append("every server, PostgreSQL and this driver share the same cores.\n\n");
         r.append("| servers | load | tasks/s | server CPU µs/task | PostgreSQL CPU µs/task | driver CPU µs/task"
                 + " | machine busy | commits/task | WAL syncs/task | WAL bytes/task | index tuples read/task"
