@@ -76,11 +76,15 @@ public abstract class SqlTaskStore implements TaskStore {
                 refuseTombstonedMeanwhile(c, queue, tasks, results, nowUsec);
             }
             if (results.contains(ErrorCode.OK)) {
+                adding(queue, tasks, nowUsec);
                 tasksAvailable(c, queue);
             }
             return results;
         });
     }
+
+    /** In an add's transaction, before it commits, with tasks inserted: for a store that keeps where due tasks begin. */
+    protected void adding(String queue, List<NewTask> tasks, long nowUsec) {}
 
     /**
      * After the add's insert, in its transaction: a store whose insert can wait for a concurrent delete of the same

@@ -58,6 +58,18 @@ final class PullqueuePeer implements Peer {
                 Map.of("PULLQUEUE_AUTH_MODE", "required", "PULLQUEUE_API_KEYS_FILE", keys.toString()), "auth");
     }
 
+    /**
+     * Server {@code index} of several on one PostgreSQL database (the scale-out run's): server
+     * {@code pullqueue-bench-scale-INDEX}, on {@code database}, which the caller creates and drops.
+     */
+    static PullqueuePeer onSharedDatabase(Path repo, Path work, int port, int index, String database) {
+        return new PullqueuePeer(repo, work, port, "postgres", Map.of(
+                "PULLQUEUE_POSTGRES_HOST", "127.0.0.1",
+                "PULLQUEUE_POSTGRES_PORT", "5432",
+                "PULLQUEUE_POSTGRES_DATABASE", database,
+                "PULLQUEUE_POSTGRES_USER", "postgres"), "scale-" + index);
+    }
+
     private PullqueuePeer(Path repo, Path work, int port, String store, Map<String, String> extraEnv, String label) {
         this.repo = repo;
         this.port = port;

@@ -3,6 +3,7 @@ package io.pullqueue.store.postgres;
 import io.pullqueue.core.LeaseOutcome;
 import io.pullqueue.core.LeaseQuery;
 import io.pullqueue.core.Tag;
+import io.pullqueue.core.TagFilter;
 import io.pullqueue.core.Task;
 import io.pullqueue.store.TaskRows;
 import java.sql.Connection;
@@ -21,7 +22,49 @@ final class PostgresLease {
 
     private PostgresLease() {}
 
-    static LeaseOutcome lease(Connection c, LeaseQuery q) throws SQLException {
+    /**
+     * What one statement did: the tasks it leased, how many it removed (retry limit), and the oldest ETA, before
+     * the lease, among all the rows it took.
+     */
+    private record Picked(List<Task> leased, int removed, long oldestEta, boolean paused) {
+        int count() {
+            return leased.size() + removed;
+        }
+    }
+
+    /**
+     * Leases for {@code q}; a lease of any tag starts its scan at the queue's {@link DueFloors floor} when there is
+     * one, and when that comes back short, scans from the start for the rest in the same transaction.
+     */
+    static LeaseOutcome lease(Connection c, LeaseQuery q, DueFloors floors) throws SQLException {
+        if (q.filter().kind() != TagFilter.Kind.ANY) {
+            return outcome(run(c, q, DueFloors.NONE, q.maxTasks()));
+        }
+        long stamp = floors.stamp();
+        long floor = floors.floor(q.queue(), q.nowUsec());
+        Picked first = run(c, q, floor, q.maxTasks());
+        if (first.paused()) {
+            return LeaseOutcome.PAUSED;
+        }
+        boolean filled = first.count() >= q.maxTasks();
+        if (floor == DueFloors.NONE || filled) {
+            floors.afterLease(q.queue(), q.nowUsec(), stamp, floor == DueFloors.NONE, filled, first.oldestEta());
+            return outcome(first);
+        }
+        // Short from the floor: older tasks may be due below it (committed late, or added with a past ETA by
+        // another server). Only the part below the floor is left to scan, so the two statements read the index
+        // once between them.
+        floors.afterLease(q.queue(), q.nowUsec(), stamp, true, false, 0);
+        Picked rest = run(c, q, DueFloors.NONE, floor, q.maxTasks() - first.count());
+        return merge(first, rest);
+    }
+
+    private static Picked run(Connection c, LeaseQuery q, long floor, int limit) throws SQLException {
+        return run(c, q, floor, DueFloors.NONE, limit);
+    }
+
+    /** One lease statement: from {@code floor} on, or below {@code below}, or (both NONE) the whole queue. */
+    private static Picked run(Connection c, LeaseQuery q, long floor, long below, int limit) throws SQLException {
         String sql;
         switch (q.filter().kind()) {
             case TAG:
@@ -31,7 +74,9 @@ final class PostgresLease {
                 sql = PostgresSql.LEASE_OLDEST_TAG;
                 break;
             default:
-                sql = PostgresSql.LEASE_ANY;
+                sql = floor != DueFloors.NONE
+                        ? PostgresSql.LEASE_ANY_FROM
+                        : below != DueFloors.NONE ? PostgresSql.LEASE_ANY_BELOW : PostgresSql.LEASE_ANY;
         }
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
@@ -47,9 +92,14 @@ final class PostgresLease {
                     ps.setLong(i++, q.nowUsec());
                     break;
                 default:
+                    if (floor != DueFloors.NONE) {
+                        ps.setLong(i++, floor);
+                    } else if (below != DueFloors.NONE) {
+                        ps.setLong(i++, below);
+                    }
                     break;
             }
-            ps.setInt(i++, q.maxTasks());
+            ps.setInt(i++, limit);
             ps.setLong(i++, q.newEtaUsec());
             ps.setString(i++, q.queue());
             TaskRows.setNullableInt(ps, i++, q.queueRetryLimit());
@@ -63,15 +113,17 @@ final class PostgresLease {
     }
 
     /** Columns: leased?, old ETA, seq, name, payload, tag, retry count, retry limit, created. */
-    private static LeaseOutcome read(PreparedStatement ps, LeaseQuery q) throws SQLException {
+    private static Picked read(PreparedStatement ps, LeaseQuery q) throws SQLException {
         List<Task> leased = new ArrayList<>();
         int removed = 0;
+        long oldest = Long.MAX_VALUE;
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 boolean wasLeased = rs.getBoolean(1);
                 if (rs.wasNull()) {
-                    return LeaseOutcome.PAUSED; // the only row when the queue is paused
+                    return new Picked(List.of(), 0, oldest, true); // the only row when the queue is paused
                 }
+                oldest = Math.min(oldest, rs.getLong(2));
                 if (!wasLeased) {
                     removed++;
                     continue;
@@ -89,6 +141,23 @@ final class PostgresLease {
                         TaskRows.nullableInt(rs, 8)));
             }
         }
-        return leased.isEmpty() && removed == 0 ? LeaseOutcome.EMPTY : new LeaseOutcome(leased, removed);
+        return new Picked(leased, removed, oldest, false);
+    }
+
+    private static LeaseOutcome outcome(Picked p) {
+        if (p.paused()) {
+            return LeaseOutcome.PAUSED;
+        }
+        return p.count() == 0 ? LeaseOutcome.EMPTY : new LeaseOutcome(p.leased(), p.removed());
+    }
+
+    /** Both statements' tasks in ETA order, as one statement would have answered: those below the floor first. */
+    private static LeaseOutcome merge(Picked fromFloor, Picked belowFloor) {
+        if (belowFloor.count() == 0) {
+            return outcome(fromFloor);
+        }
+        List<Task> all = new ArrayList<>(belowFloor.leased());
+        all.addAll(fromFloor.leased());
+        return new LeaseOutcome(all, fromFloor.removed() + belowFloor.removed());
     }
 }

@@ -66,6 +66,13 @@ final class PostgresSql {
             + "ORDER BY 1 DESC, 2, 3";
     /** Any due task. */
     static final String LEASE_ANY = LEASE_HEAD + LEASE_TAIL;
+    /**
+     * Any due task from an ETA on (bound after now): the scan starts at this server's {@link DueFloors floor}, past
+     * the dead index entries that taken and deleted tasks leave at the front of the queue until VACUUM.
+     */
+    static final String LEASE_ANY_FROM = LEASE_HEAD + "AND eta_usec >= ? " + LEASE_TAIL;
+    /** Any due task before an ETA (bound after now): the rest of a lease that came back short from the floor. */
+    static final String LEASE_ANY_BELOW = LEASE_HEAD + "AND eta_usec < ? " + LEASE_TAIL;
     /** Due tasks with the tag bound after now ('' for untagged tasks). */
     static final String LEASE_TAG = LEASE_HEAD + "AND coalesce(tag, '') = ? " + LEASE_TAIL;
     /** Due tasks sharing the tag of the oldest due task (queue and now bound again after now). */

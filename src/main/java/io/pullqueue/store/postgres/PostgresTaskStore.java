@@ -32,6 +32,8 @@ public final class PostgresTaskStore extends SqlTaskStore {
 
     private final DataSource dataSource;
     private volatile TaskNotifications notifications;
+    /** Where each queue's due tasks begin, as this server's leases last saw it. */
+    private final DueFloors floors = new DueFloors();
 
     public PostgresTaskStore(DataSource dataSource) {
         super(dataSource, new RetryingWriter(dataSource), PostgresSql.DIALECT);
@@ -72,10 +74,23 @@ public final class PostgresTaskStore extends SqlTaskStore {
         PostgresDeletes.refuseTombstoned(c, queue, tasks, results, nowUsec);
     }
 
-    /** The lease statement reads the paused flag itself (one round trip). */
+    /**
+     * The lease statement reads the paused flag itself (one round trip); a lease of any tag starts at this server's
+     * floor of the queue's due tasks ({@link DueFloors}).
+     */
     @Override
     protected LeaseOutcome lease(Connection c, LeaseQuery query) throws SQLException {
-        return PostgresLease.lease(c, query);
+        return PostgresLease.lease(c, query, floors);
+    }
+
+    /** An add of a task older than a floor brings the floor down to it. */
+    @Override
+    protected void adding(String queue, List<NewTask> tasks, long nowUsec) {
+        long oldest = Long.MAX_VALUE;
+        for (NewTask t : tasks) {
+            oldest = Math.min(oldest, t.etaUsec());
+        }
+        floors.lower(queue, oldest, oldest < nowUsec);
     }
 
     @Override

@@ -20,6 +20,9 @@ final class TableBloat {
     static final long MIN_DEAD = 20_000;
     static final double DEAD_RATIO = 0.2;
     static final String TRY_LOCK = "SELECT pg_try_advisory_lock(28785, hashtext(current_schema() || '.vacuum'))";
+    /** How long one VACUUM may wait on the database before the connection gives up on it: 10 minutes. */
+    static final int VACUUM_NETWORK_TIMEOUT_MS = 600_000;
+
     static final String UNLOCK = "SELECT pg_advisory_unlock(28785, hashtext(current_schema() || '.vacuum'))";
 
     /** Live and dead row versions of one table, as the statistics collector last counted them. */
@@ -60,6 +63,11 @@ final class TableBloat {
                     return 0;
                 }
             }
+            // A VACUUM of a table that a large drain or purge left behind runs for longer than the socket timeout
+            // that bounds every other statement (15 s by default), which would cut it off and start it again on
+            // the next pass, forever. It gets a bound of its own on this connection; the pool resets it after.
+            int timeout = c.getNetworkTimeout();
+            c.setNetworkTimeout(Runnable::run, VACUUM_NETWORK_TIMEOUT_MS);
             try {
                 for (Map.Entry<String, Rows> e : due.entrySet()) {
                     long started = System.nanoTime();
@@ -70,10 +78,25 @@ final class TableBloat {
                             + e.getValue().dead() + " dead row versions, "
                             + e.getValue().live() + " live) in " + ms + " ms");
                 }
+            } catch (SQLException e) {
+                unlockAfter(s, e);
+                throw e;
             } finally {
-                s.execute(UNLOCK);
+                if (!c.isClosed()) {
+                    c.setNetworkTimeout(Runnable::run, timeout);
+                }
             }
+            s.execute(UNLOCK);
             return due.size();
+        }
+    }
+
+    /** Gives the advisory lock back after a failed VACUUM, without hiding why it failed. */
+    private static void unlockAfter(Statement s, SQLException failure) {
+        try {
+            s.execute(UNLOCK);
+        } catch (SQLException e) {
+            failure.addSuppressed(e); // a broken connection: its session's lock went with it
         }
     }
 }

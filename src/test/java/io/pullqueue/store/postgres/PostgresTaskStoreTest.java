@@ -212,12 +212,127 @@ class PostgresTaskStoreTest extends TaskStoreContract {
         assertEquals(0, store().reclaimSpace());
     }
 
+    /**
+     * A VACUUM that a large drain or purge left to do runs for longer than the socket timeout that bounds every
+     * other statement; it must not be cut off by it (and then started again on every maintenance pass). Here the
+     * store's connections give up on a statement after 1 s, and the VACUUM is held for longer by a lock.
+     */
+    @Test
+    void aVacuumOutlastsTheSocketTimeoutOfOrdinaryStatements() throws Exception {
+        addMany((int) TableBloat.MIN_DEAD / 2);
+        List<String> leased = ConcurrentLeasing.leaseUntilEmpty(store(), Q, 2, 1000, NOW, NOW + LEASE);
+        for (int from = 0; from < leased.size(); from += 1000) {
+            store().taskDeleteMany(Q, leased.subList(from, from + 1000), NOW, TOMBSTONE_EXPIRES);
+        }
+        await(() -> dead("task") >= TableBloat.MIN_DEAD);
+        org.postgresql.ds.PGSimpleDataSource impatient =
+                (org.postgresql.ds.PGSimpleDataSource) TestDatabase.dataSource(schema);
+        impatient.setSocketTimeout(1);
+        PostgresTaskStore store = new PostgresTaskStore(impatient);
+        store.initialize();
+        opened.add(store);
+        try (Connection holder = TestDatabase.dataSource(schema).getConnection()) {
+            holder.setAutoCommit(false);
+            try (Statement s = holder.createStatement()) {
+                s.execute("LOCK TABLE task IN SHARE UPDATE EXCLUSIVE MODE"); // what VACUUM needs; leases do not
+            }
+            CompletableFuture<Integer> vacuum = CompletableFuture.supplyAsync(store::reclaimSpace);
+            await(() -> vacuumWaitedSeconds() >= 3); // well past the 1 s socket timeout
+            holder.commit();
+            assertEquals(1, vacuum.get(60, TimeUnit.SECONDS), "the task table was vacuumed");
+        }
+    }
+
+    private double vacuumWaitedSeconds() {
+        try (Connection c = TestDatabase.dataSource(schema).getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT coalesce(max(extract(epoch FROM now() - query_start)), 0) "
+                        + "FROM pg_stat_activity WHERE query LIKE 'VACUUM%' AND wait_event_type = 'Lock'")) {
+            rs.next();
+            return rs.getDouble(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void leaseStatementPicksFromTheIndexInOrder() throws SQLException {
-        for (String sql : List.of(PostgresSql.LEASE_ANY, PostgresSql.LEASE_TAG, PostgresSql.LEASE_OLDEST_TAG)) {
+        for (String sql : List.of(
+                PostgresSql.LEASE_ANY,
+                PostgresSql.LEASE_ANY_FROM,
+                PostgresSql.LEASE_ANY_BELOW,
+                PostgresSql.LEASE_TAG,
+                PostgresSql.LEASE_OLDEST_TAG)) {
             String plan = plan(sql);
             assertTrue(plan.contains("task_due") || plan.contains("task_tag_due"), plan);
         }
+    }
+
+    @Test
+    void aLeaseFromTheFloorStartsItsIndexScanThereNotAtTheQueuesStart() throws SQLException {
+        // The point of the floor: the index scan descends to it, past the dead entries that taken tasks leave at
+        // the front of the queue, instead of filtering them one by one.
+        String plan = plan(PostgresSql.LEASE_ANY_FROM);
+        assertTrue(
+                plan.matches(
+                        "(?s).*Index Cond: \\(\\(queue = \\$2\\) AND \\(eta_usec <= \\$3\\) AND \\(eta_usec >= \\$4\\)\\).*"),
+                plan);
+    }
+
+    @Test
+    void aTaskAnotherServerAddsBelowTheFloorIsLeasedWithinASecond() {
+        add(Q, task("t1", NOW - 10), task("t2", NOW - 9), task("t3", NOW - 8));
+        assertEquals(List.of("t1"), names(lease(Q, 1, TagFilter.ANY, NOW).leased()), "a full batch: a floor at t1");
+        TaskStore other = reopenStore();
+        other.taskAddMany(Q, List.of(task("old", NOW - 20)), NOW);
+
+        // This server does not know of the other's add: for up to a second its leases start at the floor.
+        assertEquals(
+                List.of("t2"),
+                names(lease(Q, 1, TagFilter.ANY, NOW + SECOND / 2).leased()));
+        assertEquals(
+                List.of("old"),
+                names(lease(Q, 1, TagFilter.ANY, NOW + SECOND).leased()),
+                "a second after the scan that set the floor, a lease scans from the start again");
+    }
+
+    @Test
+    void aShortLeaseFromTheFloorLooksBelowItInTheSameCall() {
+        add(Q, task("t1", NOW - 10), task("t2", NOW - 9));
+        assertEquals(List.of("t1"), names(lease(Q, 1, TagFilter.ANY, NOW).leased()));
+        reopenStore().taskAddMany(Q, List.of(task("old", NOW - 20)), NOW);
+
+        assertEquals(
+                List.of("old", "t2"),
+                names(lease(Q, 5, TagFilter.ANY, NOW).leased()),
+                "never fewer tasks than are due, in ETA order");
+        assertEquals(List.of(), leaseNames(Q, NOW), "none twice");
+    }
+
+    @Test
+    void thisServersAddOfAnOlderTaskLowersItsFloorAtOnce() {
+        add(Q, task("t1", NOW - 10), task("t2", NOW - 9), task("t3", NOW - 8));
+        assertEquals(List.of("t1"), names(lease(Q, 1, TagFilter.ANY, NOW).leased()));
+        add(Q, task("old", NOW - 20));
+
+        assertEquals(List.of("old"), names(lease(Q, 1, TagFilter.ANY, NOW).leased()));
+    }
+
+    @Test
+    void aTaskHeldBelowTheFloorByATransactionThatRollsBackIsLeasedAgain() throws Exception {
+        add(Q, task("held", NOW - 20), task("t1", NOW - 10), task("t2", NOW - 9), task("t3", NOW - 8));
+        try (Connection other = TestDatabase.dataSource(schema).getConnection()) {
+            other.setAutoCommit(false);
+            try (Statement s = other.createStatement()) {
+                s.execute("SELECT name FROM task WHERE name = 'held' FOR UPDATE");
+            }
+            assertEquals(List.of("t1"), names(lease(Q, 1, TagFilter.ANY, NOW).leased()), "held is skipped");
+            other.rollback();
+        }
+        assertEquals(
+                List.of("held", "t2", "t3"),
+                names(lease(Q, 5, TagFilter.ANY, NOW).leased()),
+                "held comes back once the other transaction ends, first in ETA order");
     }
 
     private String plan(String sql) throws SQLException {
