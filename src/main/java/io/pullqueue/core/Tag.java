@@ -38,6 +38,12 @@ public final class Tag {
         return bytes.clone();
     }
 
+    /** Copies the bytes into {@code dest} at {@code offset} (no copy of its own); returns the offset after them. */
+    public int copyTo(byte[] dest, int offset) {
+        System.arraycopy(bytes, 0, dest, offset, bytes.length);
+        return offset + bytes.length;
+    }
+
     public int length() {
         return bytes.length;
     }

@@ -67,10 +67,14 @@ public final class Http {
     }
 
     public static Resp send(HttpRequest.Builder b) {
+        HttpResponse<String> r = exchange(b, HttpResponse.BodyHandlers.ofString());
+        return new Resp(r.statusCode(), r.body(), r.headers());
+    }
+
+    /** Sends a request (60 s timeout) and reads its answer with {@code body}: for answers that are not text. */
+    public static <T> HttpResponse<T> exchange(HttpRequest.Builder b, HttpResponse.BodyHandler<T> body) {
         try {
-            HttpResponse<String> r =
-                    CLIENT.send(b.timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
-            return new Resp(r.statusCode(), r.body(), r.headers());
+            return CLIENT.send(b.timeout(Duration.ofSeconds(60)).build(), body);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -12,9 +12,11 @@ import java.util.Map;
 /**
  * Runs every workload against pullqueue and each peer, one system at a time on 127.0.0.1, and writes the report.
  * Usage (normally through bench/run): {@code Bench [--quick|--medium|--full] [--peers a,b] [--pullqueue-store NAME]
- * [--pullqueue-env KEY=VALUE]... [--out DIR] [--only ceiling] [--ceiling-workers 1,4,16] [--ceiling-seconds N]}.
- * {@code --only ceiling} runs only the ceiling section (ping vs lease-1 per connection count, no API-key sibling):
- * the quick, targeted way to compare a lease call with the no-op endpoint of the same server.
+ * [--pullqueue-env KEY=VALUE]... [--out DIR] [--only ceiling|lease-delete] [--ceiling-workers 1,4,16]
+ * [--ceiling-seconds N]}. {@code --only ceiling} runs only the ceiling section (ping vs lease-1 per connection count,
+ * no API-key sibling): the quick, targeted way to compare a lease call with the no-op endpoint of the same server.
+ * {@code --only lease-delete} runs only pullqueue's lease+delete drains (plain, lease+delete with JSON answers, with
+ * compact answers, per batch).
  */
 public final class Bench {
     static final int PULLQUEUE_PORT = 9190;
@@ -31,6 +33,8 @@ public final class Bench {
 
     /** {@code --only ceiling}: the ceiling section alone, without the API-key sibling. */
     private static boolean CEILING_ONLY;
+    /** {@code --only lease-delete}: pullqueue's lease+delete drains alone (JSON and compact answers). */
+    private static boolean LEASE_DELETE_ONLY;
 
     private Bench() {
     }
@@ -44,6 +48,7 @@ public final class Bench {
         Path out = null;
         int payloadBytes = -1;
         boolean ceilingOnly = false;
+        boolean leaseDeleteOnly = false;
         List<Integer> ceilingWorkers = null;
         int ceilingSeconds = -1;
         for (int i = 0; i < args.length; i++) {
@@ -61,10 +66,12 @@ public final class Bench {
                 case "--payload" -> payloadBytes = Integer.parseInt(args[++i]);
                 case "--only" -> {
                     String only = args[++i];
-                    if (!only.equals("ceiling")) {
-                        throw new IllegalArgumentException("--only knows one workload so far: ceiling, got " + only);
+                    switch (only) {
+                        case "ceiling" -> ceilingOnly = true;
+                        case "lease-delete" -> leaseDeleteOnly = true;
+                        default -> throw new IllegalArgumentException(
+                                "--only knows two workloads: ceiling, lease-delete; got " + only);
                     }
-                    ceilingOnly = true;
                 }
                 case "--ceiling-workers" -> ceilingWorkers = java.util.Arrays.stream(args[++i].split(","))
                         .map(Integer::valueOf).toList();
@@ -78,6 +85,7 @@ public final class Bench {
                     ceilingSeconds > 0 ? ceilingSeconds : settings.ceilingSeconds());
         }
         CEILING_ONLY = ceilingOnly;
+        LEASE_DELETE_ONLY = leaseDeleteOnly;
         if (out == null) {
             out = repo.resolve(mode.equals("quick") ? "bench/results/tmp" : "bench/results");
         }
@@ -124,7 +132,7 @@ public final class Bench {
         double minutes = (System.nanoTime() - t0) / 60e9;
         String date = LocalDate.now(ZoneOffset.UTC).toString();
         String host = java.net.InetAddress.getLocalHost().getHostName();
-        String base = date + "-" + host + (mode.equals("full") ? "" : "-" + mode) + (ceilingOnly ? "-ceiling" : "")
+        String base = date + "-" + host + (mode.equals("full") ? "" : "-" + mode) + (ceilingOnly ? "-ceiling" : "") + (leaseDeleteOnly ? "-lease-delete" : "")
                 + (payloadBytes < 0 ? "" : "-payload" + payloadBytes);
         if (!mode.equals("quick")) {
             String first = base;
@@ -153,7 +161,7 @@ public final class Bench {
         r.rssEmpty.put(peer.name(), Procs.rss(peer.pid()));
         r.loadAverage.put(peer.name(), loadAverage());
 
-        for (int workers : CEILING_ONLY ? List.<Integer>of() : s.drainWorkers()) {
+        for (int workers : CEILING_ONLY || LEASE_DELETE_ONLY ? List.<Integer>of() : s.drainWorkers()) {
             for (int batch : s.drainBatches()) {
                 if (batch > peer.maxLeaseBatch() && s.drainBatches().contains(peer.maxLeaseBatch())) {
                     continue;
@@ -170,17 +178,27 @@ public final class Bench {
         }
         if (peer instanceof PullqueuePeer && !CEILING_ONLY) {
             // Issue #16: a lease that also deletes the previous batch, against the plain drain of the same cell
-            // measured just before it (batch 1 and 10, where the delete call is half of the calls).
+            // measured just before it (batch 1 and 10, where the delete call is half of the calls, and 100), then
+            // the same lease+delete drain with compact answers instead of JSON. Quick mode runs batch 10 alone, so
+            // that CI's run stays under two minutes while every path is driven.
             int workers = s.drainWorkers().contains(4) ? 4 : s.drainWorkers().get(0);
-            for (int b : List.of(1, 10)) {
-                Workloads.Drain plain = w.drain(peer, workers, b, false);
-                Workloads.Drain combined = w.drain(peer, workers, b, true);
-                Workloads.LeaseDelete ld = new Workloads.LeaseDelete(plain, combined);
+            for (int b : s.mode().equals("quick") ? List.of(10) : List.of(1, 10, 100)) {
+                Workloads.Drain plain = w.drain(peer, workers, b, false, false);
+                Workloads.Drain combined = w.drain(peer, workers, b, true, false);
+                Workloads.Drain compact = w.drain(peer, workers, b, true, true);
+                Workloads.LeaseDelete ld = new Workloads.LeaseDelete(plain, combined, compact);
                 r.leaseDeletes.add(ld);
-                log("%s drain W=%d B=%d: plain %.0f tasks/s (%.0f calls/s), lease+delete %.0f tasks/s (%.0f calls/s): %.2f×",
+                log("%s drain W=%d B=%d: plain %.0f tasks/s (%.0f calls/s), lease+delete %.0f tasks/s (%.0f calls/s): %.2f×;"
+                                + " compact %.0f tasks/s: %.2f× JSON, lease answers %.0f → %.0f bytes per task,"
+                                + " server CPU %.1f → %.1f µs per task",
                         peer.name(), workers, b, plain.rate(), plain.leaseCallsPerSecond(), combined.rate(),
-                        combined.leaseCallsPerSecond(), ld.ratio());
+                        combined.leaseCallsPerSecond(), ld.ratio(), compact.rate(), ld.compactRatio(),
+                        combined.answerBytesPerTask(), compact.answerBytesPerTask(),
+                        combined.serverCpuMicrosPerTask(), compact.serverCpuMicrosPerTask());
             }
+        }
+        if (LEASE_DELETE_ONLY) {
+            return;
         }
         if (peer instanceof PullqueuePeer pq) {
             // The embedded store's ceiling is measured twice side by side: as it is (no credential checked, the

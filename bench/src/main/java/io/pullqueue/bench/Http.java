@@ -18,7 +18,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * small and known (no pool, no selector thread). One instance per worker thread.
  */
 final class Http implements Closeable {
-    record Response(int status, String body) { }
+    /** An answer: its status, its body's bytes and its Content-Type (empty when none). */
+    record Response(int status, byte[] bytes, String contentType) {
+        String body() {
+            return new String(bytes, StandardCharsets.UTF_8);
+        }
+    }
 
     /** {@code -Dbench.api.key=KEY} sends every request with {@code Authorization: Bearer KEY}. */
     private static final String AUTHORIZATION = System.getProperty("bench.api.key") == null ? ""
@@ -50,16 +55,25 @@ final class Http implements Closeable {
         return send("POST", path, json);
     }
 
+    /** A POST that asks for an answer of this media type ({@code Accept}). */
+    Response post(String path, String json, String accept) throws IOException {
+        return send("POST", path, json, "Accept: " + accept + "\r\n");
+    }
+
     Response delete(String path) throws IOException {
         return send("DELETE", path, null);
     }
 
     Response send(String method, String path, String json) throws IOException {
+        return send(method, path, json, "");
+    }
+
+    private Response send(String method, String path, String json, String extraHeaders) throws IOException {
         byte[] body = json == null ? null : json.getBytes(StandardCharsets.UTF_8);
         for (int attempt = 0; ; attempt++) {
             connect();
             try {
-                write(method, path, body);
+                write(method, path, body, extraHeaders);
                 return read();
             } catch (IOException e) {
                 close();
@@ -83,10 +97,10 @@ final class Http implements Closeable {
         out = new BufferedOutputStream(s.getOutputStream(), 65536);
     }
 
-    private void write(String method, String path, byte[] body) throws IOException {
+    private void write(String method, String path, byte[] body, String extraHeaders) throws IOException {
         StringBuilder head = new StringBuilder(160).append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(host).append(':').append(port).append("\r\n")
-                .append(KEYS.getOrDefault(port, AUTHORIZATION));
+                .append(KEYS.getOrDefault(port, AUTHORIZATION)).append(extraHeaders);
         if (body != null) {
             head.append("Content-Type: application/json\r\nContent-Length: ").append(body.length).append("\r\n");
         }
@@ -107,6 +121,7 @@ final class Http implements Closeable {
         long length = -1;
         boolean chunked = false;
         boolean closeAfter = false;
+        String contentType = "";
         for (String h = line(); h != null && !h.isEmpty(); h = line()) {
             int colon = h.indexOf(':');
             String name = h.substring(0, colon).trim().toLowerCase();
@@ -115,6 +130,7 @@ final class Http implements Closeable {
                 case "content-length" -> length = Long.parseLong(value);
                 case "transfer-encoding" -> chunked = value.toLowerCase().contains("chunked");
                 case "connection" -> closeAfter = value.equalsIgnoreCase("close");
+                case "content-type" -> contentType = value;
                 default -> { }
             }
         }
@@ -133,7 +149,7 @@ final class Http implements Closeable {
         if (closeAfter) {
             close();
         }
-        return new Response(code, body.toString(StandardCharsets.UTF_8));
+        return new Response(code, body.toByteArray(), contentType);
     }
 
     private static String chunkSize(String line) throws IOException {

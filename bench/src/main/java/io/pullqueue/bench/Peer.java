@@ -69,6 +69,11 @@ interface Peer extends AutoCloseable {
             throw new UnsupportedOperationException("no lease call that also deletes");
         }
 
+        /** Bytes of lease answers this session has read (pullqueue: to compare its two answer forms), else 0. */
+        default long leaseAnswerBytes() {
+            return 0;
+        }
+
         /** Adds n tasks (n at most {@link Peer#maxAddBatch()}). */
         void add(int n, byte[] payload) throws Exception;
 

@@ -1,6 +1,8 @@
 package io.pullqueue.bench;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -21,6 +23,9 @@ import java.util.regex.Pattern;
  */
 final class PullqueuePeer implements Peer {
     static final String QUEUE_PATH = "/api/v1/queues/bench";
+    /** The compact lease answer's media type, asked for as the worker library asks (docs/api.md). */
+    static final String COMPACT = "application/vnd.pullqueue.leased";
+    private static final String ACCEPT_COMPACT = COMPACT + ", application/json;q=0.5";
     private static final Pattern NAME = Pattern.compile("\"name\":\"([^\"]+)\"");
     private static final Pattern DUE = Pattern.compile("\"due\":(\\d+)");
 
@@ -271,7 +276,12 @@ final class PullqueuePeer implements Peer {
 
     @Override
     public Session session() {
-        return new PqSession(new Http("127.0.0.1", port));
+        return new PqSession(new Http("127.0.0.1", port), false);
+    }
+
+    /** A session whose lease calls ask for the compact answer ({@value #COMPACT}) instead of JSON. */
+    Session compactSession() {
+        return new PqSession(new Http("127.0.0.1", port), true);
     }
 
     Http.Response ping(Http http) throws IOException {
@@ -367,18 +377,73 @@ final class PullqueuePeer implements Peer {
         }
     }
 
+    /**
+     * The names of the tasks in a compact lease answer (docs/api.md, "The compact lease answer"), skipping every other
+     * field: what the driver needs to delete them.
+     */
+    static List<Object> compactNames(byte[] b) throws IOException {
+        if (b.length < 5 || b[0] != 'P' || b[1] != 'Q' || b[2] != 'L' || b[3] != 1) {
+            throw new IOException("not a compact lease answer of version 1");
+        }
+        ByteBuffer in = ByteBuffer.wrap(b, 5, b.length - 5);
+        skip(in, in.getShort() & 0xffff); // the queue
+        int count = in.getInt();
+        List<Object> names = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int flags = in.get();
+            int length = in.getShort() & 0xffff;
+            names.add(new String(b, in.position(), length, StandardCharsets.US_ASCII));
+            in.position(in.position() + length + 8 + 8 + 4 + 8 + ((flags & 8) != 0 ? 4 : 0));
+            if ((flags & 2) != 0) {
+                skip(in, in.getShort() & 0xffff); // the tag
+            }
+            int size = in.getInt();
+            if ((flags & 1) != 0) {
+                skip(in, size); // the payload
+            }
+        }
+        return names;
+    }
+
+    /** Moves past n bytes (a length read first: {@code position() + getShort()} would add to the old position). */
+    private static void skip(ByteBuffer in, int n) {
+        in.position(in.position() + n);
+    }
+
     private final class PqSession implements Session {
         private final Http http;
+        private final boolean compact;
         private final Map<Integer, String> leaseBodies = new HashMap<>();
+        private long answerBytes;
 
-        PqSession(Http http) {
+        PqSession(Http http, boolean compact) {
             this.http = http;
+            this.compact = compact;
+        }
+
+        @Override
+        public long leaseAnswerBytes() {
+            return answerBytes;
+        }
+
+        /** A lease call's answer, in the form this session asks for. */
+        private Http.Response leaseCall(String body) throws IOException {
+            Http.Response r = compact
+                    ? http.post(QUEUE_PATH + "/tasks:lease", body, ACCEPT_COMPACT)
+                    : http.post(QUEUE_PATH + "/tasks:lease", body);
+            check(r, 200);
+            answerBytes += r.bytes().length;
+            if (compact != r.contentType().startsWith(COMPACT)) {
+                throw new IOException("asked for " + (compact ? COMPACT : "JSON") + ", got " + r.contentType());
+            }
+            return r;
         }
 
         @Override
         public List<Object> lease(int n) throws Exception {
             String body = leaseBodies.computeIfAbsent(n, k -> "{\"maxTasks\":" + k + ",\"leaseSeconds\":600}");
-            return names(check(http.post(QUEUE_PATH + "/tasks:lease", body), 200).body(), n);
+            Http.Response r = leaseCall(body);
+            return compact ? compactNames(r.bytes()) : names(r.body(), n);
         }
 
         @Override
@@ -389,7 +454,11 @@ final class PullqueuePeer implements Peer {
             StringBuilder sb = new StringBuilder(previous.size() * 28 + 64)
                     .append("{\"maxTasks\":").append(n).append(",\"leaseSeconds\":600,\"deleteNames\":[");
             appendNames(sb, previous);
-            String answer = check(http.post(QUEUE_PATH + "/tasks:lease", sb.append("]}").toString()), 200).body();
+            Http.Response r = leaseCall(sb.append("]}").toString());
+            if (compact) {
+                return compactNames(r.bytes()); // the deleted section after the tasks is not read
+            }
+            String answer = r.body();
             // The leased tasks come first; the per-name delete results after them name tasks too.
             int deleted = answer.lastIndexOf(",\"deleted\":[");
             return names(deleted < 0 ? answer : answer.substring(0, deleted), n);

@@ -290,15 +290,23 @@ final class Report {
         if (!r.leaseDeletes.isEmpty()) {
             line("### Drain with lease+delete (pullqueue)\n");
             line("Each lease call also deletes the batch leased by the previous one (`deleteNames`): one call per batch "
-                    + "instead of a lease and a delete. Each pair measured back to back, the plain drain first.\n");
-            line("| system | workers × batch | plain tasks/s | lease+delete tasks/s | ratio | calls/s plain → lease+delete |");
-            line("|---|---|---|---|---|---|");
+                    + "instead of a lease and a delete. Each row measured back to back: the plain drain, then lease+delete with "
+                    + "JSON answers, then lease+delete with compact answers (`Accept: %s`, payloads as raw bytes instead of "
+                    + "base64). Answer bytes: lease answers' bodies per task drained; server CPU: the server process's CPU "
+                    + "time during the drain per task (steadier than the rate on a shared machine).\n", PullqueuePeer.COMPACT);
+            line("| system | workers × batch | plain tasks/s | lease+delete tasks/s | ratio | calls/s plain → lease+delete "
+                    + "| lease+delete compact tasks/s | compact / JSON | answer bytes per task, JSON → compact "
+                    + "| server CPU µs per task, JSON → compact |");
+            line("|---|---|---|---|---|---|---|---|---|---|");
             for (Workloads.LeaseDelete ld : r.leaseDeletes) {
                 Workloads.Drain p = ld.plain();
                 Workloads.Drain c = ld.combined();
-                line("| %s | %d × %d | %s%s | %s%s | %.2f× | %s → %s |", p.peer(), p.workers(), p.batch(), num(p.rate()),
-                        p.capped() ? "*" : "", num(c.rate()), c.capped() ? "*" : "", ld.ratio(),
-                        num(p.leaseCallsPerSecond() * 2), num(c.leaseCallsPerSecond()));
+                Workloads.Drain k = ld.compact();
+                line("| %s | %d × %d | %s%s | %s%s | %.2f× | %s → %s | %s%s | %.2f× | %s → %s | %.1f → %.1f |", p.peer(), p.workers(),
+                        p.batch(), num(p.rate()), p.capped() ? "*" : "", num(c.rate()), c.capped() ? "*" : "", ld.ratio(),
+                        num(p.leaseCallsPerSecond() * 2), num(c.leaseCallsPerSecond()), num(k.rate()),
+                        k.capped() ? "*" : "", ld.compactRatio(), num(c.answerBytesPerTask()),
+                        num(k.answerBytesPerTask()), c.serverCpuMicrosPerTask(), k.serverCpuMicrosPerTask());
             }
             line("");
         }

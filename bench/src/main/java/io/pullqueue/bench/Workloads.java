@@ -17,9 +17,24 @@ import java.util.concurrent.atomic.LongAdder;
 
 /** The workloads, each measured from the client side. */
 final class Workloads {
-    record Drain(String peer, int workers, int batch, long tasks, double seconds, long leaseCalls, boolean capped) {
+    /**
+     * {@code answerBytes}: bytes of lease answers read (0 for peers that do not count them); {@code serverCpuNanos}:
+     * the server process's CPU time during the drain (-1 when the harness does not own the process).
+     */
+    record Drain(String peer, int workers, int batch, long tasks, double seconds, long leaseCalls, boolean capped,
+                 long answerBytes, long serverCpuNanos) {
         double rate() {
             return tasks / seconds;
+        }
+
+        /** Server CPU per task drained in µs, or -1 when not measured. */
+        double serverCpuMicrosPerTask() {
+            return serverCpuNanos < 0 || tasks == 0 ? -1 : serverCpuNanos / 1e3 / tasks;
+        }
+
+        /** Lease-answer bytes per task drained. */
+        double answerBytesPerTask() {
+            return tasks == 0 ? 0 : (double) answerBytes / tasks;
         }
 
         double leaseCallsPerSecond() {
@@ -66,29 +81,41 @@ final class Workloads {
         }
     }
 
-    /** A plain drain and the lease+delete drain of the same cell, measured back to back. */
-    record LeaseDelete(Drain plain, Drain combined) {
+    /**
+     * A plain drain and the lease+delete drain of the same cell, measured back to back, the lease+delete one with
+     * JSON answers and with compact ones.
+     */
+    record LeaseDelete(Drain plain, Drain combined, Drain compact) {
         double ratio() {
             return combined.rate() / plain.rate();
+        }
+
+        /** Compact answers against JSON ones, both lease+delete. */
+        double compactRatio() {
+            return compact.rate() / combined.rate();
         }
     }
 
     /** W workers lease B and delete until the queue is empty (or the time cap is reached). */
     Drain drain(Peer peer, int workers, int batch) throws Exception {
-        return drain(peer, workers, batch, false);
+        return drain(peer, workers, batch, false, false);
     }
 
     /**
      * The drain, and with {@code leaseDelete} its variant where each lease call also deletes the previous batch
-     * ({@link Peer.Session#leaseDeleting}): one call per batch instead of two.
+     * ({@link Peer.Session#leaseDeleting}): one call per batch instead of two. {@code compact} (pullqueue only): the
+     * lease calls ask for the compact answer instead of JSON.
      */
-    Drain drain(Peer peer, int workers, int batch, boolean leaseDelete) throws Exception {
+    Drain drain(Peer peer, int workers, int batch, boolean leaseDelete, boolean compact) throws Exception {
         topUp(peer, settings.drainTasks());
         long capNanos = settings.drainCapSeconds() * 1_000_000_000L;
         LongAdder tasks = new LongAdder();
         LongAdder calls = new LongAdder();
         AtomicBoolean capped = new AtomicBoolean();
-        List<Peer.Session> sessions = sessions(peer, workers);
+        List<Peer.Session> sessions = new ArrayList<>();
+        for (int i = 0; i < workers; i++) {
+            sessions.add(compact ? ((PullqueuePeer) peer).compactSession() : peer.session());
+        }
         ExecutorService pool = Executors.newFixedThreadPool(workers);
         try {
             CountDownLatch go = new CountDownLatch(1);
@@ -123,14 +150,18 @@ final class Workloads {
                     }
                 }));
             }
+            long cpu0 = Procs.cpuNanos(peer.pid());
             start[0] = System.nanoTime();
             go.countDown();
             for (Future<?> f : done) {
                 f.get();
             }
             double seconds = (System.nanoTime() - start[0]) / 1e9;
-            return new Drain(peer.name() + (leaseDelete ? " (lease+delete)" : ""), workers, batch, tasks.sum(), seconds,
-                    calls.sum(), capped.get());
+            long cpu1 = Procs.cpuNanos(peer.pid());
+            long answerBytes = sessions.stream().mapToLong(Peer.Session::leaseAnswerBytes).sum();
+            return new Drain(peer.name() + (leaseDelete ? " (lease+delete)" : "") + (compact ? " (compact)" : ""),
+                    workers, batch, tasks.sum(), seconds, calls.sum(), capped.get(), answerBytes,
+                    cpu0 >= 0 && cpu1 >= 0 ? cpu1 - cpu0 : -1);
         } finally {
             pool.shutdownNow();
             sessions.forEach(Peer.Session::close);

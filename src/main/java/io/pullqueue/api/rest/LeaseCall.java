@@ -33,19 +33,35 @@ final class LeaseCall {
     private final List<String> deleteNames;
 
     private final List<ErrorCode> deleted;
+    /** The answer in the compact form ({@link LeasedBytes}) rather than JSON: the caller's Accept prefers it. */
+    private final boolean compact;
 
-    private LeaseCall(LongPollLeaser leaser, LeaseRequest request, List<String> deleteNames, List<ErrorCode> deleted) {
+    private LeaseCall(
+            LongPollLeaser leaser,
+            LeaseRequest request,
+            List<String> deleteNames,
+            List<ErrorCode> deleted,
+            boolean compact) {
         this.leaser = leaser;
         this.request = request;
         this.deleteNames = deleteNames;
         this.deleted = deleted;
+        this.compact = compact;
     }
 
-    /** Reads the body and, for a call with deleteNames, does the deletes (an error here changed nothing). */
-    static LeaseCall start(LongPollLeaser leaser, String queue, JsonObject body) {
+    /**
+     * Reads the body and, for a call with deleteNames, does the deletes (an error here changed nothing). {@code
+     * accept}: the request's Accept headers, which choose the answer's form.
+     */
+    static LeaseCall start(LongPollLeaser leaser, String queue, JsonObject body, List<String> accept) {
         LeaseRequest r = request(queue, body);
         List<String> names = TaskInput.deleteNames(body);
-        return new LeaseCall(leaser, r, names, names == null ? null : leaser.deleteBeforeLease(r, names));
+        return new LeaseCall(
+                leaser,
+                r,
+                names,
+                names == null ? null : leaser.deleteBeforeLease(r, names),
+                LeasedBytes.wanted(accept));
     }
 
     /** The lease; a failure is the stage's, never thrown (so that {@link #failed} can tell of the deletes). */
@@ -57,9 +73,15 @@ final class LeaseCall {
         }
     }
 
-    /** The answer: the leased tasks and, after deletes, their results. */
-    byte[] answer(List<Task> tasks, long nowUsec) {
-        return JsonBytes.leased(tasks, nowUsec, deleteNames, deleted);
+    /** The answer: the leased tasks and, after deletes, their results; compact or JSON as the caller prefers. */
+    Response answer(List<Task> tasks, long nowUsec) {
+        if (compact) {
+            return Response.ok(
+                            LeasedBytes.leased(request.queue(), tasks, nowUsec, deleteNames, deleted),
+                            LeasedBytes.MEDIA_TYPE)
+                    .build();
+        }
+        return QueueResource.json(JsonBytes.leased(tasks, nowUsec, deleteNames, deleted));
     }
 
     /** The error answer of a lease that failed: after deletes, one that says they were done and how each went. */

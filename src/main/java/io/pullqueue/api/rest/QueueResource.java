@@ -18,6 +18,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -27,6 +28,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
@@ -118,20 +120,26 @@ public class QueueResource {
 
     /**
      * A lease that may wait (long poll): the request is suspended, so a waiting call holds no thread. With
-     * {@code deleteNames}, those tasks are deleted first (see {@link LeaseCall}), then the lease waits.
+     * {@code deleteNames}, those tasks are deleted first (see {@link LeaseCall}), then the lease waits. The answer is
+     * JSON, or the compact form ({@link LeasedBytes}) when the request's Accept prefers that.
      */
     @POST
     @Path("{queue}/tasks:lease")
-    public void lease(@PathParam("queue") String queue, InputStream body, @Suspended AsyncResponse async) {
-        LeaseCall call = LeaseCall.start(leaser, queue, JsonInput.object(body));
+    @Produces({MediaType.APPLICATION_JSON, LeasedBytes.TYPE})
+    public void lease(
+            @PathParam("queue") String queue,
+            InputStream body,
+            @HeaderParam(HttpHeaders.ACCEPT) List<String> accept,
+            @Suspended AsyncResponse async) {
+        LeaseCall call = LeaseCall.start(leaser, queue, JsonInput.object(body), accept);
         CompletableFuture<List<Task>> result = call.lease().toCompletableFuture();
         if (!result.isDone()) {
             // Only a lease that really waits gets a safety timeout: a timer armed for every call would keep each
             // answered response reachable until it fired.
             async.setTimeout(LongPollLeaser.MAX_WAIT.toSeconds() + 40, TimeUnit.SECONDS);
         }
-        result.whenComplete((tasks, err) ->
-                async.resume(err != null ? call.failed(err) : json(call.answer(tasks, service.nowUsec()))));
+        result.whenComplete(
+                (tasks, err) -> async.resume(err != null ? call.failed(err) : call.answer(tasks, service.nowUsec())));
     }
 
     /**
@@ -140,18 +148,22 @@ public class QueueResource {
      */
     @LeaseRouting.Now
     @Path("{queue}/tasks:lease")
-    public Response leaseNow(@PathParam("queue") String queue, @Context HttpServletRequest request) {
+    @Produces({MediaType.APPLICATION_JSON, LeasedBytes.TYPE})
+    public Response leaseNow(
+            @PathParam("queue") String queue,
+            @HeaderParam(HttpHeaders.ACCEPT) List<String> accept,
+            @Context HttpServletRequest request) {
         if (!(request.getAttribute(LeaseRouting.ROUTED) instanceof JsonObject parsed)) {
             throw new NotAllowedException("POST"); // the internal method, asked for by a client
         }
-        LeaseCall call = LeaseCall.start(leaser, queue, parsed);
+        LeaseCall call = LeaseCall.start(leaser, queue, parsed, accept);
         List<Task> tasks;
         try {
             tasks = call.lease().toCompletableFuture().getNow(null); // a call that does not wait is done
         } catch (CompletionException e) {
             return call.failed(e);
         }
-        return json(call.answer(tasks, service.nowUsec()));
+        return call.answer(tasks, service.nowUsec());
     }
 
     static Response json(byte[] body) {

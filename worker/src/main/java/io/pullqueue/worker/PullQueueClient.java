@@ -26,6 +26,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * A client of pullqueue's native API ({@code /api/v1}): add, lease, modify lease, delete, statistics and backlog.
@@ -245,7 +246,21 @@ public final class PullQueueClient {
             deleteNames.forEach(names::add);
             body.add("deleteNames", names);
         }
-        JsonObject answer = call("POST", path(queue) + "/tasks:lease", body.build(), options.pollWait(), true);
+        return call("POST", path(queue) + "/tasks:lease", body.build(), options.pollWait(), true,
+                CompactLease.ACCEPT, response -> leaseAnswer(queue,
+                        response.headers().firstValue("Content-Type").orElse(null), response.body(),
+                        deleteNames != null));
+    }
+
+    /**
+     * A lease's answer: the compact one when the server sent it (it does when the client asks, as every lease call
+     * does), else JSON (a server older than the compact answer).
+     */
+    static LeaseResult leaseAnswer(String queue, String contentType, byte[] body, boolean deletes) {
+        if (CompactLease.is(contentType)) {
+            return CompactLease.read(queue, body, deletes);
+        }
+        JsonObject answer = parse(body);
         JsonArray tasks = answer.getJsonArray("tasks");
         List<LeasedTask> leased = new ArrayList<>(tasks.size());
         for (JsonValue v : tasks) {
@@ -254,7 +269,7 @@ public final class PullQueueClient {
                     t.getString("tag", null), usec(t, "etaUsec"), t.getString("leaseToken"),
                     t.getInt("retryCount", 0), usec(t, "createdUsec")));
         }
-        JsonArray deleted = deleteNames == null ? JsonValue.EMPTY_JSON_ARRAY : answer.getJsonArray("deleted");
+        JsonArray deleted = deletes ? answer.getJsonArray("deleted") : JsonValue.EMPTY_JSON_ARRAY;
         return new LeaseResult(leased, deleteResults(deleted));
     }
 
@@ -325,11 +340,18 @@ public final class PullQueueClient {
      */
     private JsonObject call(String method, String path, JsonObject body, Duration wait, boolean repeatable)
             throws InterruptedException {
+        return call(method, path, body, wait, repeatable, "application/json",
+                r -> r.statusCode() == 204 ? JsonValue.EMPTY_JSON_OBJECT : parse(r.body()));
+    }
+
+    /** {@link #call(String, String, JsonObject, Duration, boolean)} with this Accept, its answer read by {@code read}. */
+    private <T> T call(String method, String path, JsonObject body, Duration wait, boolean repeatable, String accept,
+                       Function<HttpResponse<byte[]>, T> read) throws InterruptedException {
         byte[] bytes = body == null ? null : body.toString().getBytes(StandardCharsets.UTF_8);
         for (int attempt = 1; ; attempt++) {
             HttpRequest.Builder request = HttpRequest.newBuilder(api.resolve(path))
                     .timeout(requestTimeout.plus(wait))
-                    .header("Accept", "application/json");
+                    .header("Accept", accept);
             if (bytes == null) {
                 request.GET();
             } else {
@@ -342,7 +364,7 @@ public final class PullQueueClient {
                 HttpResponse<byte[]> response = http.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
                 failure = Failure.of(response);
                 if (failure == null) {
-                    return response.statusCode() == 204 ? JsonValue.EMPTY_JSON_OBJECT : parse(response.body());
+                    return read.apply(response);
                 }
             } catch (ConnectException | HttpConnectTimeoutException e) {
                 failure = new Failure(0, null, null, "cannot connect to " + api.getAuthority() + ": " + e, false,

@@ -1,5 +1,6 @@
 package io.pullqueue.worker.it;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -20,6 +21,10 @@ import io.pullqueue.worker.Worker;
 import io.pullqueue.worker.WorkerMetrics;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,7 +53,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class WorkerIT {
 
-    private static final String QUEUES = List.of("client", "killed", "slow", "failing", "batches", "adaptive",
+    private static final String QUEUES = List.of("client", "compact", "killed", "slow", "failing", "batches", "adaptive",
             "shutdown", "restart").stream()
             .map(q -> "- name: " + q + "\n  mode: pull\n  lease_requests_per_second: 0\n")
             .collect(Collectors.joining("", "queue:\n", ""));
@@ -122,6 +127,37 @@ class WorkerIT {
         PermanentException bad = assertThrows(PermanentException.class,
                 () -> client.lease("client", LeaseOptions.of(1, Duration.ofDays(8))));
         assertEquals("leaseSeconds", bad.field());
+    }
+
+    /**
+     * The server answers the client's leases in the compact form (the Accept the client sends, docs/workers.md), and
+     * every byte of a payload comes back through it, with leases and deletes that work.
+     */
+    @Test
+    void leasesComeInTheCompactAnswerWithEveryPayloadByte() throws Exception {
+        byte[] bytes = {(byte) 0xff, 0, (byte) 0xc3, 0x28, (byte) 0x80, '"', '\\'};
+        client.add("compact", List.of(NewTask.of(bytes).withName("k-1"), NewTask.of(new byte[0]).withName("k-2")));
+        HttpResponse<byte[]> raw = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+                HttpRequest.newBuilder(URI.create(server.baseUrl() + "/api/v1/queues/compact/tasks:lease"))
+                        .header("Authorization", "Bearer " + KEY)
+                        .header("Content-Type", "application/json")
+                        .header("Accept", "application/vnd.pullqueue.leased, application/json;q=0.5")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"maxTasks\":2,\"leaseSeconds\":0}"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        assertEquals(200, raw.statusCode());
+        assertEquals("application/vnd.pullqueue.leased", raw.headers().firstValue("Content-Type").orElse(""));
+
+        List<LeasedTask> leased = client.lease("compact", LeaseOptions.of(10, Duration.ofSeconds(30)));
+        assertEquals(List.of("k-1", "k-2"), leased.stream().map(LeasedTask::name).toList());
+        assertArrayEquals(bytes, leased.get(0).payload());
+        assertArrayEquals(new byte[0], leased.get(1).payload());
+        assertEquals(2, leased.get(0).retryCount(), "leased by the raw call, then by the client");
+        LeaseRenewal renewed = client.modifyLease("compact", "k-1", leased.get(0).leaseToken(), Duration.ofSeconds(60));
+        LeaseResult last = client.lease("compact", LeaseOptions.of(10, Duration.ofSeconds(30)), List.of("k-1", "k-2"));
+        assertEquals(List.of(new DeleteResult("k-1", "OK"), new DeleteResult("k-2", "OK")), last.deleted());
+        assertTrue(last.tasks().isEmpty());
+        assertTrue(renewed.leaseExpiry().isAfter(leased.get(0).leaseExpiry()));
     }
 
     @Test
