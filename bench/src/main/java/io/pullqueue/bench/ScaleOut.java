@@ -76,11 +76,11 @@ public final class ScaleOut {
                 Bench.log("starting %d server(s) on %s", n, ServersPeer.DATABASE);
                 peer.start();
                 // Warm-up: every server's JIT sees the lease+delete path before anything is measured.
-                w.drain(peer, workers, 10, true);
+                w.drain(peer, workers, 10, true, false);
                 for (int batch : batches) {
                     w.topUp(peer, s.drainTasks());
                     Sampler sampler = Sampler.start(peer);
-                    Workloads.Drain d = w.drain(peer, workers, batch, true);
+                    Workloads.Drain d = w.drain(peer, workers, batch, true, false);
                     cells.add(sampler.stop(n, "drain, lease+delete, batch " + batch, d.tasks(), d.seconds()));
                     Bench.log("%d server(s), batch %d: %.0f tasks/s", n, batch, d.rate());
                     Files.writeString(out, report(cells, workers, seconds, s.drainTasks(), load0, Bench.loadAverage(), command));
