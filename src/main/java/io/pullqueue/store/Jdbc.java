@@ -34,27 +34,6 @@ public final class Jdbc {
         }
     }
 
-    /**
-     * Runs {@code work}, whose one writing statement is its own transaction (auto-commit mode): it commits as it
-     * ends, without a second round trip for the COMMIT. When the statement fails, the database says whether it was
-     * rolled back; when the connection fails instead, nobody can say whether it committed:
-     * {@link CommitUncertainException}, as for a failed commit.
-     */
-    public static <T> T statement(DataSource dataSource, String operation, SqlWork<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            if (!c.getAutoCommit()) {
-                c.setAutoCommit(true); // never left otherwise by this class; a statement must commit by itself
-            }
-            try {
-                return work.run(c);
-            } catch (SQLException e) {
-                throw commitFailure(operation, e);
-            }
-        } catch (SQLException e) {
-            throw failure(operation, e);
-        }
-    }
-
     /** Runs {@code work} as one transaction: all of its changes are committed together, or none. */
     public static <T> T transaction(DataSource dataSource, String operation, SqlWork<T> work) {
         try (Connection c = dataSource.getConnection()) {

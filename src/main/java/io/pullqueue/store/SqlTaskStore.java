@@ -112,10 +112,7 @@ public abstract class SqlTaskStore implements TaskStore {
 
     @Override
     public final LeaseOutcome taskLease(LeaseQuery query) {
-        String operation = "lease tasks of queue " + query.queue();
-        return leaseIsOneStatement()
-                ? writer.writeStatement(operation, c -> lease(c, query))
-                : writeFreeing(operation, c -> lease(c, query));
+        return writeFreeing("lease tasks of queue " + query.queue(), c -> lease(c, query));
     }
 
     /**
@@ -125,14 +122,6 @@ public abstract class SqlTaskStore implements TaskStore {
      * seen (on every server sharing the database).
      */
     protected abstract LeaseOutcome lease(Connection c, LeaseQuery query) throws SQLException;
-
-    /**
-     * Whether {@link #lease} writes with exactly one statement, so that it may run as that statement's own
-     * transaction ({@link Writer#writeStatement}).
-     */
-    protected boolean leaseIsOneStatement() {
-        return false;
-    }
 
     @Override
     public final List<ErrorCode> taskDeleteMany(

@@ -9,13 +9,4 @@ public interface Writer {
 
     /** Runs {@code work} in a committed write transaction and returns its result. */
     <T> T write(String operation, Jdbc.SqlWork<T> work);
-
-    /**
-     * Runs {@code work}, which writes with exactly one statement, and returns its result once that statement is
-     * committed. Here: as {@link #write}. A writer may run it as the statement's own transaction (auto-commit), which
-     * saves the round trip of a separate commit and holds the statement's row locks for no longer than it runs.
-     */
-    default <T> T writeStatement(String operation, Jdbc.SqlWork<T> work) {
-        return write(operation, work);
-    }
 }

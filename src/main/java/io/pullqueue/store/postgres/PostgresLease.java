@@ -33,30 +33,38 @@ final class PostgresLease {
     }
 
     /**
-     * Leases for {@code q} in one statement; a lease of any tag starts its scan at the queue's {@link DueFloors
-     * floor} when there is one, and scans below it only when that comes back short.
+     * Leases for {@code q}; a lease of any tag starts its scan at the queue's {@link DueFloors floor} when there is
+     * one, and when that comes back short, scans from the start for the rest in the same transaction.
      */
     static LeaseOutcome lease(Connection c, LeaseQuery q, DueFloors floors) throws SQLException {
         if (q.filter().kind() != TagFilter.Kind.ANY) {
-            return outcome(run(c, q, DueFloors.NONE));
+            return outcome(run(c, q, DueFloors.NONE, q.maxTasks()));
         }
         long stamp = floors.stamp();
         long floor = floors.floor(q.queue(), q.nowUsec());
-        Picked picked = run(c, q, floor);
-        if (!picked.paused()) {
-            floors.afterLease(
-                    q.queue(),
-                    q.nowUsec(),
-                    stamp,
-                    floor == DueFloors.NONE,
-                    picked.count() >= q.maxTasks(),
-                    picked.oldestEta());
+        Picked first = run(c, q, floor, q.maxTasks());
+        if (first.paused()) {
+            return LeaseOutcome.PAUSED;
         }
-        return outcome(picked);
+        boolean filled = first.count() >= q.maxTasks();
+        if (floor == DueFloors.NONE || filled) {
+            floors.afterLease(q.queue(), q.nowUsec(), stamp, floor == DueFloors.NONE, filled, first.oldestEta());
+            return outcome(first);
+        }
+        // Short from the floor: older tasks may be due below it (committed late, or added with a past ETA by
+        // another server). Only the part below the floor is left to scan, so the two statements read the index
+        // once between them.
+        floors.afterLease(q.queue(), q.nowUsec(), stamp, true, false, 0);
+        Picked rest = run(c, q, DueFloors.NONE, floor, q.maxTasks() - first.count());
+        return merge(first, rest);
     }
 
-    /** The lease statement: of the whole queue, or (any tag) from {@code floor} on first. */
-    private static Picked run(Connection c, LeaseQuery q, long floor) throws SQLException {
+    private static Picked run(Connection c, LeaseQuery q, long floor, int limit) throws SQLException {
+        return run(c, q, floor, DueFloors.NONE, limit);
+    }
+
+    /** One lease statement: from {@code floor} on, or below {@code below}, or (both NONE) the whole queue. */
+    private static Picked run(Connection c, LeaseQuery q, long floor, long below, int limit) throws SQLException {
         String sql;
         switch (q.filter().kind()) {
             case TAG:
@@ -66,7 +74,9 @@ final class PostgresLease {
                 sql = PostgresSql.LEASE_OLDEST_TAG;
                 break;
             default:
-                sql = floor == DueFloors.NONE ? PostgresSql.LEASE_ANY : PostgresSql.LEASE_ANY_FROM;
+                sql = floor != DueFloors.NONE
+                        ? PostgresSql.LEASE_ANY_FROM
+                        : below != DueFloors.NONE ? PostgresSql.LEASE_ANY_BELOW : PostgresSql.LEASE_ANY;
         }
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
@@ -83,16 +93,13 @@ final class PostgresLease {
                     break;
                 default:
                     if (floor != DueFloors.NONE) {
-                        // from the floor (limit), then below it: queue, now, floor, what the first part left
                         ps.setLong(i++, floor);
-                        ps.setInt(i++, q.maxTasks());
-                        ps.setString(i++, q.queue());
-                        ps.setLong(i++, q.nowUsec());
-                        ps.setLong(i++, floor);
+                    } else if (below != DueFloors.NONE) {
+                        ps.setLong(i++, below);
                     }
                     break;
             }
-            ps.setInt(i++, q.maxTasks());
+            ps.setInt(i++, limit);
             ps.setLong(i++, q.newEtaUsec());
             ps.setString(i++, q.queue());
             TaskRows.setNullableInt(ps, i++, q.queueRetryLimit());
@@ -142,5 +149,15 @@ final class PostgresLease {
             return LeaseOutcome.PAUSED;
         }
         return p.count() == 0 ? LeaseOutcome.EMPTY : new LeaseOutcome(p.leased(), p.removed());
+    }
+
+    /** Both statements' tasks in ETA order, as one statement would have answered: those below the floor first. */
+    private static LeaseOutcome merge(Picked fromFloor, Picked belowFloor) {
+        if (belowFloor.count() == 0) {
+            return outcome(fromFloor);
+        }
+        List<Task> all = new ArrayList<>(belowFloor.leased());
+        all.addAll(fromFloor.leased());
+        return new LeaseOutcome(all, fromFloor.removed() + belowFloor.removed());
     }
 }

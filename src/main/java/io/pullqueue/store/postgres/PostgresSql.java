@@ -43,48 +43,36 @@ final class PostgresSql {
      * skipping rows other transactions hold; moves the ETA and counts the lease of those the retry limit allows;
      * deletes and tombstones the others. Rows come back leased first, in pick order, then removed (name only). A
      * paused queue leases nothing and answers one row whose first column is NULL: the flag is read in the same
-     * statement, and the statement runs in auto-commit mode, so a lease costs one round trip, its commit included.
+     * statement, so a lease costs one round trip besides its commit.
      * Parameters: queue (paused flag), queue, now, [filter values], limit, then {@link #LEASE_TAIL}'s.
      */
-    private static final String PAUSED =
-            "WITH paused AS (" + "SELECT EXISTS (SELECT 1 FROM queue_state WHERE queue = ? AND paused) AS p), ";
-    /** The candidates of a lease (parameters: queue, now), before the filter's own conditions. */
-    private static final String CANDIDATES =
-            "SELECT name, eta_usec AS old_eta, seq, retry_count, retry_limit FROM task "
-                    + "WHERE NOT (SELECT p FROM paused) AND queue = ? AND eta_usec <= ? ";
-
-    private static final String PICK_ORDER = "ORDER BY eta_usec, seq ";
-    private static final String LEASE_HEAD = PAUSED + "picked AS (" + CANDIDATES;
+    private static final String LEASE_HEAD = "WITH paused AS ("
+            + "SELECT EXISTS (SELECT 1 FROM queue_state WHERE queue = ? AND paused) AS p), picked AS ("
+            + "SELECT name, eta_usec AS old_eta, seq, retry_count, retry_limit FROM task "
+            + "WHERE NOT (SELECT p FROM paused) AND queue = ? AND eta_usec <= ? ";
     /** Parameters: new ETA, queue, queue limit ×2, queue, queue limit, queue, tombstone expiry. */
-    private static final String LEASE_WRITE =
-            "leased AS (UPDATE task t SET eta_usec = ?, retry_count = t.retry_count + 1 FROM picked p "
-                    + "WHERE t.queue = ? AND t.name = p.name "
-                    + "AND (coalesce(p.retry_limit, ?::integer) IS NULL OR coalesce(p.retry_limit, ?::integer) > p.retry_count) "
-                    + "RETURNING p.old_eta, p.seq, t.name, t.payload, t.tag, t.retry_count, t.retry_limit, t.created_usec), "
-                    + "removed AS (DELETE FROM task t USING picked p WHERE t.queue = ? AND t.name = p.name "
-                    + "AND coalesce(p.retry_limit, ?::integer) <= p.retry_count RETURNING p.old_eta, p.seq, t.name), "
-                    + "tombstoned AS (INSERT INTO tombstone (queue, name, expires_usec) SELECT ?, name, ? FROM removed "
-                    + "ON CONFLICT (queue, name) DO UPDATE SET expires_usec = excluded.expires_usec) "
-                    + "SELECT true, old_eta, seq, name, payload, tag, retry_count, retry_limit, created_usec FROM leased "
-                    + "UNION ALL SELECT false, old_eta, seq, name, NULL, NULL, 0, NULL, 0 FROM removed "
-                    + "UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0 FROM paused WHERE p "
-                    + "ORDER BY 1 DESC, 2, 3";
-    /** Parameters: limit, then {@link #LEASE_WRITE}'s. */
-    private static final String LEASE_TAIL = PICK_ORDER + "LIMIT ? FOR UPDATE SKIP LOCKED), " + LEASE_WRITE;
+    private static final String LEASE_TAIL = "ORDER BY eta_usec, seq LIMIT ? FOR UPDATE SKIP LOCKED), "
+            + "leased AS (UPDATE task t SET eta_usec = ?, retry_count = t.retry_count + 1 FROM picked p "
+            + "WHERE t.queue = ? AND t.name = p.name "
+            + "AND (coalesce(p.retry_limit, ?::integer) IS NULL OR coalesce(p.retry_limit, ?::integer) > p.retry_count) "
+            + "RETURNING p.old_eta, p.seq, t.name, t.payload, t.tag, t.retry_count, t.retry_limit, t.created_usec), "
+            + "removed AS (DELETE FROM task t USING picked p WHERE t.queue = ? AND t.name = p.name "
+            + "AND coalesce(p.retry_limit, ?::integer) <= p.retry_count RETURNING p.old_eta, p.seq, t.name), "
+            + "tombstoned AS (INSERT INTO tombstone (queue, name, expires_usec) SELECT ?, name, ? FROM removed "
+            + "ON CONFLICT (queue, name) DO UPDATE SET expires_usec = excluded.expires_usec) "
+            + "SELECT true, old_eta, seq, name, payload, tag, retry_count, retry_limit, created_usec FROM leased "
+            + "UNION ALL SELECT false, old_eta, seq, name, NULL, NULL, 0, NULL, 0 FROM removed "
+            + "UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, 0 FROM paused WHERE p "
+            + "ORDER BY 1 DESC, 2, 3";
     /** Any due task. */
     static final String LEASE_ANY = LEASE_HEAD + LEASE_TAIL;
     /**
-     * Any due task, the scan starting at this server's {@link DueFloors floor} (bound after now), past the dead index
-     * entries that taken and deleted tasks leave at the front of the queue until VACUUM; only when that comes back
-     * short does the part below the floor get scanned, in the same statement (a LIMIT of 0 reads nothing).
-     * Parameters: queue (paused flag), queue, now, floor, limit, queue, now, floor, limit, then
-     * {@link #LEASE_WRITE}'s.
+     * Any due task from an ETA on (bound after now): the scan starts at this server's {@link DueFloors floor}, past
+     * the dead index entries that taken and deleted tasks leave at the front of the queue until VACUUM.
      */
-    static final String LEASE_ANY_FROM = PAUSED
-            + "from_floor AS (" + CANDIDATES + "AND eta_usec >= ? " + PICK_ORDER + "LIMIT ? FOR UPDATE SKIP LOCKED), "
-            + "below_floor AS (" + CANDIDATES + "AND eta_usec < ? " + PICK_ORDER
-            + "LIMIT (? - (SELECT count(*) FROM from_floor)) FOR UPDATE SKIP LOCKED), "
-            + "picked AS (SELECT * FROM from_floor UNION ALL SELECT * FROM below_floor), " + LEASE_WRITE;
+    static final String LEASE_ANY_FROM = LEASE_HEAD + "AND eta_usec >= ? " + LEASE_TAIL;
+    /** Any due task before an ETA (bound after now): the rest of a lease that came back short from the floor. */
+    static final String LEASE_ANY_BELOW = LEASE_HEAD + "AND eta_usec < ? " + LEASE_TAIL;
     /** Due tasks with the tag bound after now ('' for untagged tasks). */
     static final String LEASE_TAG = LEASE_HEAD + "AND coalesce(tag, '') = ? " + LEASE_TAIL;
     /** Due tasks sharing the tag of the oldest due task (queue and now bound again after now). */

@@ -83,15 +83,6 @@ public final class PostgresTaskStore extends SqlTaskStore {
         return PostgresLease.lease(c, query, floors);
     }
 
-    /**
-     * The lease is one statement (paused flag, pick, lease, retry-limit removal and tombstones), run in auto-commit
-     * mode: one round trip, and its rows are held only while it runs, not until a COMMIT comes back from the server.
-     */
-    @Override
-    protected boolean leaseIsOneStatement() {
-        return true;
-    }
-
     /** An add of a task older than a floor brings the floor down to it. */
     @Override
     protected void adding(String queue, List<NewTask> tasks, long nowUsec) {

@@ -8,9 +8,8 @@ import java.util.logging.Logger;
 import javax.sql.DataSource;
 
 /**
- * PostgreSQL's write strategy: each write is one short transaction (a write of one statement is that statement's
- * own); a deadlock or serialization failure (which rolled everything back) is retried, up to {@link #ATTEMPTS}
- * times in all.
+ * PostgreSQL's write strategy: each write is one short transaction; a deadlock or serialization failure (which
+ * rolled everything back) is retried, up to {@link #ATTEMPTS} times in all.
  */
 final class RetryingWriter implements Writer {
     private static final Logger LOG = Logger.getLogger(RetryingWriter.class.getName());
@@ -24,19 +23,9 @@ final class RetryingWriter implements Writer {
 
     @Override
     public <T> T write(String operation, Jdbc.SqlWork<T> work) {
-        return retrying(operation, () -> Jdbc.transaction(dataSource, operation, work));
-    }
-
-    /** The statement in auto-commit mode: one round trip, no separate COMMIT (see {@link Jdbc#statement}). */
-    @Override
-    public <T> T writeStatement(String operation, Jdbc.SqlWork<T> work) {
-        return retrying(operation, () -> Jdbc.statement(dataSource, operation, work));
-    }
-
-    private static <T> T retrying(String operation, java.util.function.Supplier<T> attemptOnce) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return attemptOnce.get();
+                return Jdbc.transaction(dataSource, operation, work);
             } catch (StoreException e) {
                 if (attempt >= ATTEMPTS || !retryable(e)) {
                     throw e;

@@ -25,7 +25,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -256,56 +255,12 @@ class PostgresTaskStoreTest extends TaskStoreContract {
         }
     }
 
-    /**
-     * A lease runs as its statement's own transaction (auto-commit, one round trip). When the database refuses such
-     * a statement it rolled it back, and the error says only that it failed; when the connection dies while the
-     * statement runs, nobody knows whether it committed, and the error says that instead.
-     */
-    @Test
-    void aStatementRefusedChangedNothingWhileOneCutOffByALostConnectionMayHaveCommitted() throws Exception {
-        DataSource ds = TestDatabase.dataSource(schema);
-        add(Q, task("a"));
-        RuntimeException refused = assertThrows(
-                RuntimeException.class,
-                () -> io.pullqueue.store.Jdbc.statement(ds, "add a duplicate", c -> {
-                    try (Statement s = c.createStatement()) {
-                        return s.executeUpdate("INSERT INTO task SELECT * FROM task WHERE name = 'a'");
-                    }
-                }));
-        assertEquals(StoreException.class, refused.getClass(), refused.toString());
-
-        CompletableFuture<Integer> cut =
-                CompletableFuture.supplyAsync(() -> io.pullqueue.store.Jdbc.statement(ds, "a slow update", c -> {
-                    try (Statement s = c.createStatement()) {
-                        return s.executeUpdate(
-                                "UPDATE task SET retry_count = 7 WHERE name = 'a' AND pg_sleep(30) IS NOT NULL");
-                    }
-                }));
-        await(() -> terminate("UPDATE task SET retry_count = 7%"));
-        ExecutionException e = assertThrows(ExecutionException.class, () -> cut.get(30, TimeUnit.SECONDS));
-        assertEquals(
-                io.pullqueue.core.CommitUncertainException.class, e.getCause().getClass(), e.toString());
-    }
-
-    /** Ends the backend running a statement like {@code pattern}; false while there is none. */
-    private boolean terminate(String pattern) {
-        try (Connection c = TestDatabase.dataSource(schema).getConnection();
-                java.sql.PreparedStatement ps = c.prepareStatement(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE ? AND pid <> pg_backend_pid()")) {
-            ps.setString(1, pattern);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() && rs.getBoolean(1);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
     @Test
     void leaseStatementPicksFromTheIndexInOrder() throws SQLException {
         for (String sql : List.of(
                 PostgresSql.LEASE_ANY,
                 PostgresSql.LEASE_ANY_FROM,
+                PostgresSql.LEASE_ANY_BELOW,
                 PostgresSql.LEASE_TAG,
                 PostgresSql.LEASE_OLDEST_TAG)) {
             String plan = plan(sql);
