@@ -38,11 +38,13 @@ final class PostgresLease {
      */
     static LeaseOutcome lease(Connection c, LeaseQuery q, DueFloors floors) throws SQLException {
         if (q.filter().kind() != TagFilter.Kind.ANY) {
-            return outcome(run(c, q, DueFloors.NONE, q.maxTasks()));
+            return outcome(run(c, q, PostgresSql.LEASE_ANY, DueFloors.NONE, q.maxTasks()));
         }
         long stamp = floors.stamp();
         long floor = floors.floor(q.queue(), q.nowUsec());
-        Picked first = run(c, q, floor, q.maxTasks());
+        Picked first = floor == DueFloors.NONE
+                ? run(c, q, PostgresSql.LEASE_ANY, DueFloors.NONE, q.maxTasks())
+                : run(c, q, PostgresSql.LEASE_ANY_FROM, floor, q.maxTasks());
         if (first.paused()) {
             return LeaseOutcome.PAUSED;
         }
@@ -55,16 +57,16 @@ final class PostgresLease {
         // another server). Only the part below the floor is left to scan, so the two statements read the index
         // once between them.
         floors.afterLease(q.queue(), q.nowUsec(), stamp, true, false, 0);
-        Picked rest = run(c, q, DueFloors.NONE, floor, q.maxTasks() - first.count());
+        Picked rest = run(c, q, PostgresSql.LEASE_ANY_BELOW, floor, q.maxTasks() - first.count());
         return merge(first, rest);
     }
 
-    private static Picked run(Connection c, LeaseQuery q, long floor, int limit) throws SQLException {
-        return run(c, q, floor, DueFloors.NONE, limit);
-    }
-
-    /** One lease statement: from {@code floor} on, or below {@code below}, or (both NONE) the whole queue. */
-    private static Picked run(Connection c, LeaseQuery q, long floor, long below, int limit) throws SQLException {
+    /**
+     * One lease statement. For a lease of any tag, {@code anyTag} is the statement (of the whole queue, or from or
+     * below the floor) and {@code floor} its bound ({@link DueFloors#NONE} for the whole queue); a tag filter has a
+     * statement of its own.
+     */
+    private static Picked run(Connection c, LeaseQuery q, String anyTag, long floor, int limit) throws SQLException {
         String sql;
         switch (q.filter().kind()) {
             case TAG:
@@ -74,9 +76,7 @@ final class PostgresLease {
                 sql = PostgresSql.LEASE_OLDEST_TAG;
                 break;
             default:
-                sql = floor != DueFloors.NONE
-                        ? PostgresSql.LEASE_ANY_FROM
-                        : below != DueFloors.NONE ? PostgresSql.LEASE_ANY_BELOW : PostgresSql.LEASE_ANY;
+                sql = anyTag;
         }
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
@@ -94,8 +94,6 @@ final class PostgresLease {
                 default:
                     if (floor != DueFloors.NONE) {
                         ps.setLong(i++, floor);
-                    } else if (below != DueFloors.NONE) {
-                        ps.setLong(i++, below);
                     }
                     break;
             }
