@@ -204,13 +204,23 @@ final class DiskRoom {
     }
 
     /**
-     * How many pages the write-ahead log may hold before SQLite checkpoints it, so that a checkpoint on a full disk
-     * can always grow the database file within the reserve: half the reserve, at most SQLite's default of 1,000
-     * (which stays in force, 0 here, when the reserve is that large or there is none).
+     * How many pages the write-ahead log may hold before SQLite checkpoints it: half the smaller of the reserve and
+     * the floor, at most SQLite's default of 1,000 (which stays in force, 0 here, when both are that large or there
+     * are none). Half the reserve, so that a checkpoint on a full disk can always grow the database file within the
+     * reserve; half the floor, because the log's copy of what adds wrote is not yet in the database file, and the
+     * checkpoint that moves it there takes its room from below the floor. (The server's connections stay open, so
+     * the log file is reused, not deleted, between checkpoints.)
      */
     int checkpointPages(long pageSize) {
-        long pages = reserveBytes / 2 / Math.max(1, pageSize);
-        return reserveBytes <= 0 || pages >= SQLITE_CHECKPOINT_PAGES ? 0 : (int) Math.max(16, pages);
+        long bound = Long.MAX_VALUE;
+        if (reserveBytes > 0) {
+            bound = reserveBytes;
+        }
+        if (minFreeBytes > 0) {
+            bound = Math.min(bound, minFreeBytes);
+        }
+        long pages = bound / 2 / Math.max(1, pageSize);
+        return pages >= SQLITE_CHECKPOINT_PAGES ? 0 : (int) Math.max(16, pages);
     }
 
     /** Truncates the WAL; true if that gave space back. */
