@@ -62,7 +62,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * is durable.</li>
  * <li>{@link #lease} and {@link #modifyLease} run inside {@link LeaseGuard}, whose Fault Tolerance
  * {@code @Timeout} and {@code @Bulkhead} give App Engine's 10 s lease deadline and bound concurrent lease calls
- * (on a CDI bean of its own: on this EJB, Liberty leaked an interceptor per call; see {@link LeaseGuard}).</li>
+ * (on a CDI bean of its own: on this EJB, Liberty leaked an interceptor per call; see {@link LeaseGuard}). A call
+ * that ends after the deadline is answered with what it did, not with a timeout ({@link FinishedWork}).</li>
  * </ul>
  * Every queue operation is checked against the {@link Caller} ({@link CallerAccess}) before anything is read or
  * changed, whichever door it came through; admin actions are written to the audit log.
@@ -140,20 +141,28 @@ public class QueueService {
     }
 
     public List<Task> lease(String queue, long maxTasks, double leaseSeconds, TagFilter filter) {
-        return guard.lease(() -> {
-            access.allow(Operation.LEASE, queue);
-            long start = System.nanoTime();
-            List<Task> leased = engine.lease(queue, maxTasks, leaseSeconds, filter);
-            metrics.recordLease(queue, Duration.ofNanos(System.nanoTime() - start), leased.size());
-            return leased;
-        });
+        return FinishedWork.keep(
+                guard::lease,
+                () -> {
+                    access.allow(Operation.LEASE, queue);
+                    long start = System.nanoTime();
+                    List<Task> leased = engine.lease(queue, maxTasks, leaseSeconds, filter);
+                    metrics.recordLease(queue, Duration.ofNanos(System.nanoTime() - start), leased.size());
+                    return leased;
+                },
+                "a lease",
+                queue);
     }
 
     public long modifyLease(String queue, String name, long token, double leaseSeconds) {
-        return guard.modifyLease(() -> {
-            access.allow(Operation.MODIFY_LEASE, queue);
-            return engine.modifyLease(queue, name, token, leaseSeconds);
-        });
+        return FinishedWork.keep(
+                guard::modifyLease,
+                () -> {
+                    access.allow(Operation.MODIFY_LEASE, queue);
+                    return engine.modifyLease(queue, name, token, leaseSeconds);
+                },
+                "a lease change",
+                queue);
     }
 
     public List<ErrorCode> delete(String queue, List<String> names) {
