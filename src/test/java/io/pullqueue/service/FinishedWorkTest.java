@@ -30,6 +30,13 @@ class FinishedWorkTest {
         throw new TimeoutException();
     }
 
+    /** Work that fails with {@code e}. */
+    private static <T> Supplier<T> failing(RuntimeException e) {
+        return () -> {
+            throw e;
+        };
+    }
+
     /** A guard whose deadline does not pass. */
     private static <T> T inTime(Supplier<T> work) {
         return work.get();
@@ -51,13 +58,7 @@ class FinishedWorkTest {
         QueueException uncertain = new QueueException(ErrorCode.COMMIT_UNCERTAIN, "may or may not have committed");
         QueueException answered = assertThrows(
                 QueueException.class,
-                () -> FinishedWork.keep(
-                        FinishedWorkTest::outrun,
-                        () -> {
-                            throw uncertain;
-                        },
-                        "a lease",
-                        "q"));
+                () -> FinishedWork.keep(FinishedWorkTest::outrun, failing(uncertain), "a lease", "q"));
         assertSame(uncertain, answered);
     }
 
@@ -68,9 +69,7 @@ class FinishedWorkTest {
                 TimeoutException.class,
                 () -> FinishedWork.keep(
                         FinishedWorkTest::outrun,
-                        () -> {
-                            throw new IllegalStateException("interrupted while waiting for a connection");
-                        },
+                        failing(new IllegalStateException("interrupted while waiting for a connection")),
                         "a lease",
                         "q"));
     }
@@ -98,12 +97,6 @@ class FinishedWorkTest {
                 e,
                 assertThrows(
                         IllegalStateException.class,
-                        () -> FinishedWork.keep(
-                                FinishedWorkTest::inTime,
-                                () -> {
-                                    throw e;
-                                },
-                                "a lease",
-                                "q")));
+                        () -> FinishedWork.keep(FinishedWorkTest::inTime, failing(e), "a lease", "q")));
     }
 }
