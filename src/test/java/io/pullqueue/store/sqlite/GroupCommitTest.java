@@ -23,6 +23,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -86,12 +87,9 @@ class GroupCommitTest {
         }
     }
 
-    @Test
-    void writesQueuedDuringACommitShareOneTransactionAndFailAlone() throws Exception {
+    /** Starts a write of key "a" that holds the write lock until {@code release} opens; returns once it holds it. */
+    private Future<Integer> writeHeldUntil(CountDownLatch release) throws InterruptedException {
         CountDownLatch inside = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        long before = writer.transactions();
-        // The first write holds the write lock until the others are queued behind it.
         Future<Integer> first = pool.submit(() -> writer.write("first", c -> {
             inside.countDown();
             try {
@@ -103,6 +101,15 @@ class GroupCommitTest {
             return insert("a").run(c);
         }));
         inside.await();
+        return first;
+    }
+
+    @Test
+    void writesQueuedDuringACommitShareOneTransactionAndFailAlone() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        long before = writer.transactions();
+        // The first write holds the write lock until the others are queued behind it.
+        Future<Integer> first = writeHeldUntil(release);
         List<Future<Integer>> others = new ArrayList<>();
         for (String k : List.of("b", "c", "d")) {
             others.add(pool.submit(() -> writer.write("insert " + k, insert(k))));
@@ -154,6 +161,30 @@ class GroupCommitTest {
             assertEquals(1, f.get());
         }
         assertEquals(400, keys().size());
+    }
+
+    /**
+     * A caller interrupted while its write waits behind a commit (Fault Tolerance's timeout interrupts a lease's
+     * thread) still gets what was committed for it, and keeps its interrupt flag: its work was queued and may already
+     * be in the next transaction, so it is never abandoned half-way.
+     */
+    @Test
+    void aCallerInterruptedWhileWaitingGetsItsCommittedResultAndKeepsTheFlag() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Future<Integer> first = writeHeldUntil(release);
+        AtomicReference<Thread> waiter = new AtomicReference<>();
+        Future<Boolean> second = pool.submit(() -> {
+            waiter.set(Thread.currentThread());
+            return writer.write("second", insert("b")) == 1
+                    && Thread.currentThread().isInterrupted();
+        });
+        await(() -> writer.queued() == 1 && waiter.get() != null && waiter.get().getState() == Thread.State.WAITING);
+        waiter.get().interrupt();
+        release.countDown();
+
+        assertEquals(1, first.get());
+        assertTrue(second.get(), "the interrupted write returned its count with the interrupt flag set");
+        assertEquals(List.of("a", "b"), keys());
     }
 
     /**
