@@ -31,10 +31,18 @@ public class LeaseRouting implements ContainerRequestFilter {
     /** The internal method of a lease that does not wait; a request cannot ask for it itself (405). */
     static final String NOW = "PULLQUEUE-LEASE-NOW";
     /**
-     * Set on the requests this filter routed, to the body it parsed: {@link QueueResource#leaseNow} answers only
-     * those.
+     * The body of a request this filter routed, as read and as parsed: {@link QueueResource#leaseNow} answers only
+     * those, and takes the parsed body from its entity stream (a {@code @Context} request parameter would cost every
+     * call a new reflective proxy: RESTEasy makes one per call for each such parameter of an interface type).
      */
-    static final String ROUTED = "io.pullqueue.lease.now";
+    static final class Routed extends ByteArrayInputStream {
+        final JsonObject body;
+
+        Routed(byte[] bytes, JsonObject body) {
+            super(bytes);
+            this.body = body;
+        }
+    }
     /** A lease body is a handful of fields; a longer one goes the usual way. */
     private static final int MAX_PEEK = 4096;
 
@@ -62,12 +70,12 @@ public class LeaseRouting implements ContainerRequestFilter {
         } catch (IOException e) {
             throw JsonInput.invalid(null, "the request body could not be read");
         }
-        ctx.setEntityStream(new ByteArrayInputStream(body));
         JsonObject now = notWaiting(body);
         if (now == null) {
+            ctx.setEntityStream(new ByteArrayInputStream(body));
             return;
         }
-        ctx.setProperty(ROUTED, now); // the parsed body: leaseNow does not parse it again
+        ctx.setEntityStream(new Routed(body, now)); // the parsed body: leaseNow does not parse it again
         ctx.setMethod(NOW);
     }
 

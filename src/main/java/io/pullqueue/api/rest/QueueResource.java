@@ -14,7 +14,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
-import jakarta.servlet.http.HttpServletRequest;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -27,7 +26,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.AsyncResponse;
 import jakarta.ws.rs.container.Suspended;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -150,13 +148,11 @@ public class QueueResource {
     @Path("{queue}/tasks:lease")
     @Produces({MediaType.APPLICATION_JSON, LeasedBytes.TYPE})
     public Response leaseNow(
-            @PathParam("queue") String queue,
-            @HeaderParam(HttpHeaders.ACCEPT) List<String> accept,
-            @Context HttpServletRequest request) {
-        if (!(request.getAttribute(LeaseRouting.ROUTED) instanceof JsonObject parsed)) {
+            @PathParam("queue") String queue, InputStream body, @HeaderParam(HttpHeaders.ACCEPT) List<String> accept) {
+        if (!(body instanceof LeaseRouting.Routed routed)) {
             throw new NotAllowedException("POST"); // the internal method, asked for by a client
         }
-        LeaseCall call = LeaseCall.start(leaser, queue, parsed, accept);
+        LeaseCall call = LeaseCall.start(leaser, queue, routed.body, accept);
         List<Task> tasks;
         try {
             tasks = call.lease().toCompletableFuture().getNow(null); // a call that does not wait is done
