@@ -41,9 +41,9 @@ final class TaskLeases {
                 now + Validation.leaseUsec(leaseSeconds),
                 spec.retryLimit(),
                 tombstoneExpiry);
-        // Selection is serialized by the store, not here: SQLite runs each lease alone inside its single writer
-        // (whose commits are grouped, which a lock held across the commit would prevent); PostgreSQL skips rows
-        // another transaction has locked.
+        // Selection is serialized by the store, not here: SQLite runs leases inside its single writer (whose commits
+        // are grouped, which a lock held across the commit would prevent; leases of one queue and filter that wait
+        // for the same commit run as one statement); PostgreSQL skips rows another transaction has locked.
         LeaseOutcome outcome;
         try {
             outcome = store.taskLease(q);

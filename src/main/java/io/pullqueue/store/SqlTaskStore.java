@@ -112,7 +112,12 @@ public abstract class SqlTaskStore implements TaskStore {
 
     @Override
     public final LeaseOutcome taskLease(LeaseQuery query) {
-        return writeFreeing("lease tasks of queue " + query.queue(), c -> lease(c, query));
+        return writeFreeing("lease tasks of queue " + query.queue(), leaseWork(query));
+    }
+
+    /** The write that {@link #taskLease} runs: {@link #lease}, unless the store's writer can do better. */
+    protected Jdbc.SqlWork<LeaseOutcome> leaseWork(LeaseQuery query) {
+        return c -> lease(c, query);
     }
 
     /**

@@ -8,7 +8,9 @@ import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -29,8 +31,23 @@ import javax.sql.DataSource;
  * oldest queued piece to commit the next group. Waiting in line for the lock instead made every caller of a group
  * take and release it in turn just to see its work done: a chain of thread hand-offs between commits that cost
  * lease calls of one task a fifth of their rate at 16 connections (docs/performance.md).
+ *
+ * <p>Pieces that are {@link Combinable} with equal keys (leases of one queue and filter) run as one unit under one
+ * savepoint: one statement for all of them instead of one each, succeeding or failing together.
  */
 final class GroupCommit implements Writer {
+    /**
+     * Work that may run as one with other queued pieces of the same key, e.g. concurrent small leases of one queue
+     * as one statement: their pieces run together under one savepoint, and fail together.
+     */
+    interface Combinable<T> extends Jdbc.SqlWork<T> {
+        /** Pieces whose keys are equal run together; null: this one runs alone. */
+        Object combineKey();
+
+        /** Runs {@code pieces} (this one among them, all of one key) and returns their results in their order. */
+        List<T> runTogether(Connection c, List<Combinable<T>> pieces) throws SQLException;
+    }
+
     /** The most pieces of work in one transaction; bounds the time a transaction holds the write lock. */
     static final int MAX_GROUP = 64;
 
@@ -38,6 +55,7 @@ final class GroupCommit implements Writer {
     private final ReentrantLock writeLock = new ReentrantLock();
     private final ConcurrentLinkedQueue<Pending<?>> queued = new ConcurrentLinkedQueue<>();
     private final AtomicLong transactions = new AtomicLong();
+    private final AtomicLong combined = new AtomicLong();
     /** {@code PRAGMA wal_autocheckpoint} for the writer's connections, or null for SQLite's default. */
     private volatile String checkpointPragma;
 
@@ -105,6 +123,11 @@ final class GroupCommit implements Writer {
     /** Pieces of work waiting for the write lock. */
     int queued() {
         return queued.size();
+    }
+
+    /** Pieces of work run together with others of their {@link Combinable#combineKey} so far. */
+    long combined() {
+        return combined.get();
     }
 
     /** Transactions committed so far. */
@@ -191,15 +214,19 @@ final class GroupCommit implements Writer {
         }
     }
 
-    private static void runAll(Connection c, List<Pending<?>> group) throws SQLException {
+    private void runAll(Connection c, List<Pending<?>> group) throws SQLException {
         if (group.size() == 1) {
             group.get(0).run(c);
             return;
         }
-        for (Pending<?> p : group) {
+        for (List<Pending<?>> unit : units(group)) {
             Savepoint sp = c.setSavepoint();
             try {
-                p.run(c);
+                if (unit.size() == 1) {
+                    unit.get(0).run(c);
+                } else {
+                    runTogether(c, unit);
+                }
                 c.releaseSavepoint(sp);
             } catch (SQLException e) {
                 if (abortsTransaction(e)) {
@@ -207,12 +234,49 @@ final class GroupCommit implements Writer {
                 }
                 c.rollback(sp);
                 c.releaseSavepoint(sp);
-                p.failed(Jdbc.failure(p.operation, e));
+                unit.forEach(p -> p.failed(Jdbc.failure(p.operation, e)));
             } catch (RuntimeException e) {
                 c.rollback(sp);
                 c.releaseSavepoint(sp);
-                p.failed(e);
+                unit.forEach(p -> p.failed(e));
             }
+        }
+    }
+
+    /**
+     * The group in units that each run under one savepoint: a piece alone, or the pieces of one {@link
+     * Combinable#combineKey}, placed where the first of them was queued. The pieces of a group were all waiting at
+     * once, so any order among them is one their callers could have seen.
+     */
+    private List<List<Pending<?>>> units(List<Pending<?>> group) {
+        List<List<Pending<?>>> units = new ArrayList<>(group.size());
+        Map<Object, List<Pending<?>>> byKey = new HashMap<>();
+        for (Pending<?> p : group) {
+            Object key = p.work instanceof Combinable<?> w ? w.combineKey() : null;
+            List<Pending<?>> unit = key == null ? null : byKey.get(key);
+            if (unit == null) {
+                unit = new ArrayList<>(1);
+                units.add(unit);
+                if (key != null) {
+                    byKey.put(key, unit);
+                }
+            }
+            unit.add(p);
+        }
+        return units;
+    }
+
+    /** Runs pieces of one combine key as one, and gives each its own result. */
+    @SuppressWarnings("unchecked") // every piece of a unit is a Combinable<T> of the same kind (equal keys)
+    private <T> void runTogether(Connection c, List<Pending<?>> unit) throws SQLException {
+        List<Combinable<T>> works = new ArrayList<>(unit.size());
+        for (Pending<?> p : unit) {
+            works.add((Combinable<T>) p.work);
+        }
+        combined.addAndGet(unit.size());
+        List<T> results = works.get(0).runTogether(c, works);
+        for (int i = 0; i < unit.size(); i++) {
+            ((Pending<T>) unit.get(i)).ran(results.get(i));
         }
     }
 
@@ -242,7 +306,11 @@ final class GroupCommit implements Writer {
         }
 
         void run(Connection c) throws SQLException {
-            value = work.run(c);
+            ran(work.run(c));
+        }
+
+        void ran(T result) {
+            value = result;
             ran = true;
         }
 

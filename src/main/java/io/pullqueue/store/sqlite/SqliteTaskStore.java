@@ -123,7 +123,23 @@ public final class SqliteTaskStore extends SqlTaskStore {
 
     @Override
     protected LeaseOutcome lease(Connection c, LeaseQuery query) throws SQLException {
-        return pausedIn(c, query.queue()) ? LeaseOutcome.PAUSED : SqliteLease.lease(c, query);
+        return new SqliteLease.Work(query).run(c);
+    }
+
+    /** A lease that the group commit may run as one statement with other leases of its queue and filter. */
+    @Override
+    protected Jdbc.SqlWork<LeaseOutcome> leaseWork(LeaseQuery query) {
+        return new SqliteLease.Work(query);
+    }
+
+    /** The store's writer (tests hold its lock to queue writes behind it). */
+    GroupCommit writer() {
+        return writer;
+    }
+
+    /** The queue's paused flag, read inside the caller's transaction. */
+    static boolean paused(Connection c, String queue) throws SQLException {
+        return pausedIn(c, queue);
     }
 
     @Override

@@ -137,6 +137,63 @@ class GroupCommitTest {
         assertEquals(before + 2, writer.transactions());
     }
 
+    /** Inserts its key; pieces of one group run as one unit, which fails whole if any of its keys is "boom". */
+    private record Insert(String group, String key) implements GroupCommit.Combinable<Integer> {
+        @Override
+        public Integer run(Connection c) throws SQLException {
+            return insert(key).run(c);
+        }
+
+        @Override
+        public Object combineKey() {
+            return group;
+        }
+
+        @Override
+        public List<Integer> runTogether(Connection c, List<GroupCommit.Combinable<Integer>> pieces)
+                throws SQLException {
+            List<Integer> out = new ArrayList<>();
+            for (GroupCommit.Combinable<Integer> p : pieces) {
+                out.add(p.run(c));
+            }
+            if (pieces.stream().anyMatch(p -> ((Insert) p).key().equals("boom"))) {
+                throw new SQLException("one piece of the unit failed");
+            }
+            return out;
+        }
+    }
+
+    @Test
+    void combinablePiecesRunAsOneUnitAndFailTogetherWhileTheOthersCommit() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        Future<Integer> first = writeHeldUntil(release);
+        List<Future<Integer>> failing = new ArrayList<>();
+        List<Future<Integer>> fine = new ArrayList<>();
+        for (Insert w : List.of(
+                new Insert("g", "b"),
+                new Insert("h", "c"),
+                new Insert("g", "boom"),
+                new Insert("h", "d"),
+                new Insert("g", "e"))) {
+            (w.group().equals("g") ? failing : fine).add(pool.submit(() -> writer.write("insert " + w.key(), w)));
+        }
+        fine.add(pool.submit(() -> writer.write("insert f", insert("f"))));
+        await(() -> writer.queued() == 6);
+        long combined = writer.combined();
+        release.countDown();
+
+        assertEquals(1, first.get());
+        for (Future<Integer> f : failing) {
+            Exception e = assertThrows(Exception.class, f::get);
+            assertTrue(e.getCause().getMessage().contains("one piece of the unit failed"), e::toString);
+        }
+        for (Future<Integer> f : fine) {
+            assertEquals(1, f.get());
+        }
+        assertEquals(List.of("a", "c", "d", "f"), keys(), "the failed unit's inserts were all rolled back");
+        assertEquals(combined + 5, writer.combined());
+    }
+
     @Test
     void aLoneWriteCommitsAtOnceAndItsFailureRollsBackOnlyItself() {
         assertEquals(1, writer.write("insert x", insert("x")));

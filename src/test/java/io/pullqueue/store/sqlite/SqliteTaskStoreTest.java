@@ -5,8 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.pullqueue.core.LeaseOutcome;
+import io.pullqueue.core.LeaseQuery;
 import io.pullqueue.core.NewTask;
 import io.pullqueue.core.Tag;
+import io.pullqueue.core.TagFilter;
 import io.pullqueue.core.TaskQuery;
 import io.pullqueue.core.TaskStore;
 import io.pullqueue.store.ConcurrentLeasing;
@@ -19,8 +22,14 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -129,6 +138,78 @@ class SqliteTaskStoreTest extends TaskStoreContract {
         assertEquals(total, leased.size(), "every task leased");
         assertEquals(total, leased.stream().distinct().count(), "no task leased twice");
         assertEquals(total, store().queueCounts(Q, NOW).leased());
+    }
+
+    /**
+     * Leases queued behind a commit: those of one queue and filter run as one statement (GroupCommit counts them),
+     * and each gets what leasing one after the other in queue order gives: the next oldest due tasks, its own
+     * lease expiry, and no replacement for a task its slice removed by the retry limit.
+     */
+    @Test
+    void leasesQueuedDuringACommitRunAsOneAndEachGetsTheNextOldestTasks() throws Exception {
+        add(
+                Q,
+                task("t0", NOW - 10),
+                task("t1", NOW - 9),
+                task("t2", NOW - 8, null, 0),
+                task("t3", NOW - 7),
+                task("t4", NOW - 6),
+                task("x0", NOW - 5, "x", null),
+                task("x1", NOW - 1, "x", null));
+        GroupCommit writer = ((SqliteTaskStore) store()).writer();
+        ExecutorService pool = Executors.newCachedThreadPool();
+        try {
+            CountDownLatch inside = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            Future<?> holder = pool.submit(() -> writer.write("hold the write lock", c -> {
+                inside.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return null;
+            }));
+            inside.await();
+            long combinedBefore = writer.combined();
+            List<Future<LeaseOutcome>> leases = new ArrayList<>();
+            for (LeaseQuery q : List.of(
+                    leaseQuery(2, TagFilter.ANY, NOW + LEASE),
+                    leaseQuery(1, TagFilter.ANY, NOW + LEASE),
+                    leaseQuery(5, TagFilter.tag("x"), NOW + LEASE),
+                    leaseQuery(2, TagFilter.ANY, NOW + 2 * LEASE))) {
+                int queuedBefore = writer.queued();
+                leases.add(pool.submit(() -> store().taskLease(q)));
+                awaitQueued(writer, queuedBefore + 1); // queue order is submission order
+            }
+            release.countDown();
+            holder.get();
+
+            assertEquals(List.of("t0", "t1"), names(leases.get(0).get().leased()));
+            assertEquals(List.of(), names(leases.get(1).get().leased()), "t2 was past its retry limit");
+            assertEquals(1, leases.get(1).get().removedByRetryLimit());
+            assertEquals(List.of("x0", "x1"), names(leases.get(2).get().leased()));
+            assertEquals(List.of("t3", "t4"), names(leases.get(3).get().leased()));
+            assertEquals(3, writer.combined() - combinedBefore, "the three leases of any task ran as one");
+            assertEquals(NOW + LEASE, store().taskGet(Q, "t1").orElseThrow().etaUsec());
+            assertEquals(NOW + 2 * LEASE, store().taskGet(Q, "t4").orElseThrow().etaUsec());
+            assertTrue(store().taskGet(Q, "t2").isEmpty(), "removed by the retry limit");
+            assertEquals(List.of(), leaseNames(Q, NOW));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static LeaseQuery leaseQuery(int maxTasks, TagFilter filter, long newEtaUsec) {
+        return new LeaseQuery(Q, maxTasks, filter, NOW, newEtaUsec, null, TOMBSTONE_EXPIRES);
+    }
+
+    private static void awaitQueued(GroupCommit writer, int queued) throws InterruptedException {
+        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
+        while (writer.queued() < queued) {
+            assertTrue(Instant.now().isBefore(deadline), "lease not queued within 10 s");
+            Thread.sleep(1);
+        }
     }
 
     @Test
