@@ -79,7 +79,8 @@ class GroupCommitTest {
         });
     }
 
-    private static void await(BooleanSupplier condition) throws InterruptedException {
+    /** Polls {@code condition} until it holds, failing after 10 s (also used by SqliteTaskStoreTest). */
+    static void await(BooleanSupplier condition) throws InterruptedException {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
         while (!condition.getAsBoolean()) {
             assertTrue(Instant.now().isBefore(deadline), "condition not reached within 10 s");

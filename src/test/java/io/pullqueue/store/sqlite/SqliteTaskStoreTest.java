@@ -22,8 +22,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -180,7 +178,7 @@ class SqliteTaskStoreTest extends TaskStoreContract {
                     leaseQuery(2, TagFilter.ANY, NOW + 2 * LEASE))) {
                 int queuedBefore = writer.queued();
                 leases.add(pool.submit(() -> store().taskLease(q)));
-                awaitQueued(writer, queuedBefore + 1); // queue order is submission order
+                GroupCommitTest.await(() -> writer.queued() > queuedBefore); // queue order is submission order
             }
             release.countDown();
             holder.get();
@@ -202,14 +200,6 @@ class SqliteTaskStoreTest extends TaskStoreContract {
 
     private static LeaseQuery leaseQuery(int maxTasks, TagFilter filter, long newEtaUsec) {
         return new LeaseQuery(Q, maxTasks, filter, NOW, newEtaUsec, null, TOMBSTONE_EXPIRES);
-    }
-
-    private static void awaitQueued(GroupCommit writer, int queued) throws InterruptedException {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        while (writer.queued() < queued) {
-            assertTrue(Instant.now().isBefore(deadline), "lease not queued within 10 s");
-            Thread.sleep(1);
-        }
     }
 
     @Test
