@@ -58,7 +58,7 @@ final class DiskRoom {
     private volatile boolean full;
     /** Room that adds in progress hold (bytes). */
     private final AtomicLong inFlight = new AtomicLong();
-    /** Bytes the last add needed when it was refused; 0 once an add fitted. */
+    /** Bytes the largest add refused since the last one let in needed; 0 once an add fitted. */
     private volatile long refusedNeed;
 
     DiskRoom(long minFreeBytes, long reserveBytes, LongSupplier databaseFreeBytes) {
@@ -104,32 +104,31 @@ final class DiskRoom {
      */
     TaskStore.Room reserveRoom(long bytes) {
         long need = 2 * bytes;
-        long held = inFlight.addAndGet(need);
-        StorageStatus s;
-        try {
-            s = measure(held, false);
-        } catch (RuntimeException e) {
-            inFlight.addAndGet(-need);
-            throw e;
+        // Only adds that were let in hold room: an add refused alongside must not make this one look too big.
+        for (; ; ) {
+            long held = inFlight.get();
+            StorageStatus s = measure(held + need, false);
+            if (s != null && s.full()) {
+                refusedNeed = Math.max(refusedNeed, need);
+                throw new QueueException(
+                        ErrorCode.STORAGE_FULL,
+                        null,
+                        "storage full: the database's filesystem has " + s.usableBytes() + " bytes of room; adds "
+                                + "that would leave less than " + minFreeBytes + " bytes "
+                                + "(pullqueue.storage.min.free.bytes) are refused, nothing was added; leases and "
+                                + "deletes still work, and adds resume by themselves when room is freed");
+            }
+            if (inFlight.compareAndSet(held, held + need)) {
+                refusedNeed = 0;
+                return () -> inFlight.addAndGet(-need);
+            }
         }
-        if (s != null && s.full()) {
-            inFlight.addAndGet(-need);
-            refusedNeed = need;
-            throw new QueueException(
-                    ErrorCode.STORAGE_FULL,
-                    null,
-                    "storage full: the database's filesystem has " + s.usableBytes() + " bytes of room; adds that "
-                            + "would leave less than " + minFreeBytes + " bytes (pullqueue.storage.min.free.bytes) "
-                            + "are refused, nothing was added; leases and deletes still work, and adds resume by "
-                            + "themselves when room is freed");
-        }
-        refusedNeed = 0;
-        return () -> inFlight.addAndGet(-need);
     }
 
     /**
      * Full while the room is below the floor, or an add was refused and one of its size would still not fit (so
-     * that readiness does not say OK to a client whose adds are refused).
+     * that readiness does not say OK to a client whose adds are refused). Of the adds refused since the last one let
+     * in, the largest counts: a small add refused while others held room may fit now, a large one still not.
      */
     StorageStatus storage() {
         StorageStatus s = measure(refusedNeed, true);

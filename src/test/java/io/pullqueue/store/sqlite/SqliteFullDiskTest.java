@@ -271,4 +271,23 @@ class SqliteFullDiskTest {
         assertTrue(e.getMessage().contains("pullqueue.storage.min.free.bytes"), e.getMessage());
         assertTrue(e.getMessage().contains("leases and deletes still work"), e.getMessage());
     }
+
+    @Test
+    void readinessStaysFullWhileTheLargestRefusedAddStillDoesNotFit() throws Exception {
+        Path file = Files.createFile(disk.dir.resolve("room.db"));
+        long floor = MIB;
+        DiskRoom room = new DiskRoom(floor, 0, () -> 0);
+        room.watch(file.toString());
+        long above = Files.getFileStore(file).getUsableSpace() - floor; // room above the floor
+        // An add is let in and holds half of that room (twice its bytes: log and database file).
+        TaskStore.Room letIn = room.reserveRoom(above / 4);
+        // A large add does not fit at all; a small one fits alone but not beside the one in progress.
+        assertThrows(QueueException.class, () -> room.reserveRoom(above));
+        assertThrows(QueueException.class, () -> room.reserveRoom(above * 3 / 8));
+        letIn.close(); // its room is given back (it failed, say)
+        assertTrue(room.storage().full(), "an add of the large refused size still would not fit");
+        TaskStore.Room small = room.reserveRoom(above * 3 / 8);
+        small.close();
+        assertFalse(room.storage().full(), "an add was let in since, and nothing refused after it");
+    }
 }
