@@ -139,8 +139,10 @@ public interface TaskStore {
 
     /**
      * Reclaims the space of deleted and superseded rows where they have piled up (PostgreSQL: a {@code VACUUM} of a
-     * table whose dead rows passed a threshold, by one server at a time). Called by the maintenance pass; returns
-     * how many tables it cleaned. A store that needs no such care does nothing.
+     * table whose dead rows passed a threshold, by one server at a time), and keeps the database's planner
+     * statistics true to the tables (PostgreSQL: an {@code ANALYZE} of a table counted while nearly empty and full
+     * again since). Called by the maintenance pass; returns how many tables it cleaned. A store that needs no such
+     * care does nothing.
      */
     default int reclaimSpace() {
         return 0;

@@ -56,7 +56,8 @@ public final class Bench {
                 case "--quick" -> mode = "quick";
                 case "--medium" -> mode = "medium";
                 case "--full" -> mode = "full";
-                case "--peers" -> wanted = List.of(args[++i].split(","));
+                // "none": only the server of --pullqueue-store
+                case "--peers" -> wanted = args[++i].equals("none") ? List.of() : List.of(args[i].split(","));
                 case "--pullqueue-store" -> store = args[++i];
                 case "--pullqueue-env" -> {
                     String[] kv = args[++i].split("=", 2);
@@ -104,7 +105,7 @@ public final class Bench {
             }
         }
         if (store != null) {
-            peers.add(1, new PullqueuePeer(repo, work, PULLQUEUE_STORE_PORT, store, storeEnv));
+            peers.add(Math.min(1, peers.size()), new PullqueuePeer(repo, work, PULLQUEUE_STORE_PORT, store, storeEnv));
         }
 
         Results results = new Results();

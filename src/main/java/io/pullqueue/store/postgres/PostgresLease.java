@@ -99,10 +99,8 @@ final class PostgresLease {
             }
             ps.setInt(i++, limit);
             ps.setLong(i++, q.newEtaUsec());
-            ps.setString(i++, q.queue());
             TaskRows.setNullableInt(ps, i++, q.queueRetryLimit());
             TaskRows.setNullableInt(ps, i++, q.queueRetryLimit());
-            ps.setString(i++, q.queue());
             TaskRows.setNullableInt(ps, i++, q.queueRetryLimit());
             ps.setString(i++, q.queue());
             ps.setLong(i, q.tombstoneExpiresUsec());

@@ -48,15 +48,20 @@ final class PostgresSql {
      */
     private static final String LEASE_HEAD = "WITH paused AS ("
             + "SELECT EXISTS (SELECT 1 FROM queue_state WHERE queue = ? AND paused) AS p), picked AS ("
-            + "SELECT name, eta_usec AS old_eta, seq, retry_count, retry_limit FROM task "
+            + "SELECT ctid AS tid, name, eta_usec AS old_eta, seq, retry_count, retry_limit FROM task "
             + "WHERE NOT (SELECT p FROM paused) AND queue = ? AND eta_usec <= ? ";
-    /** Parameters: new ETA, queue, queue limit ×2, queue, queue limit, queue, tombstone expiry. */
+    /**
+     * Parameters: new ETA, queue limit ×2, queue limit, queue, tombstone expiry. The picked rows are updated or
+     * deleted by their row address ({@code ctid}, stable while this transaction holds their lock), never looked up
+     * again by name: a lookup by name is planned from the table's statistics, and statistics taken while the queue
+     * was empty make the planner scan the whole queue once per picked task (see {@link TablePlanStats}).
+     */
     private static final String LEASE_TAIL = "ORDER BY eta_usec, seq LIMIT ? FOR UPDATE SKIP LOCKED), "
             + "leased AS (UPDATE task t SET eta_usec = ?, retry_count = t.retry_count + 1 FROM picked p "
-            + "WHERE t.queue = ? AND t.name = p.name "
+            + "WHERE t.ctid = p.tid "
             + "AND (coalesce(p.retry_limit, ?::integer) IS NULL OR coalesce(p.retry_limit, ?::integer) > p.retry_count) "
             + "RETURNING p.old_eta, p.seq, t.name, t.payload, t.tag, t.retry_count, t.retry_limit, t.created_usec), "
-            + "removed AS (DELETE FROM task t USING picked p WHERE t.queue = ? AND t.name = p.name "
+            + "removed AS (DELETE FROM task t USING picked p WHERE t.ctid = p.tid "
             + "AND coalesce(p.retry_limit, ?::integer) <= p.retry_count RETURNING p.old_eta, p.seq, t.name), "
             + "tombstoned AS (INSERT INTO tombstone (queue, name, expires_usec) SELECT ?, name, ? FROM removed "
             + "ON CONFLICT (queue, name) DO UPDATE SET expires_usec = excluded.expires_usec) "
@@ -83,14 +88,14 @@ final class PostgresSql {
 
     /**
      * Deletes and tombstones up to N due tasks past their retry limit (their own, else the queue's; none when
-     * both are null), skipping rows being leased. Parameters: queue, now, queue limit, batch, queue, queue,
-     * tombstone expiry. Returns the count.
+     * both are null), skipping rows being leased; by row address, as the lease does. Parameters: queue, now,
+     * queue limit, batch, queue, tombstone expiry. Returns the count.
      */
     static final String REMOVE_EXHAUSTED = "WITH doomed AS ("
-            + "SELECT name FROM task WHERE queue = ? AND eta_usec <= ? "
+            + "SELECT ctid AS tid FROM task WHERE queue = ? AND eta_usec <= ? "
             + "AND coalesce(retry_limit, ?::integer) <= retry_count "
             + "ORDER BY eta_usec, seq LIMIT ? FOR UPDATE SKIP LOCKED), "
-            + "deleted AS (DELETE FROM task t USING doomed d WHERE t.queue = ? AND t.name = d.name RETURNING t.name), "
+            + "deleted AS (DELETE FROM task t USING doomed d WHERE t.ctid = d.tid RETURNING t.name), "
             + TOMBSTONE_DELETED
             + "SELECT count(*) FROM deleted";
 

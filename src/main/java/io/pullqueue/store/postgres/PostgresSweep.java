@@ -21,8 +21,7 @@ final class PostgresSweep {
         try (PreparedStatement ps = c.prepareStatement(PostgresSql.REMOVE_EXHAUSTED)) {
             TaskStatements.bindSweep(ps, queue, nowUsec, queueRetryLimit, batch);
             ps.setString(5, queue);
-            ps.setString(6, queue);
-            ps.setLong(7, tombstoneExpiresUsec);
+            ps.setLong(6, tombstoneExpiresUsec);
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 return rs.getInt(1);

@@ -143,7 +143,11 @@ public final class PostgresTaskStore extends SqlTaskStore {
 
     @Override
     public int reclaimSpace() {
-        return read("reclaim the space of dead rows", TableBloat::vacuumWhereDue);
+        return read("reclaim the space of dead rows", c -> {
+            int vacuumed = TableBloat.vacuumWhereDue(c);
+            TablePlanStats.analyzeWhereStale(c); // logs what it does; a vacuum has counted its tables already
+            return vacuumed;
+        });
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
 
@@ -20,7 +21,7 @@ final class TableBloat {
     static final long MIN_DEAD = 20_000;
     static final double DEAD_RATIO = 0.2;
     static final String TRY_LOCK = "SELECT pg_try_advisory_lock(28785, hashtext(current_schema() || '.vacuum'))";
-    /** How long one VACUUM may wait on the database before the connection gives up on it: 10 minutes. */
+    /** How long one VACUUM or ANALYZE may wait on the database before the connection gives up on it: 10 minutes. */
     static final int VACUUM_NETWORK_TIMEOUT_MS = 600_000;
 
     static final String UNLOCK = "SELECT pg_advisory_unlock(28785, hashtext(current_schema() || '.vacuum'))";
@@ -56,27 +57,42 @@ final class TableBloat {
         if (due.isEmpty()) {
             return 0;
         }
+        boolean ran = eachUnderLock(c, List.copyOf(due.keySet()), (s, table) -> {
+            long started = System.nanoTime();
+            s.execute("VACUUM (ANALYZE) " + table);
+            long ms = (System.nanoTime() - started) / 1_000_000;
+            Rows r = due.get(table);
+            LOG.info(() -> "PostgreSQL: vacuumed table " + table + " (" + r.dead() + " dead row versions, " + r.live()
+                    + " live) in " + ms + " ms");
+        });
+        return ran ? due.size() : 0;
+    }
+
+    /** A maintenance command on one table. */
+    interface TableCommand {
+        void run(Statement s, String table) throws SQLException;
+    }
+
+    /**
+     * Runs the command on each table, unless another server holds the maintenance lock (then false). Table names
+     * come from the fixed lists of the maintenance queries, never from input. A command on a table that a large
+     * drain or purge left behind runs for longer than the socket timeout that bounds every other statement (15 s
+     * by default), which would cut it off and start it again on the next pass, forever: it gets a bound of its own
+     * on this connection; the pool resets it after.
+     */
+    static boolean eachUnderLock(Connection c, List<String> tables, TableCommand command) throws SQLException {
         try (Statement s = c.createStatement()) {
             try (ResultSet rs = s.executeQuery(TRY_LOCK)) {
                 rs.next();
                 if (!rs.getBoolean(1)) {
-                    return 0;
+                    return false;
                 }
             }
-            // A VACUUM of a table that a large drain or purge left behind runs for longer than the socket timeout
-            // that bounds every other statement (15 s by default), which would cut it off and start it again on
-            // the next pass, forever. It gets a bound of its own on this connection; the pool resets it after.
             int timeout = c.getNetworkTimeout();
             c.setNetworkTimeout(Runnable::run, VACUUM_NETWORK_TIMEOUT_MS);
             try {
-                for (Map.Entry<String, Rows> e : due.entrySet()) {
-                    long started = System.nanoTime();
-                    // Table names come from the fixed list in PostgresSql.TABLE_ROWS, never from input.
-                    s.execute("VACUUM (ANALYZE) " + e.getKey());
-                    long ms = (System.nanoTime() - started) / 1_000_000;
-                    LOG.info(() -> "PostgreSQL: vacuumed table " + e.getKey() + " ("
-                            + e.getValue().dead() + " dead row versions, "
-                            + e.getValue().live() + " live) in " + ms + " ms");
+                for (String table : tables) {
+                    command.run(s, table);
                 }
             } catch (SQLException e) {
                 unlockAfter(s, e);
@@ -87,11 +103,11 @@ final class TableBloat {
                 }
             }
             s.execute(UNLOCK);
-            return due.size();
+            return true;
         }
     }
 
-    /** Gives the advisory lock back after a failed VACUUM, without hiding why it failed. */
+    /** Gives the advisory lock back after a failed command, without hiding why it failed. */
     private static void unlockAfter(Statement s, SQLException failure) {
         try {
             s.execute(UNLOCK);

@@ -9,7 +9,8 @@
  * {@code RetryingWriter} is its write strategy (short transactions, retried after a deadlock). Besides:
  * {@code TaskNotifications} sends {@code NOTIFY} and holds the {@code LISTEN} connection that wakes waiting leases
  * when another instance adds tasks, {@code PostgresLeaseFigures} the lease throttle and figures shared through the
- * database, {@code TableBloat} the dead-row statistics and vacuum.
+ * database, {@code TableBloat} the dead-row statistics and vacuum, {@code TablePlanStats} the planner's row counts
+ * (analyzed again when counted while the queue was nearly empty).
  *
  * <p>May import {@code io.pullqueue.core}, {@code io.pullqueue.store}, {@code java.*}, {@code javax.sql}, and of
  * the driver only {@code org.postgresql.PGConnection} / {@code PGNotification} (for LISTEN): the driver lives in

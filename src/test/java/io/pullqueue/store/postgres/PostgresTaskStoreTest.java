@@ -255,6 +255,66 @@ class PostgresTaskStoreTest extends TaskStoreContract {
         }
     }
 
+    /**
+     * A queue drained and vacuumed while leases held its table (so its empty pages stayed) is on record as pages
+     * with no rows; filled again, the planner estimates one row. Leases then must not look up their picked tasks in
+     * a way planned from that estimate, and the maintenance pass counts the table again, after which a lookup by
+     * name goes through the primary key instead of scanning the queue.
+     */
+    @Test
+    void statisticsTakenWhileTheQueueWasEmptyDoNotStallLeasesAndTheMaintenancePassCountsAgain() throws Exception {
+        int total = 5_000;
+        addNamed("first-", total);
+        List<String> drained = ConcurrentLeasing.leaseUntilEmpty(store(), Q, 2, 1000, NOW, NOW + LEASE);
+        for (int from = 0; from < drained.size(); from += 1000) {
+            store().taskDeleteMany(Q, drained.subList(from, from + 1000), NOW, TOMBSTONE_EXPIRES);
+        }
+        try (Connection c = TestDatabase.dataSource(schema).getConnection();
+                Statement s = c.createStatement()) {
+            // What a VACUUM that could not take the table to cut its empty end leaves on record.
+            s.execute("VACUUM (ANALYZE, TRUNCATE false) task");
+        }
+        addNamed("second-", total);
+        await(() -> estimate("task").liveRows() >= total); // the statistics collector has seen the adds
+        assertTrue(
+                estimate("task").stale(),
+                "the planner counts far fewer rows than the queue holds: " + estimate("task"));
+
+        for (String sql : List.of(PostgresSql.LEASE_ANY, PostgresSql.LEASE_TAG, PostgresSql.LEASE_OLDEST_TAG)) {
+            String plan = plan(sql);
+            assertTrue(plan.contains("Tid Scan on task t"), "picked tasks are updated by their address:\n" + plan);
+        }
+        assertEquals(
+                List.of("second-0", "second-1", "second-2"),
+                names(lease(Q, 3, TagFilter.ANY, NOW).leased()));
+
+        assertEquals(0, store().reclaimSpace(), "nothing to vacuum");
+        assertTrue(!estimate("task").stale(), "counted again by the maintenance pass: " + estimate("task"));
+        String delete = plan("DELETE FROM task WHERE queue = ? AND name = ANY (?)");
+        assertTrue(delete.contains("task_pkey"), "a delete by name goes through the primary key:\n" + delete);
+    }
+
+    private void addNamed(String prefix, int total) {
+        for (int b = 0; b < total / 100; b++) {
+            List<NewTask> batch = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                batch.add(task(prefix + (b * 100 + i), NOW - total + b * 100 + i));
+            }
+            store().taskAddMany(Q, batch, NOW);
+        }
+    }
+
+    private TablePlanStats.Estimate estimate(String table) {
+        try (Connection c = TestDatabase.dataSource(schema).getConnection()) {
+            return TablePlanStats.estimates(c).stream()
+                    .filter(e -> e.table().equals(table))
+                    .findFirst()
+                    .orElseThrow();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     @Test
     void leaseStatementPicksFromTheIndexInOrder() throws SQLException {
         for (String sql : List.of(
