@@ -14,7 +14,7 @@ import java.util.logging.Logger;
  * {@code ANALYZE}) times its pages now. A queue is counted at its low-water mark whenever a vacuum or analyze runs
  * just after a drain: if the empty pages could not be cut off the table's end (leases and adds hold it), the
  * table is then on record as pages with no rows, and stays so while the queue fills again. With an estimate of
- * one row, a lookup by name scans the whole queue through whichever of its indexes is smallest: 100 ms per delete
+ * one row, a lookup by name scans the whole queue through another of its indexes: 100 ms per delete
  * at 100,000 tasks, and a lease that looked its picked tasks up by name took 2.8 s (16 at once stalled past their
  * 10 s deadline). Leases no longer look tasks up by name; deletes and lease changes must. Autovacuum would count
  * again after a while (if it is on); the maintenance pass does so within one pass: {@code ANALYZE} of a table
