@@ -231,8 +231,8 @@ public final class Bench {
                     for (PullqueuePeer p : withKey == null ? List.of(pq) : List.of(pq, withKey)) {
                         Workloads.Ceiling c = w.ceiling(p, workers);
                         r.ceilings.add(c);
-                        log("%s ceiling W=%d: ping %.0f/s, lease-1 %.0f/s (%.2f)", p.name(), workers,
-                                c.pingPerSecond(), c.leasePerSecond(), c.fraction());
+                        log("%s ceiling W=%d: ping %.0f/s, lease-1 %.0f/s (%.2f), add-1 %.0f/s (%.2f)", p.name(), workers,
+                                c.pingPerSecond(), c.leasePerSecond(), c.fraction(), c.addPerSecond(), c.addFraction());
                     }
                 }
             } finally {

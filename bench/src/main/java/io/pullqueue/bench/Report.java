@@ -347,14 +347,15 @@ final class Report {
     private void ceilingTable() {
         line("## 4. Ceiling\n");
         line("Same client, same connections: `GET /api/v1/ping` (a no-op JAX-RS endpoint in the same Liberty) against lease calls of 1 task "
-                + "(each a durable commit), %d s each after 1 s of warm-up; a server that ran nothing before (the API-key sibling, "
+                + "and add calls of 1 unnamed task (each a durable commit), %d s each after 1 s of warm-up; a server that ran nothing before (the API-key sibling, "
                 + "or every server with `--only ceiling`) first runs one untimed round at the most connections. "
                 + "Disk bound on individually durable commits: %.0f fsync/s.\n",
                 settings.ceilingSeconds(), r.fsyncPerSecond);
-        line("| system | connections | no-op calls/s | lease calls/s | lease / no-op |");
-        line("|---|---|---|---|---|");
+        line("| system | connections | no-op calls/s | lease calls/s | lease / no-op | add calls/s | add / no-op |");
+        line("|---|---|---|---|---|---|---|");
         for (Workloads.Ceiling c : r.ceilings) {
-            line("| %s | %d | %s | %s | %.2f |", c.peer(), c.workers(), num(c.pingPerSecond()), num(c.leasePerSecond()), c.fraction());
+            line("| %s | %d | %s | %s | %.2f | %s | %.2f |", c.peer(), c.workers(), num(c.pingPerSecond()), num(c.leasePerSecond()),
+                    c.fraction(), num(c.addPerSecond()), c.addFraction());
         }
         line("");
         authenticationCost();

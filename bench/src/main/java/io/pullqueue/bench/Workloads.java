@@ -52,9 +52,13 @@ final class Workloads {
     record Backlog(String peer, long size, int batch, double p50, double p99, double max, long heap, long rss) {
     }
 
-    record Ceiling(String peer, int workers, double pingPerSecond, double leasePerSecond) {
+    record Ceiling(String peer, int workers, double pingPerSecond, double leasePerSecond, double addPerSecond) {
         double fraction() {
             return leasePerSecond / pingPerSecond;
+        }
+
+        double addFraction() {
+            return addPerSecond / pingPerSecond;
         }
     }
 
@@ -261,8 +265,8 @@ final class Workloads {
     }
 
     /**
-     * The HTTP stack's own rate (the no-op ping endpoint) and the lease-call rate (lease 1, no delete) with the same
-     * client and the same number of connections.
+     * The HTTP stack's own rate (the no-op ping endpoint), the lease-call rate (lease 1, no delete) and the add-call
+     * rate (add 1 unnamed task) with the same client and the same number of connections.
      */
     Ceiling ceiling(PullqueuePeer peer, int workers) throws Exception {
         long seconds = settings.ceilingSeconds();
@@ -272,12 +276,18 @@ final class Workloads {
         double ping = rate(peer, workers, seconds, s -> {
             peer.ping(((Pinger) s).http);
             return true;
-        }, true);
+        }, "ping");
         peer.recordPhase("ping-" + workers, false);
         peer.recordPhase("lease1-" + workers, true);
-        double lease = rate(peer, workers, seconds, s -> !s.lease(1).isEmpty(), false);
+        double lease = rate(peer, workers, seconds, s -> !s.lease(1).isEmpty(), "lease-1");
         peer.recordPhase("lease1-" + workers, false);
-        return new Ceiling(peer.name(), workers, ping, lease);
+        peer.recordPhase("add1-" + workers, true);
+        double add = rate(peer, workers, seconds, s -> {
+            s.add(1, payload);
+            return true;
+        }, "add-1");
+        peer.recordPhase("add1-" + workers, false);
+        return new Ceiling(peer.name(), workers, ping, lease, add);
     }
 
     private interface Call {
@@ -313,7 +323,8 @@ final class Workloads {
         }
     }
 
-    private double rate(PullqueuePeer peer, int workers, long seconds, Call call, boolean ping) throws Exception {
+    private double rate(PullqueuePeer peer, int workers, long seconds, Call call, String what) throws Exception {
+        boolean ping = what.equals("ping");
         List<Peer.Session> sessions = new ArrayList<>();
         for (int i = 0; i < workers; i++) {
             sessions.add(ping ? new Pinger(peer.port()) : peer.session());
@@ -328,7 +339,7 @@ final class Workloads {
                 done.add(pool.submit(() -> {
                     while (!stop.get()) {
                         if (!call.run(s)) {
-                            throw new IOException("lease returned nothing during the ceiling run");
+                            throw new IOException(what + " returned nothing during the ceiling run");
                         }
                         if (counting.get()) {
                             count.increment();
@@ -347,7 +358,7 @@ final class Workloads {
             long cpu1 = Procs.cpuNanos(peer.pid());
             if (cpu0 >= 0 && cpu1 >= 0 && n > 0) {
                 Bench.log("%s %s W=%d: %.0f calls/s, server CPU %.0f µs per call (%.2f cores)", peer.name(),
-                        ping ? "ping" : "lease-1", workers, n / elapsed, (cpu1 - cpu0) / 1e3 / n, (cpu1 - cpu0) / 1e9 / elapsed);
+                        what, workers, n / elapsed, (cpu1 - cpu0) / 1e3 / n, (cpu1 - cpu0) / 1e9 / elapsed);
             }
             stop.set(true);
             for (Future<?> f : done) {

@@ -14,8 +14,6 @@ final class PostgresSql {
     static final String CHANNEL = "pullqueue_tasks";
 
     static final String LISTEN = "LISTEN " + CHANNEL;
-    /** Sent inside the transaction that made tasks leasable: delivered when (and only if) it commits. */
-    static final String NOTIFY = "SELECT pg_notify('" + CHANNEL + "', ?)";
 
     // ------------------------------------------------------------------------------------------ tasks
 

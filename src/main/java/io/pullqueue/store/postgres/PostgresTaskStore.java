@@ -24,24 +24,33 @@ import javax.sql.DataSource;
  * The {@link TaskStore} for PostgreSQL, which several pullqueue instances can share: PostgreSQL does all the
  * coordination. Leases take rows with {@code FOR UPDATE SKIP LOCKED} in one statement, modify checks the token in
  * the statement that changes the row, and every write is one short transaction (rolled back and retried once on a
- * deadlock or serialization failure). Adds and released leases are announced with {@code NOTIFY} so that waiting
- * leases on other instances wake. Connections must not be enlisted in global transactions.
+ * deadlock or serialization failure). Adds and released leases are announced with {@code NOTIFY} once committed, so
+ * that waiting leases on other instances wake. Connections must not be enlisted in global transactions.
  */
 public final class PostgresTaskStore extends SqlTaskStore {
     private static final Logger LOG = Logger.getLogger(PostgresTaskStore.class.getName());
 
     private final DataSource dataSource;
+    private final Announcer announcer;
+    private final RetryingWriter writer;
     private volatile TaskNotifications notifications;
     /** Where each queue's due tasks begin, as this server's leases last saw it. */
     private final DueFloors floors = new DueFloors();
 
     public PostgresTaskStore(DataSource dataSource) {
-        super(dataSource, new RetryingWriter(dataSource), PostgresSql.DIALECT);
+        this(dataSource, new RetryingWriter(dataSource, new Announcer(dataSource)));
+    }
+
+    private PostgresTaskStore(DataSource dataSource, RetryingWriter writer) {
+        super(dataSource, writer, PostgresSql.DIALECT);
         this.dataSource = dataSource;
+        this.writer = writer;
+        this.announcer = writer.announcer();
     }
 
     @Override
     public void initialize() {
+        announcer.start();
         int found = write("initialize the schema", c -> {
             try (Statement s = c.createStatement()) {
                 s.execute(PostgresSchema.LOCK_FOR_MIGRATION);
@@ -152,15 +161,16 @@ public final class PostgresTaskStore extends SqlTaskStore {
 
     @Override
     public synchronized void close() {
+        announcer.close();
         if (notifications != null) {
             notifications.close();
             notifications = null;
         }
     }
 
-    /** Announces at commit that the queue may have leasable tasks, to waiting leases on every instance. */
+    /** Announces, once the write commits, that the queue may have leasable tasks, to waiting leases everywhere. */
     @Override
-    protected void tasksAvailable(Connection c, String queue) throws SQLException {
-        TaskNotifications.announce(c, queue);
+    protected void tasksAvailable(Connection c, String queue) {
+        writer.tasksAvailable(queue);
     }
 }

@@ -2,7 +2,6 @@ package io.pullqueue.store.postgres;
 
 import io.pullqueue.core.TaskAvailabilityListener;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicLong;
@@ -13,8 +12,8 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /**
- * Announces tasks that became leasable ({@link #announce}, a {@code NOTIFY} sent at commit) and listens on
- * {@link PostgresSql#CHANNEL} with one connection of its own and passes each notification's queue name
+ * Listens on {@link PostgresSql#CHANNEL} (where the {@link Announcer} of every instance tells of tasks that became
+ * leasable) with one connection of its own and passes each notification's queue name
  * to the listener, so a lease waiting on this instance wakes when another instance adds tasks. Only a shortcut:
  * waiting leases also look again on their own every second, so a lost connection delays them but loses nothing.
  * The connection is re-opened after a failure (one log line per outage, not per attempt).
@@ -33,14 +32,6 @@ final class TaskNotifications {
     TaskNotifications(DataSource dataSource, TaskAvailabilityListener listener) {
         this.dataSource = dataSource;
         this.listener = listener;
-    }
-
-    /** Tells every listening instance (this one too) that the queue may have leasable tasks, at commit. */
-    static void announce(Connection c, String queue) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(PostgresSql.NOTIFY)) {
-            ps.setString(1, queue);
-            ps.execute();
-        }
     }
 
     void start() {

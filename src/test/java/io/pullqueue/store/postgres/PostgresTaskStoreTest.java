@@ -176,6 +176,33 @@ class PostgresTaskStoreTest extends TaskStoreContract {
         await(() -> woken.contains(OTHER));
     }
 
+    /**
+     * The announcement goes out after the add committed (from a thread of its own, so that adds commit together):
+     * an instance woken by it finds the task there, every time.
+     */
+    @Test
+    void anInstanceWokenByAnAddAlwaysFindsTheTask() throws Exception {
+        PostgresTaskStore watcher = (PostgresTaskStore) reopenStore();
+        List<Long> dueWhenWoken = new CopyOnWriteArrayList<>();
+        watcher.watchOtherInstances(queue -> {
+            if (queue.equals(OTHER)) {
+                dueWhenWoken.add(watcher.queueCounts(OTHER, NOW).due());
+            }
+        });
+        // The LISTEN connection may still be opening: add to Q until a notification arrives.
+        long before = watcher.notificationsReceived();
+        await(() -> {
+            store().taskAddMany(Q, List.of(task("w" + System.nanoTime())), NOW);
+            return watcher.notificationsReceived() > before;
+        });
+        for (int i = 1; i <= 20; i++) {
+            add(OTHER, task("o" + i));
+            int added = i;
+            await(() -> dueWhenWoken.size() >= added);
+            assertTrue(dueWhenWoken.get(added - 1) >= added, "woken before the add was visible: " + dueWhenWoken);
+        }
+    }
+
     @Test
     void diagnosticsReportLiveAndDeadRows() throws InterruptedException {
         add(Q, task("a"), task("b"));
