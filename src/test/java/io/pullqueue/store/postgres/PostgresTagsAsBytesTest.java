@@ -58,10 +58,8 @@ class PostgresTagsAsBytesTest {
             ps.setBytes(i++, tag.bytes());
             ps.setInt(i++, 10);
             ps.setLong(i++, NOW + 60_000_000L);
-            ps.setString(i++, "q");
             ps.setNull(i++, Types.INTEGER);
             ps.setNull(i++, Types.INTEGER);
-            ps.setString(i++, "q");
             ps.setNull(i++, Types.INTEGER);
             ps.setString(i++, "q");
             ps.setLong(i, NOW);
