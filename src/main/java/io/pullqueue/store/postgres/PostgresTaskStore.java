@@ -38,14 +38,18 @@ public final class PostgresTaskStore extends SqlTaskStore {
     private final DueFloors floors = new DueFloors();
 
     public PostgresTaskStore(DataSource dataSource) {
-        this(dataSource, new RetryingWriter(dataSource, new Announcer(dataSource)));
+        this(dataSource, new Announcer(dataSource));
     }
 
-    private PostgresTaskStore(DataSource dataSource, RetryingWriter writer) {
+    private PostgresTaskStore(DataSource dataSource, Announcer announcer) {
+        this(dataSource, announcer, new RetryingWriter(dataSource, announcer));
+    }
+
+    private PostgresTaskStore(DataSource dataSource, Announcer announcer, RetryingWriter writer) {
         super(dataSource, writer, PostgresSql.DIALECT);
         this.dataSource = dataSource;
+        this.announcer = announcer;
         this.writer = writer;
-        this.announcer = writer.announcer();
     }
 
     @Override

@@ -63,10 +63,6 @@ final class RetryingWriter implements Writer {
         }
     }
 
-    Announcer announcer() {
-        return announcer;
-    }
-
     /** Called inside a write on this thread: the queue is announced if, and once, that write commits. */
     void tasksAvailable(String queue) {
         Set<String> queues = available.get();

@@ -5,7 +5,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Logger;
 
 /**
@@ -68,12 +70,13 @@ final class TablePlanStats {
         if (stale.isEmpty()) {
             return 0;
         }
-        List<String> tables = stale.stream().map(Estimate::table).toList();
-        boolean ran = TableBloat.eachUnderLock(c, tables, (s, table) -> {
+        Map<String, Estimate> byTable = new LinkedHashMap<>();
+        stale.forEach(e -> byTable.put(e.table(), e));
+        boolean ran = TableBloat.eachUnderLock(c, List.copyOf(byTable.keySet()), (s, table) -> {
             long started = System.nanoTime();
             s.execute("ANALYZE " + table);
             long ms = (System.nanoTime() - started) / 1_000_000;
-            Estimate e = stale.get(tables.indexOf(table));
+            Estimate e = byTable.get(table);
             LOG.info(() -> String.format(
                     "PostgreSQL: analyzed table %s in %d ms: the planner counted %.0f rows where it holds %d (counted"
                             + " while the queue was nearly empty)",
