@@ -88,7 +88,9 @@ final class DraftChecks {
                             + "Engine measures it (its add request: payload, tag, names, ETA); the limit is "
                             + Limits.MAX_TASK_BYTES + " bytes");
         }
-        return new NewTask(name == null ? TaskNames.choose(now) : name, d.payload(), tag, eta, d.retryLimit());
+        return name == null
+                ? new NewTask(TaskNames.choose(now), d.payload(), tag, eta, d.retryLimit(), true)
+                : new NewTask(name, d.payload(), tag, eta, d.retryLimit());
     }
 
     private static long resolveEta(TaskDraft d, long now) {

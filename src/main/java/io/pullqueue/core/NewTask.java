@@ -8,5 +8,12 @@ package io.pullqueue.core;
  * @param tag the tag, or {@code null}
  * @param etaUsec when it becomes leasable, µs since the epoch
  * @param retryLimit its own retry limit, or {@code null} to use the queue's
+ * @param nameChosen whether the server chose the name (128 random bits: no task or tombstone can hold it yet)
  */
-public record NewTask(String name, byte[] payload, Tag tag, long etaUsec, Integer retryLimit) {}
+public record NewTask(String name, byte[] payload, Tag tag, long etaUsec, Integer retryLimit, boolean nameChosen) {
+
+    /** A task with the name its client gave. */
+    public NewTask(String name, byte[] payload, Tag tag, long etaUsec, Integer retryLimit) {
+        this(name, payload, tag, etaUsec, retryLimit, false);
+    }
+}

@@ -56,15 +56,19 @@ final class PostgresDeletes {
     /**
      * For {@code PostgresTaskStore.refuseTombstonedMeanwhile}: the tasks this add inserted (OK in {@code results})
      * whose names a concurrent delete has tombstoned meanwhile are deleted again (in the add's own transaction, so
-     * nobody saw them) and their results become TOMBSTONED_TASK. One query when there are none.
+     * nobody saw them) and their results become TOMBSTONED_TASK. One query when there are none; none for names the
+     * server chose, which no delete could have named before this add.
      */
     static void refuseTombstoned(Connection c, String queue, List<NewTask> tasks, List<ErrorCode> results, long nowUsec)
             throws SQLException {
         List<String> inserted = new ArrayList<>();
         for (int i = 0; i < tasks.size(); i++) {
-            if (results.get(i) == ErrorCode.OK) {
+            if (results.get(i) == ErrorCode.OK && !tasks.get(i).nameChosen()) {
                 inserted.add(tasks.get(i).name());
             }
+        }
+        if (inserted.isEmpty()) {
+            return;
         }
         Set<String> tombstoned = liveTombstones(c, queue, c.createArrayOf("text", inserted.toArray()), nowUsec);
         if (tombstoned.isEmpty()) {
@@ -86,13 +90,14 @@ final class PostgresDeletes {
     private static Set<String> liveTombstones(Connection c, String queue, Array names, long nowUsec)
             throws SQLException {
         Set<String> live = new HashSet<>();
-        try (PreparedStatement ps = c.prepareStatement(PostgresSql.TOMBSTONES_LIVE)) {
+        try (PreparedStatement ps = c.prepareStatement(PostgresSql.TOMBSTONES_OF)) {
             ps.setString(1, queue);
             ps.setArray(2, names);
-            ps.setLong(3, nowUsec);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    live.add(rs.getString(1));
+                    if (rs.getLong(2) > nowUsec) {
+                        live.add(rs.getString(1));
+                    }
                 }
             }
         }

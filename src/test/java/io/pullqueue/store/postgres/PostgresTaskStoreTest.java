@@ -321,6 +321,64 @@ class PostgresTaskStoreTest extends TaskStoreContract {
         assertTrue(delete.contains("task_pkey"), "a delete by name goes through the primary key:\n" + delete);
     }
 
+    /**
+     * A statement's plan is kept for its connection's life. The tombstone table starts empty and only grows, so an
+     * add's check of its names against the tombstones, planned while there were a few, read every tombstone of the
+     * queue once there were tens of thousands (adds of 100 took 0.2-0.5 s). The maintenance pass counts a table
+     * never counted once it holds enough rows, which makes every connection plan its statements again.
+     */
+    @Test
+    void aTombstoneCheckPlannedWhileTheTableWasSmallIsPlannedAgainOnceItGrew() throws Exception {
+        addNamed("few-", 100);
+        store().taskDeleteMany(Q, names("few-", 10), NOW, TOMBSTONE_EXPIRES);
+        try (Connection c = TestDatabase.dataSource(schema).getConnection();
+                Statement s = c.createStatement()) {
+            // As a server's pooled connection holds it: prepared once, its generic plan kept.
+            s.execute("SET plan_cache_mode = force_generic_plan");
+            s.execute("PREPARE live AS " + numbered(PostgresSql.TOMBSTONES_OF));
+            String small = explain(s, "EXPLAIN EXECUTE live('" + Q + "', '{few-1}')");
+            assertTrue(!namesInIndexCondition(small), "with ten tombstones the names are only a filter:\n" + small);
+
+            int total = (int) TablePlanStats.MIN_ROWS * 2;
+            addNamed("many-", total);
+            List<String> many = names("many-", total);
+            for (int from = 0; from < total; from += 1000) {
+                store().taskDeleteMany(Q, many.subList(from, from + 1000), NOW, TOMBSTONE_EXPIRES);
+            }
+            await(() -> estimate("tombstone").liveRows() >= total); // the statistics collector has seen them
+            assertTrue(estimate("tombstone").stale(), "never counted: " + estimate("tombstone"));
+
+            store().reclaimSpace();
+            assertTrue(!estimate("tombstone").stale(), "counted by the maintenance pass: " + estimate("tombstone"));
+            String grown = explain(s, "EXPLAIN EXECUTE live('" + Q + "', '{few-1}')");
+            assertTrue(
+                    namesInIndexCondition(grown),
+                    "planned again: the names are looked up in the primary key:\n" + grown);
+        }
+    }
+
+    private static List<String> names(String prefix, int count) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            out.add(prefix + i);
+        }
+        return out;
+    }
+
+    private static boolean namesInIndexCondition(String plan) {
+        return plan.lines().anyMatch(l -> l.contains("Index Cond") && l.contains("name = ANY"));
+    }
+
+    private static String explain(Statement s, String sql) throws SQLException {
+        StringBuilder out = new StringBuilder();
+        try (ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.append(rs.getString(1)).append('\n');
+            }
+        }
+        return out.toString();
+    }
+
     private void addNamed(String prefix, int total) {
         for (int b = 0; b < total / 100; b++) {
             List<NewTask> batch = new ArrayList<>();
@@ -482,6 +540,33 @@ class PostgresTaskStoreTest extends TaskStoreContract {
         }
         assertEquals(List.of(io.pullqueue.core.ErrorCode.TOMBSTONED_TASK), adding.get(20, TimeUnit.SECONDS));
         assertTrue(store().taskGet(Q, "n").isEmpty(), "the deleted name is not stored again");
+        assertTrue(store().tombstoneExists(Q, "n", NOW));
+    }
+
+    /**
+     * A delete that meets a task another transaction is changing (a lease moved, which writes a new version of its
+     * row elsewhere in the table) waits for it and then deletes the task as it now is.
+     */
+    @Test
+    void aDeleteThatWaitedForALeaseChangeDeletesTheTaskAsChanged() throws Exception {
+        add(Q, task("n"), task("other"));
+        DataSource ds = TestDatabase.dataSource(schema);
+        CompletableFuture<List<io.pullqueue.core.ErrorCode>> deleting;
+        try (Connection leaser = ds.getConnection();
+                Connection watcher = ds.getConnection()) {
+            leaser.setAutoCommit(false);
+            try (Statement s = leaser.createStatement()) {
+                assertEquals(1, s.executeUpdate("UPDATE task SET eta_usec = eta_usec + 1 WHERE name = 'n'"));
+            }
+            deleting = CompletableFuture.supplyAsync(
+                    () -> store().taskDeleteMany(Q, List.of("n", "other"), NOW, TOMBSTONE_EXPIRES));
+            await(() -> waitsForALock(watcher)); // the delete waits for the uncommitted change
+            leaser.commit();
+        }
+        assertEquals(
+                List.of(io.pullqueue.core.ErrorCode.OK, io.pullqueue.core.ErrorCode.OK),
+                deleting.get(20, TimeUnit.SECONDS));
+        assertTrue(store().taskGet(Q, "n").isEmpty(), "deleted in its changed version");
         assertTrue(store().tombstoneExists(Q, "n", NOW));
     }
 
