@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * Runs every workload against pullqueue and each peer, one system at a time on 127.0.0.1, and writes the report.
  * Usage (normally through bench/run): {@code Bench [--quick|--medium|--full] [--peers a,b] [--pullqueue-store NAME]
- * [--pullqueue-env KEY=VALUE]... [--out DIR] [--only ceiling|lease-delete] [--ceiling-workers 1,4,16]
+ * [--pullqueue-env KEY=VALUE]... [--out DIR] [--only ceiling|lease-delete|steady] [--ceiling-workers 1,4,16]
  * [--ceiling-seconds N]}. {@code --only ceiling} runs only the ceiling section (ping vs lease-1 per connection count,
  * no API-key sibling): the quick, targeted way to compare a lease call with the no-op endpoint of the same server.
  * {@code --only lease-delete} runs only pullqueue's lease+delete drains (plain, lease+delete with JSON answers, with
@@ -35,6 +35,8 @@ public final class Bench {
     private static boolean CEILING_ONLY;
     /** {@code --only lease-delete}: pullqueue's lease+delete drains alone (JSON and compact answers). */
     private static boolean LEASE_DELETE_ONLY;
+    /** {@code --only steady}: the steady state alone, on a freshly started server. */
+    private static boolean STEADY_ONLY;
 
     private Bench() {
     }
@@ -49,6 +51,7 @@ public final class Bench {
         int payloadBytes = -1;
         boolean ceilingOnly = false;
         boolean leaseDeleteOnly = false;
+        boolean steadyOnly = false;
         List<Integer> ceilingWorkers = null;
         int ceilingSeconds = -1;
         for (int i = 0; i < args.length; i++) {
@@ -70,8 +73,9 @@ public final class Bench {
                     switch (only) {
                         case "ceiling" -> ceilingOnly = true;
                         case "lease-delete" -> leaseDeleteOnly = true;
+                        case "steady" -> steadyOnly = true;
                         default -> throw new IllegalArgumentException(
-                                "--only knows two workloads: ceiling, lease-delete; got " + only);
+                                "--only knows three workloads: ceiling, lease-delete, steady; got " + only);
                     }
                 }
                 case "--ceiling-workers" -> ceilingWorkers = java.util.Arrays.stream(args[++i].split(","))
@@ -87,6 +91,7 @@ public final class Bench {
         }
         CEILING_ONLY = ceilingOnly;
         LEASE_DELETE_ONLY = leaseDeleteOnly;
+        STEADY_ONLY = steadyOnly;
         if (out == null) {
             out = repo.resolve(mode.equals("quick") ? "bench/results/tmp" : "bench/results");
         }
@@ -162,7 +167,7 @@ public final class Bench {
         r.rssEmpty.put(peer.name(), Procs.rss(peer.pid()));
         r.loadAverage.put(peer.name(), loadAverage());
 
-        for (int workers : CEILING_ONLY || LEASE_DELETE_ONLY ? List.<Integer>of() : s.drainWorkers()) {
+        for (int workers : CEILING_ONLY || LEASE_DELETE_ONLY || STEADY_ONLY ? List.<Integer>of() : s.drainWorkers()) {
             for (int batch : s.drainBatches()) {
                 if (batch > peer.maxLeaseBatch() && s.drainBatches().contains(peer.maxLeaseBatch())) {
                     continue;
@@ -177,7 +182,7 @@ public final class Bench {
                         d.tasks(), d.seconds(), d.rate(), d.leaseCallsPerSecond(), d.capped() ? " (time cap)" : "");
             }
         }
-        if (peer instanceof PullqueuePeer && !CEILING_ONLY) {
+        if (peer instanceof PullqueuePeer && !CEILING_ONLY && !STEADY_ONLY) {
             // Issue #16: a lease that also deletes the previous batch, against the plain drain of the same cell
             // measured just before it (batch 1 and 10, where the delete call is half of the calls, and 100), then
             // the same lease+delete drain with compact answers instead of JSON. Quick mode runs batch 10 alone, so
@@ -201,7 +206,7 @@ public final class Bench {
         if (LEASE_DELETE_ONLY) {
             return;
         }
-        if (peer instanceof PullqueuePeer pq) {
+        if (peer instanceof PullqueuePeer pq && !STEADY_ONLY) {
             // The embedded store's ceiling is measured twice side by side: as it is (no credential checked, the
             // loopback default) and on a sibling server that asks for an API key on every call.
             PullqueuePeer withKey = peer.name().equals("pullqueue") && !CEILING_ONLY
@@ -249,6 +254,9 @@ public final class Bench {
         log("%s steady: added %.0f/s, done %.0f tasks/s, lease p50 %.2f p99 %.2f max %.2f ms, %d empty leases", peer.name(),
                 st.added() / st.seconds(), st.rate(), st.p50(), st.p99(), st.max(), st.emptyLeases());
         r.heapWarmEmpty.put(peer.name(), peer.heapAfterGc());
+        if (STEADY_ONLY) {
+            return;
+        }
 
         long max = MAX_BACKLOG.getOrDefault(peer.name(), Long.MAX_VALUE);
         for (long size : s.backlogSizes()) {
