@@ -64,7 +64,7 @@ final class TaskAdds {
             NewTask t = tasks.get(i);
             ErrorCode c = codes.get(i);
             added += c == ErrorCode.OK ? 1 : 0;
-            results.add(new AddResult(c, t.name(), drafts.get(i).name() == null, t.etaUsec(), null));
+            results.add(new AddResult(c, t.name(), t.nameChosen(), t.etaUsec(), null));
         }
         activity.added(queue, added);
         if (added > 0) {

@@ -20,18 +20,19 @@ import java.util.logging.Logger;
  * at 100,000 tasks, and a lease that looked its picked tasks up by name took 2.8 s (16 at once stalled past their
  * 10 s deadline). Leases no longer look tasks up by name; deletes and lease changes must.
  *
- * <p>A table not counted since it was empty (or never) is estimated from its size at planning time, but a statement's plan is kept for the
- * connection's life (the JDBC driver prepares it on the server after a few runs) and is made again only when the
- * table is counted. The tombstone table starts empty, grows with every delete, and nothing else counts it while
- * autovacuum is off or has not come to it: an add's check of its names against the tombstones, planned while there
- * were a dozen, read every tombstone of the queue (0.2–0.5 s per add at 77,000 tombstones, which held adds to 2,000
- * tasks/s). So a table not counted since it was empty also counts as stale once it holds {@link #MIN_ROWS}.
+ * <p>A table not counted since it was empty (or never) is estimated from its size at planning time, but a
+ * statement's plan is kept for the connection's life (the JDBC driver prepares it on the server after a few runs)
+ * and is made again only when the table is counted. The tombstone table starts empty, grows with every delete, and
+ * nothing else counts it while autovacuum is off or has not come to it: an add's check of its names against the
+ * tombstones, planned while there were a dozen, read every tombstone of the queue (0.2–0.5 s per add at 77,000
+ * tombstones, which held adds to 2,000 tasks/s). So a table not counted since it was empty also counts as stale once
+ * it holds {@link #MIN_ROWS}.
  *
  * <p>Autovacuum would count again after a while (if it is on); the maintenance pass does so within one pass:
  * {@code ANALYZE} of a table whose estimate is below {@link #STALE_RATIO} of the live rows the statistics collector
- * counts, or that was not counted since it was empty, once it holds {@link #MIN_ROWS}. One server at a time (the vacuum's advisory
- * lock); {@code ANALYZE} reads a sample of the table beside leases and deletes without blocking them, and makes
- * every server plan the table's statements again.
+ * counts, or that was not counted since it was empty, once it holds {@link #MIN_ROWS}. One server at a time (the vacuum's
+ * advisory lock); {@code ANALYZE} reads a sample of the table beside leases and deletes without blocking them, and
+ * makes every server plan the table's statements again.
  */
 final class TablePlanStats {
     private static final Logger LOG = Logger.getLogger(TablePlanStats.class.getName());
@@ -98,7 +99,8 @@ final class TablePlanStats {
                                     + " (counted while the queue was nearly empty)",
                             table, ms, e.plannerRows(), e.liveRows())
                     : String.format(
-                            "PostgreSQL: analyzed table %s in %d ms: not counted since it was empty, and it holds %d rows",
+                            "PostgreSQL: analyzed table %s in %d ms: not counted since it was empty, and it holds"
+                                    + " %d rows",
                             table, ms, e.liveRows()));
         });
         return ran ? stale.size() : 0;
