@@ -24,12 +24,16 @@ public final class PullQueueEngine {
     private final List<TaskAvailabilityListener> listeners = new CopyOnWriteArrayList<>();
     private final TaskAdds adds;
     private final TaskLeases leases;
+    /** The retry-limit sweep scans a queue's due tasks: a queue where that takes long is swept less often. */
+    private final CostSpacing sweeps;
 
     public PullQueueEngine(TaskStore store, QueueRegistry registry, Clock clock, EngineSettings settings) {
         this.store = store;
         this.registry = registry;
         this.clock = clock;
         this.settings = settings;
+        this.sweeps = new CostSpacing(
+                "the retry-limit sweep", settings.maintenanceInterval().toNanos());
         this.figures = store.leaseFigures();
         this.adds = new TaskAdds(store, activity, this::notifyAvailable);
         this.leases = new TaskLeases(store, figures, activity, this::notifyAvailable);
@@ -207,14 +211,22 @@ public final class PullQueueEngine {
     }
 
     public QueueStats stats(String queue) {
+        return stats(queue, null);
+    }
+
+    /**
+     * As {@link #stats(String)}, with the task counts read earlier when {@code counted} is not null (reading them
+     * scans the queue's tasks); the paused flag and the lease figures are read now.
+     */
+    public QueueStats stats(String queue, QueueCounts counted) {
         QueueSpec spec = requireQueue(queue);
         long now = nowUsec();
         if (spec.mode() != QueueMode.PULL) {
             return new QueueStats(spec, false, QueueCounts.EMPTY, 0, 0);
         }
         LeaseFigures.Leased leased = figures.leased(queue, now);
-        return new QueueStats(
-                spec, store.queuePaused(queue), store.queueCounts(queue, now), leased.lastMinute(), leased.lastHour());
+        QueueCounts counts = counted != null ? counted : store.queueCounts(queue, now);
+        return new QueueStats(spec, store.queuePaused(queue), counts, leased.lastMinute(), leased.lastHour());
     }
 
     /** Writes the lease figures that {@link LeaseFigures#record} held back. */
@@ -224,17 +236,22 @@ public final class PullQueueEngine {
 
     /**
      * Bookkeeping: removes due tasks past their retry limit and expired tombstones, in bounded batches, then lets
-     * the store reclaim the space that dead rows take (where the store needs that).
+     * the store reclaim the space that dead rows take (where the store needs that). A queue whose sweep took long
+     * is skipped until twenty times that has passed ({@link CostSpacing}); a lease removes the tasks past their
+     * limit that it meets in any case.
      */
     public MaintenanceReport maintain(int batch) {
         long now = nowUsec();
         int exhausted = 0;
         for (QueueSpec spec : registry.all()) {
-            if (spec.mode() == QueueMode.PULL) {
+            long start = System.nanoTime();
+            if (spec.mode() == QueueMode.PULL && sweeps.due(spec.name(), start)) {
                 exhausted +=
                         store.taskRemoveExhausted(spec.name(), spec.retryLimit(), now, tombstoneExpiry(now), batch);
+                sweeps.ran(spec.name(), start, System.nanoTime());
             }
         }
+        sweeps.retain(q -> registry.find(q).isPresent());
         int tombstones = store.tombstoneDeleteExpired(now, batch);
         figures.forget(now, batch);
         return new MaintenanceReport(exhausted, tombstones, store.reclaimSpace());

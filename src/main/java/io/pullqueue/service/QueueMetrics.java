@@ -1,11 +1,13 @@
 package io.pullqueue.service;
 
+import io.pullqueue.core.CostSpacing;
 import io.pullqueue.core.QueueCounts;
 import io.pullqueue.core.QueueMode;
 import io.pullqueue.core.QueueSpec;
 import io.pullqueue.core.QueueStats;
 import io.pullqueue.core.StoreDiagnostics;
 import io.pullqueue.core.TaskStore;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.metrics.Counter;
 import org.eclipse.microprofile.metrics.Metadata;
 import org.eclipse.microprofile.metrics.MetricRegistry;
@@ -24,7 +27,9 @@ import org.eclipse.microprofile.metrics.Timer;
 /**
  * Metrics operators scale workers by, per queue, in Prometheus format at {@code /metrics?scope=application}:
  * backlog, due tasks, tasks in flight, oldest task age, tasks leased in the last minute, lease latency and leased
- * tasks. Gauges read a snapshot the maintenance timer refreshes, so a scrape never queries the database.
+ * tasks. Gauges read a snapshot the maintenance timer refreshes, so a scrape never queries the database. A queue
+ * whose task counts take long to read (a scan of its tasks) is counted less often than every refresh
+ * ({@link CostSpacing}); its lease figures and paused flag are still read every time.
  */
 @ApplicationScoped
 public class QueueMetrics {
@@ -38,7 +43,29 @@ public class QueueMetrics {
     @Inject
     TaskStore taskStore;
 
-    private final Map<String, QueueStats> latest = new ConcurrentHashMap<>();
+    /** A queue's statistics as last refreshed, and when its task counts were read. */
+    private record Read(QueueStats stats, long countedUsec) {}
+
+    private final Map<String, Read> latest = new ConcurrentHashMap<>();
+    private CostSpacing counting;
+
+    @Inject
+    @ConfigProperty(name = "pullqueue.maintenance.seconds")
+    int maintenanceSeconds;
+
+    @Inject
+    @ConfigProperty(name = "pullqueue.history.sample.seconds")
+    int sampleSeconds;
+
+    @PostConstruct
+    void init() {
+        // the maintenance timer refreshes on every maintenance pass and before every history sample
+        counting = new CostSpacing(
+                "counting the tasks",
+                Duration.ofSeconds(Math.max(1, Math.min(maintenanceSeconds, sampleSeconds)))
+                        .toNanos());
+    }
+
     private volatile StoreDiagnostics store = StoreDiagnostics.NONE;
     private final Set<String> tablesRegistered = ConcurrentHashMap.newKeySet();
     private volatile boolean notificationsRegistered;
@@ -54,19 +81,27 @@ public class QueueMetrics {
     }
 
     private void refreshQueues() {
-        long now = service.nowUsec();
         for (QueueSpec spec : service.queues()) {
             if (spec.mode() != QueueMode.PULL) {
                 continue;
             }
-            latest.put(spec.name(), service.stats(spec.name()));
-            if (registered.add(spec.name())) {
-                register(spec.name());
+            String queue = spec.name();
+            Read before = latest.get(queue);
+            long start = System.nanoTime();
+            if (before != null && !counting.due(queue, start)) {
+                // the counts as last read, with the paused flag and lease figures of now
+                latest.put(queue, new Read(service.stats(queue, before.stats().counts()), before.countedUsec()));
+                continue;
+            }
+            latest.put(queue, new Read(service.stats(queue), service.nowUsec()));
+            counting.ran(queue, start, System.nanoTime());
+            if (registered.add(queue)) {
+                register(queue);
             }
         }
         latest.keySet()
                 .removeIf(q -> service.queues().stream().noneMatch(s -> s.name().equals(q)));
-        lastRefreshUsec = now;
+        counting.retain(latest::containsKey);
     }
 
     /**
@@ -97,7 +132,7 @@ public class QueueMetrics {
     /** Each pull queue's counts as the last refresh read them. */
     public Map<String, QueueCounts> latestCounts() {
         Map<String, QueueCounts> out = new HashMap<>();
-        latest.forEach((q, s) -> out.put(q, s.counts()));
+        latest.forEach((q, r) -> out.put(q, r.stats().counts()));
         return out;
     }
 
@@ -119,8 +154,6 @@ public class QueueMetrics {
         return store.tables().getOrDefault(table, new StoreDiagnostics.TableRows(0, 0));
     }
 
-    private volatile long lastRefreshUsec;
-
     private void register(String queue) {
         Tag tag = new Tag("queue", queue);
         gauge(
@@ -128,28 +161,28 @@ public class QueueMetrics {
                 "Tasks stored in the queue, leased ones included",
                 MetricUnits.NONE,
                 queue,
-                s -> s.counts().tasks(),
+                r -> r.stats().counts().tasks(),
                 tag);
         gauge(
                 "pullqueue.queue.due",
                 "Tasks that a lease call could take now",
                 MetricUnits.NONE,
                 queue,
-                s -> s.counts().due(),
+                r -> r.stats().counts().due(),
                 tag);
         gauge(
                 "pullqueue.queue.in.flight",
                 "Tasks held under a lease that has not run out",
                 MetricUnits.NONE,
                 queue,
-                s -> s.counts().leased(),
+                r -> r.stats().counts().leased(),
                 tag);
         gauge(
                 "pullqueue.queue.leased.last.minute",
                 "Tasks leased in the last 60 s (all servers)",
                 MetricUnits.NONE,
                 queue,
-                s -> s.leasedLastMinute(),
+                r -> r.stats().leasedLastMinute(),
                 tag);
         gauge(
                 "pullqueue.queue.oldest.task.age",
@@ -160,8 +193,8 @@ public class QueueMetrics {
                 tag);
     }
 
-    private double oldestDueAgeSeconds(QueueStats s) {
-        return new Backlog(s, lastRefreshUsec).oldestDueAgeSeconds();
+    private double oldestDueAgeSeconds(Read r) {
+        return new Backlog(r.stats(), r.countedUsec()).oldestDueAgeSeconds();
     }
 
     /**
@@ -169,8 +202,8 @@ public class QueueMetrics {
      * rows, so they agree up to one refresh interval), or {@code null} before its first refresh.
      */
     public Backlog backlog(String queue) {
-        QueueStats s = latest.get(queue);
-        return s == null ? null : new Backlog(s, lastRefreshUsec);
+        Read r = latest.get(queue);
+        return r == null ? null : new Backlog(r.stats(), r.countedUsec());
     }
 
     /** The figures autoscalers read: {@code stats} as counted at {@code readUsec}. */
@@ -186,8 +219,7 @@ public class QueueMetrics {
         }
     }
 
-    private void gauge(
-            String name, String description, String unit, String queue, ToDoubleFunction<QueueStats> f, Tag tag) {
+    private void gauge(String name, String description, String unit, String queue, ToDoubleFunction<Read> f, Tag tag) {
         Metadata md = Metadata.builder()
                 .withName(name)
                 .withDescription(description)
@@ -197,8 +229,8 @@ public class QueueMetrics {
                 md,
                 latest,
                 m -> {
-                    QueueStats s = m.get(queue);
-                    return s == null ? 0.0 : f.applyAsDouble(s);
+                    Read r = m.get(queue);
+                    return r == null ? 0.0 : f.applyAsDouble(r);
                 },
                 tag);
     }

@@ -102,6 +102,10 @@ public class QueueService {
     @ConfigProperty(name = "pullqueue.history.sample.seconds")
     int sampleSeconds;
 
+    @Inject
+    @ConfigProperty(name = "pullqueue.maintenance.seconds")
+    int maintenanceSeconds;
+
     private PullQueueEngine engine;
     private QueueOperations operations;
     private CallerAccess access;
@@ -109,7 +113,12 @@ public class QueueService {
     @PostConstruct
     void start() {
         store.initialize();
-        engine = new PullQueueEngine(store, registry, clock, new EngineSettings(Duration.ofHours(tombstoneTtlHours)));
+        engine = new PullQueueEngine(
+                store,
+                registry,
+                clock,
+                new EngineSettings(
+                        Duration.ofHours(tombstoneTtlHours), Duration.ofSeconds(Math.max(1, maintenanceSeconds))));
         store.watchOtherInstances(engine::tasksAvailableElsewhere);
         operations = new QueueOperations(engine, store, Math.max(1, sampleSeconds) * 1_000_000L);
         access = new CallerAccess(engine);
@@ -224,6 +233,12 @@ public class QueueService {
     public QueueStats stats(String queue) {
         access.allow(Operation.VIEW, queue);
         return engine.stats(queue);
+    }
+
+    /** The statistics with task counts read earlier (see {@link PullQueueEngine#stats(String, QueueCounts)}). */
+    public QueueStats stats(String queue, QueueCounts counted) {
+        access.allow(Operation.VIEW, queue);
+        return engine.stats(queue, counted);
     }
 
     /** The declared queue, or UNKNOWN_QUEUE / INVALID_QUEUE_NAME. */

@@ -41,6 +41,18 @@ public interface MaintenanceContract extends StoreFixture {
     }
 
     @Test
+    default void removeExhaustedOfAQueueWithLimitZeroTakesTheTasksNeverLeased() {
+        add(Q, task("a"), task("b"), task("own-one", NOW, null, 1), task("not-due", NOW + LEASE));
+
+        assertEquals(2, store().taskRemoveExhausted(Q, 0, NOW, TOMBSTONE_EXPIRES, 100));
+
+        assertEquals(
+                List.of("not-due", "own-one"),
+                names(store().taskList(Q, null, 100, false).tasks()));
+        assertTrue(store().tombstoneExists(Q, "a", NOW));
+    }
+
+    @Test
     default void removeExhaustedWorksInBoundedBatches() {
         add(Q, task("a", NOW, null, 0), task("b", NOW, null, 0), task("c", NOW, null, 0));
 

@@ -45,8 +45,21 @@ final class SqliteSql {
 
     // ------------------------------------------------------------------------------- retry-limit sweep
 
-    /** Due tasks past their retry limit (their own, else the queue's ?3; none when both are null). */
+    /**
+     * Due tasks leased before that are past their retry limit (their own, else the queue's ?3; none when both are
+     * null). {@code retry_count} is in the due index, so the tasks never leased, most of a backlog, are passed over
+     * in the index without reading their rows (at 500,000 due tasks: 44 ms instead of 250 ms).
+     */
     static final String EXHAUSTED_TASKS = "SELECT name FROM task WHERE queue = ?1 AND eta_usec <= ?2 "
+            + "AND retry_count > 0 AND coalesce(retry_limit, ?3) <= retry_count ORDER BY eta_usec, seq LIMIT ?4";
+    /**
+     * Due tasks never leased whose own retry limit is 0 (parameters: queue, now, limit), from their partial index:
+     * the rest of what {@link #EXHAUSTED_TASKS} leaves out for a queue whose limit is not 0.
+     */
+    static final String NEVER_LEASABLE_TASKS = "SELECT name FROM task WHERE queue = ? AND eta_usec <= ? "
+            + "AND retry_limit = 0 AND retry_count = 0 ORDER BY eta_usec, seq LIMIT ?";
+    /** For a queue whose limit ?3 is 0, every due task without a limit of its own is past it: all due tasks. */
+    static final String EXHAUSTED_TASKS_LIMIT_0 = "SELECT name FROM task WHERE queue = ?1 AND eta_usec <= ?2 "
             + "AND coalesce(retry_limit, ?3) <= retry_count ORDER BY eta_usec, seq LIMIT ?4";
     /** Deletes one task found by {@link #EXHAUSTED_TASKS} if it still qualifies. */
     static final String DELETE_EXHAUSTED_TASK = "DELETE FROM task WHERE queue = ?1 AND name = ?2 "

@@ -73,6 +73,8 @@ class SqliteTaskStoreTest extends TaskStoreContract {
         assertIndexRangeInOrder(SqliteSql.LEASE_CANDIDATES_UNTAGGED, "task_tag_due");
         assertIndexRangeInOrder(SqliteSql.OLDEST_DUE_TAG, "task_due");
         assertIndexRangeInOrder(SqliteSql.EXHAUSTED_TASKS, "task_due");
+        assertIndexRangeInOrder(SqliteSql.EXHAUSTED_TASKS_LIMIT_0, "task_due");
+        assertIndexRangeInOrder(SqliteSql.NEVER_LEASABLE_TASKS, "task_own_limit_0");
     }
 
     @Test
