@@ -111,7 +111,7 @@ public abstract class SqlTaskStore implements TaskStore {
     }
 
     @Override
-    public final LeaseOutcome taskLease(LeaseQuery query) {
+    public LeaseOutcome taskLease(LeaseQuery query) {
         return writeFreeing("lease tasks of queue " + query.queue(), leaseWork(query));
     }
 

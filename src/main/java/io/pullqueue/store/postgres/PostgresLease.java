@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -22,23 +23,96 @@ final class PostgresLease {
 
     private PostgresLease() {}
 
-    /**
-     * What one statement did: the tasks it leased, how many it removed (retry limit), and the oldest ETA, before
-     * the lease, among all the rows it took.
-     */
-    private record Picked(List<Task> leased, int removed, long oldestEta, boolean paused) {
+    /** A picked row: its ETA before the lease and creation order, and the task as leased, or null if removed. */
+    private record Pick(long oldEta, long seq, Task leased) {}
+
+    /** What one statement did: the rows it picked, leased or removed (retry limit), and whether the queue is paused. */
+    private record Picked(List<Pick> picks, boolean paused) {
         int count() {
-            return leased.size() + removed;
+            return picks.size();
         }
+
+        long oldestEta() {
+            long oldest = Long.MAX_VALUE;
+            for (Pick p : picks) {
+                oldest = Math.min(oldest, p.oldEta());
+            }
+            return oldest;
+        }
+    }
+
+    private static final Comparator<Pick> PICK_ORDER =
+            Comparator.comparingLong(Pick::oldEta).thenComparingLong(Pick::seq);
+
+    /**
+     * Leases for each query from one lease statement (or two, see {@link #lease}); all of one queue, filter and lease
+     * time ({@link LeaseCombiner}). The statement asks for all of their tasks at the latest call's time and gives
+     * every task the ETA of that time plus the lease time; each query then takes the next picked rows in (ETA,
+     * creation) order, up to its maximum: what leasing one after the other would give, except that a task its slice
+     * removes by the retry limit is not replaced.
+     */
+    static List<LeaseOutcome> leaseTogether(Connection c, List<LeaseQuery> queries, DueFloors floors)
+            throws SQLException {
+        if (queries.size() == 1) {
+            return List.of(
+                    outcome(lease(c, queries.get(0), floors), 0, queries.get(0).maxTasks()));
+        }
+        LeaseQuery first = queries.get(0);
+        long now = Long.MIN_VALUE;
+        long tombstoneExpires = Long.MIN_VALUE;
+        int limit = 0;
+        for (LeaseQuery q : queries) {
+            now = Math.max(now, q.nowUsec());
+            tombstoneExpires = Math.max(tombstoneExpires, q.tombstoneExpiresUsec());
+            limit += q.maxTasks();
+        }
+        LeaseQuery all = new LeaseQuery(
+                first.queue(),
+                limit,
+                first.filter(),
+                now,
+                now + (first.newEtaUsec() - first.nowUsec()),
+                first.queueRetryLimit(),
+                tombstoneExpires);
+        Picked picked = lease(c, all, floors);
+        List<LeaseOutcome> outcomes = new ArrayList<>(queries.size());
+        int next = 0;
+        for (LeaseQuery q : queries) {
+            outcomes.add(outcome(picked, next, q.maxTasks()));
+            next += q.maxTasks();
+        }
+        return outcomes;
+    }
+
+    /** The outcome of the picks from {@code from} on, at most {@code max} of them. */
+    private static LeaseOutcome outcome(Picked p, int from, int max) {
+        if (p.paused()) {
+            return LeaseOutcome.PAUSED;
+        }
+        int end = Math.min(from + max, p.count());
+        if (from >= end) {
+            return LeaseOutcome.EMPTY;
+        }
+        List<Task> leased = new ArrayList<>(end - from);
+        int removed = 0;
+        for (Pick k : p.picks().subList(from, end)) {
+            if (k.leased() == null) {
+                removed++;
+            } else {
+                leased.add(k.leased());
+            }
+        }
+        return new LeaseOutcome(leased, removed);
     }
 
     /**
      * Leases for {@code q}; a lease of any tag starts its scan at the queue's {@link DueFloors floor} when there is
-     * one, and when that comes back short, scans from the start for the rest in the same transaction.
+     * one, and when that comes back short, scans from the start for the rest in the same transaction. The picks come
+     * back in (ETA, creation) order.
      */
-    static LeaseOutcome lease(Connection c, LeaseQuery q, DueFloors floors) throws SQLException {
+    private static Picked lease(Connection c, LeaseQuery q, DueFloors floors) throws SQLException {
         if (q.filter().kind() != TagFilter.Kind.ANY) {
-            return outcome(run(c, q, PostgresSql.LEASE_ANY, DueFloors.NONE, q.maxTasks()));
+            return run(c, q, PostgresSql.LEASE_ANY, DueFloors.NONE, q.maxTasks());
         }
         long stamp = floors.stamp();
         long floor = floors.floor(q.queue(), q.nowUsec());
@@ -46,12 +120,12 @@ final class PostgresLease {
                 ? run(c, q, PostgresSql.LEASE_ANY, DueFloors.NONE, q.maxTasks())
                 : run(c, q, PostgresSql.LEASE_ANY_FROM, floor, q.maxTasks());
         if (first.paused()) {
-            return LeaseOutcome.PAUSED;
+            return first;
         }
         boolean filled = first.count() >= q.maxTasks();
         if (floor == DueFloors.NONE || filled) {
             floors.afterLease(q.queue(), q.nowUsec(), stamp, floor == DueFloors.NONE, filled, first.oldestEta());
-            return outcome(first);
+            return first;
         }
         // Short from the floor: older tasks may be due below it (committed late, or added with a past ETA by
         // another server). Only the part below the floor is left to scan, so the two statements read the index
@@ -110,50 +184,46 @@ final class PostgresLease {
 
     /** Columns: leased?, old ETA, seq, name, payload, tag, retry count, retry limit, created. */
     private static Picked read(PreparedStatement ps, LeaseQuery q) throws SQLException {
-        List<Task> leased = new ArrayList<>();
-        int removed = 0;
-        long oldest = Long.MAX_VALUE;
+        List<Pick> picks = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 boolean wasLeased = rs.getBoolean(1);
                 if (rs.wasNull()) {
-                    return new Picked(List.of(), 0, oldest, true); // the only row when the queue is paused
+                    return new Picked(List.of(), true); // the only row when the queue is paused
                 }
-                oldest = Math.min(oldest, rs.getLong(2));
+                long oldEta = rs.getLong(2);
+                long seq = rs.getLong(3);
                 if (!wasLeased) {
-                    removed++;
+                    picks.add(new Pick(oldEta, seq, null));
                     continue;
                 }
                 byte[] payload = rs.getBytes(5);
-                leased.add(new Task(
-                        q.queue(),
-                        rs.getString(4),
-                        payload,
-                        payload.length,
-                        Tag.ofBytes(rs.getBytes(6)),
-                        q.newEtaUsec(),
-                        rs.getInt(7),
-                        rs.getLong(9),
-                        TaskRows.nullableInt(rs, 8)));
+                picks.add(new Pick(
+                        oldEta,
+                        seq,
+                        new Task(
+                                q.queue(),
+                                rs.getString(4),
+                                payload,
+                                payload.length,
+                                Tag.ofBytes(rs.getBytes(6)),
+                                q.newEtaUsec(),
+                                rs.getInt(7),
+                                rs.getLong(9),
+                                TaskRows.nullableInt(rs, 8))));
             }
         }
-        return new Picked(leased, removed, oldest, false);
+        picks.sort(PICK_ORDER); // the statement answers the leased rows first, then the removed ones
+        return new Picked(picks, false);
     }
 
-    private static LeaseOutcome outcome(Picked p) {
-        if (p.paused()) {
-            return LeaseOutcome.PAUSED;
-        }
-        return p.count() == 0 ? LeaseOutcome.EMPTY : new LeaseOutcome(p.leased(), p.removed());
-    }
-
-    /** Both statements' tasks in ETA order, as one statement would have answered: those below the floor first. */
-    private static LeaseOutcome merge(Picked fromFloor, Picked belowFloor) {
+    /** Both statements' picks in (ETA, creation) order, as one statement would have picked: below the floor first. */
+    private static Picked merge(Picked fromFloor, Picked belowFloor) {
         if (belowFloor.count() == 0) {
-            return outcome(fromFloor);
+            return fromFloor;
         }
-        List<Task> all = new ArrayList<>(belowFloor.leased());
-        all.addAll(fromFloor.leased());
-        return new LeaseOutcome(all, fromFloor.removed() + belowFloor.removed());
+        List<Pick> all = new ArrayList<>(belowFloor.picks());
+        all.addAll(fromFloor.picks());
+        return new Picked(all, false);
     }
 }

@@ -37,6 +37,10 @@ public final class PostgresTaskStore extends SqlTaskStore {
     /** Where each queue's due tasks begin, as this server's leases last saw it. */
     private final DueFloors floors = new DueFloors();
 
+    /** Concurrent leases of one queue, filter and lease time run as one statement. */
+    private final LeaseCombiner combiner = new LeaseCombiner(queries -> write(
+            "lease tasks of queue " + queries.get(0).queue(), c -> PostgresLease.leaseTogether(c, queries, floors)));
+
     public PostgresTaskStore(DataSource dataSource) {
         this(dataSource, new Announcer(dataSource));
     }
@@ -88,12 +92,31 @@ public final class PostgresTaskStore extends SqlTaskStore {
     }
 
     /**
+     * Lease calls that come while a lease of the same queue, filter and lease time runs on this server wait for it
+     * and then run together, as one statement ({@link LeaseCombiner}).
+     */
+    @Override
+    public LeaseOutcome taskLease(LeaseQuery query) {
+        return combiner.lease(query);
+    }
+
+    /**
      * The lease statement reads the paused flag itself (one round trip); a lease of any tag starts at this server's
      * floor of the queue's due tasks ({@link DueFloors}).
      */
     @Override
     protected LeaseOutcome lease(Connection c, LeaseQuery query) throws SQLException {
-        return PostgresLease.lease(c, query, floors);
+        return PostgresLease.leaseTogether(c, List.of(query), floors).get(0);
+    }
+
+    /** Runs of more than one lease call as one statement so far (for tests). */
+    long combinedLeases() {
+        return combiner.combinedRuns();
+    }
+
+    /** Lease calls of the queue waiting for the one running (for tests). */
+    int leasesWaiting(String queue) {
+        return combiner.waiting(queue);
     }
 
     /** An add of a task older than a floor brings the floor down to it. */

@@ -358,6 +358,65 @@ class PostgresTaskStoreTest extends TaskStoreContract {
         }
     }
 
+    /**
+     * Lease calls that come while a lease of the same queue runs wait for it, then run as one statement; each gets
+     * the next oldest tasks in the order the calls came, as if they had run one after the other.
+     */
+    @Test
+    void leasesThatComeWhileALeaseRunsRunAsOneAndEachGetsTheNextOldestTasks() throws Exception {
+        addNamed("t-", 100);
+        PostgresTaskStore pg = (PostgresTaskStore) store();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try (Connection blocker = TestDatabase.dataSource(schema).getConnection();
+                Statement s = blocker.createStatement();
+                Connection watcher = TestDatabase.dataSource(schema).getConnection();
+                Statement w = watcher.createStatement()) {
+            blocker.setAutoCommit(false);
+            s.execute("LOCK TABLE " + schema + ".queue_state IN ACCESS EXCLUSIVE MODE"); // the lease reads it
+            Future<List<String>> first = pool.submit(() -> leasedNames(2));
+            // pg_stat_activity is read once per transaction: watched from a connection in auto-commit mode
+            await(() -> leaseWaitsForALock(w));
+            Future<List<String>> a = pool.submit(() -> leasedNames(3));
+            await(() -> pg.leasesWaiting(Q) == 1);
+            Future<List<String>> b = pool.submit(() -> leasedNames(1));
+            await(() -> pg.leasesWaiting(Q) == 2);
+            Future<List<String>> c = pool.submit(() -> leasedNames(4));
+            await(() -> pg.leasesWaiting(Q) == 3);
+            assertEquals(0, pg.combinedLeases());
+
+            blocker.rollback();
+
+            assertEquals(List.of("t-0", "t-1"), first.get(20, TimeUnit.SECONDS));
+            assertEquals(List.of("t-2", "t-3", "t-4"), a.get(20, TimeUnit.SECONDS));
+            assertEquals(List.of("t-5"), b.get(20, TimeUnit.SECONDS));
+            assertEquals(List.of("t-6", "t-7", "t-8", "t-9"), c.get(20, TimeUnit.SECONDS));
+            assertEquals(1, pg.combinedLeases(), "the three that waited ran as one");
+            assertEquals(
+                    90,
+                    store().taskList(Q, null, 1000, false).tasks().stream()
+                            .filter(t -> t.etaUsec() <= NOW)
+                            .count());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private List<String> leasedNames(int max) {
+        List<String> out = new ArrayList<>();
+        lease(Q, max, TagFilter.ANY, NOW).leased().forEach(t -> out.add(t.name()));
+        return out;
+    }
+
+    private static boolean leaseWaitsForALock(Statement s) {
+        try (ResultSet rs = s.executeQuery("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                + " AND wait_event_type = 'Lock'")) {
+            rs.next();
+            return rs.getInt(1) == 1;
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static List<String> names(String prefix, int count) {
         List<String> out = new ArrayList<>();
         for (int i = 0; i < count; i++) {
