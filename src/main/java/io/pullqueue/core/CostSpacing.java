@@ -12,8 +12,8 @@ import java.util.logging.Logger;
  * for 440,000 tasks, on every server, and the maintenance pass runs every few seconds. A queue whose last run took
  * {@code t} runs again no sooner than {@link #COST_MULTIPLE}&nbsp;×&nbsp;t after that run began, so the work takes
  * at most a twentieth of one database connection's time per queue and server. A run shorter than a twentieth of the
- * pass interval changes nothing. One log line when a queue's runs become less frequent than every pass, and one when
- * they are back to every pass. Times are {@link System#nanoTime()} values.
+ * pass interval changes nothing. One log line when a queue's runs skip a pass or more, and one when they are back to
+ * every pass. Times are {@link System#nanoTime()} values.
  */
 public final class CostSpacing {
     private static final Logger LOG = Logger.getLogger(CostSpacing.class.getName());
@@ -48,7 +48,8 @@ public final class CostSpacing {
         long spacing = COST_MULTIPLE * Math.max(0, endNanos - startNanos);
         if (spacing > intervalNanos) {
             nextNanos.put(queue, startNanos + spacing);
-            if (spacedOut.add(queue)) {
+            // logged once it skips a pass or more, so that a queue near the bound does not log at every pass
+            if (spacing > 2 * intervalNanos && spacedOut.add(queue)) {
                 LOG.info(() -> String.format(
                         "%s of queue %s took %.2f s: it runs every %.0f s (%d times as long) until it is quicker",
                         activity, queue, spacing / 1e9 / COST_MULTIPLE, spacing / 1e9, COST_MULTIPLE));
