@@ -93,7 +93,8 @@ public class QueueMetrics {
                 latest.put(queue, new Read(service.stats(queue, before.stats().counts()), before.countedUsec()));
                 continue;
             }
-            latest.put(queue, new Read(service.stats(queue), service.nowUsec()));
+            long countedUsec = service.nowUsec(); // as the counts' own "now"
+            latest.put(queue, new Read(service.stats(queue), countedUsec));
             counting.ran(queue, start, System.nanoTime());
             if (registered.add(queue)) {
                 register(queue);
