@@ -244,8 +244,11 @@ public final class PullQueueEngine {
         long now = nowUsec();
         int exhausted = 0;
         for (QueueSpec spec : registry.all()) {
+            if (spec.mode() != QueueMode.PULL) {
+                continue;
+            }
             long start = System.nanoTime();
-            if (spec.mode() == QueueMode.PULL && sweeps.due(spec.name(), start)) {
+            if (sweeps.due(spec.name(), start)) {
                 exhausted +=
                         store.taskRemoveExhausted(spec.name(), spec.retryLimit(), now, tombstoneExpiry(now), batch);
                 sweeps.ran(spec.name(), start, System.nanoTime());

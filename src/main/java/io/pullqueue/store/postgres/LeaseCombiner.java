@@ -48,9 +48,8 @@ final class LeaseCombiner {
 
     private record Key(String queue, TagFilter filter, long leaseUsec) {}
 
-    /** Calls of one key: whether a run is going on, and who waits for the next. */
+    /** Calls of one key while a run of it goes on (the line exists only then): who waits for the next run. */
     private static final class Line {
-        boolean running;
         final ArrayDeque<Call> waiting = new ArrayDeque<>();
     }
 
@@ -75,11 +74,11 @@ final class LeaseCombiner {
         Call me = new Call(query);
         List<Call> batch = null;
         synchronized (this) {
-            Line line = lines.computeIfAbsent(key, k -> new Line());
-            if (line.running) {
+            Line line = lines.get(key);
+            if (line != null) {
                 line.waiting.add(me);
             } else {
-                line.running = true;
+                lines.put(key, new Line());
                 batch = List.of(me);
             }
         }
