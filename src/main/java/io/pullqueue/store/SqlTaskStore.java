@@ -110,6 +110,10 @@ public abstract class SqlTaskStore implements TaskStore {
         });
     }
 
+    /**
+     * One lease as a write that frees room. A store may coordinate concurrent calls before their write (PostgreSQL's
+     * line of small leases); its writes still go through {@link #writeFreeing}.
+     */
     @Override
     public LeaseOutcome taskLease(LeaseQuery query) {
         return writeFreeing("lease tasks of queue " + query.queue(), leaseWork(query));

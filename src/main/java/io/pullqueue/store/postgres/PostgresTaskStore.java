@@ -38,7 +38,7 @@ public final class PostgresTaskStore extends SqlTaskStore {
     private final DueFloors floors = new DueFloors();
 
     /** Concurrent leases of one queue, filter and lease time run as one statement. */
-    private final LeaseCombiner combiner = new LeaseCombiner(queries -> write(
+    private final LeaseCombiner combiner = new LeaseCombiner(queries -> writeFreeing(
             "lease tasks of queue " + queries.get(0).queue(), c -> PostgresLease.leaseTogether(c, queries, floors)));
 
     public PostgresTaskStore(DataSource dataSource) {
