@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import javax.sql.DataSource;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -43,6 +44,10 @@ public class StoreFloor {
     private static long seq;
 
     public static void main(String[] args) throws Exception {
+        if (args.length < 2 || !(args[0].equals("sqlite") || args[0].equals("postgres"))) {
+            System.err.println("usage: StoreFloor sqlite|postgres SECONDS_PER_PHASE [SCRATCH_DIR]");
+            System.exit(2);
+        }
         String kind = args[0];
         double seconds = Double.parseDouble(args[1]);
         Path dir = Files.createTempDirectory(Path.of(args.length > 2 ? args[2] : "."), "store-floor");
@@ -98,6 +103,7 @@ public class StoreFloor {
         long t0 = System.nanoTime();
         long end = t0 + (long) (seconds * 1e9);
         List<Thread> workers = new ArrayList<>();
+        AtomicReference<Throwable> failed = new AtomicReference<>();
         for (int w = 0; w < threads; w++) {
             // Each worker stops at the time cap or when the backlog runs out (its lease finds nothing).
             Thread worker = new Thread(() -> {
@@ -124,11 +130,15 @@ public class StoreFloor {
                     tasks.add(leased.size());
                 }
             });
+            worker.setUncaughtExceptionHandler((t, e) -> failed.compareAndSet(null, e));
             worker.start();
             workers.add(worker);
         }
         for (Thread t : workers) {
             t.join();
+        }
+        if (failed.get() != null) {
+            throw new IllegalStateException("a worker failed in " + kind + " " + name, failed.get());
         }
         double wall = (System.nanoTime() - t0) / 1e9;
         double cpuUs = (os.getProcessCpuTime() - cpu0) / 1e3;
